@@ -1,0 +1,22 @@
+"""API v1: routers only; viewsets live in each app's api/ package."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from grassroots.core.api.views import TokenView, health
+from grassroots.orgs.api import views as orgs
+
+router = DefaultRouter()
+router.register("orgs", orgs.OrganizationViewSet, basename="org")
+router.register("members", orgs.MemberViewSet, basename="member")
+router.register("memberships", orgs.MembershipViewSet, basename="membership")
+router.register("terms", orgs.TermViewSet, basename="term")
+router.register("posts", orgs.PostViewSet, basename="post")
+router.register("host-units", orgs.HostUnitViewSet, basename="host-unit")
+router.register("checks", orgs.CheckListViewSet, basename="check")
+
+urlpatterns = [
+    path("health/", health, name="api-health"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include(router.urls)),
+]

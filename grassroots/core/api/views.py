@@ -1,0 +1,29 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.response import Response
+
+from ..auth import LOCKED_MESSAGE, is_locked
+
+
+@extend_schema(responses=inline_serializer("Health", {"status": serializers.CharField()}))
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([])
+def health(request):
+    return Response({"status": "ok"})
+
+
+class LockAwareTokenSerializer(AuthTokenSerializer):
+    def validate(self, attrs):
+        if is_locked(attrs.get("username", "")):
+            raise serializers.ValidationError(LOCKED_MESSAGE, code="authorization")
+        return super().validate(attrs)
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (`Authorization: Token <token>`)."""
+
+    serializer_class = LockAwareTokenSerializer

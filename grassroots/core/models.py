@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .choices import Role
+
+
+class RoleAssignment(models.Model):
+    """A role held over an organisation and its whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name="用户",
+    )
+    org = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name="管辖组织",
+    )
+    role = models.CharField("角色", max_length=12, choices=Role.choices)
+    created_at = models.DateTimeField("授权时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "org", "role"], name="unique_role_assignment")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.org}"
+
+
+class LoginLock(models.Model):
+    """Failed-login counter per username; kept in the database so that every app process
+    sees the same lock."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.username

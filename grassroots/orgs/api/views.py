@@ -1,0 +1,232 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from grassroots.core.access import Scope
+from grassroots.core.api.base import ScopedWritePermission
+from grassroots.core.choices import Permission
+from grassroots.core.history import history_entries
+
+from .. import services
+from ..health import findings_for
+from ..models import HostUnit, Member, Membership, Organization, Post, Term
+from . import serializers as s
+
+
+class AncestorFilter(django_filters.NumberFilter):
+    """`?ancestor=<id>`: the organisation and its whole subtree (within what the user sees)."""
+
+    def __init__(self, path_field, **kwargs):
+        self.path_field = path_field
+        super().__init__(label="上级组织（含本级）", **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        ancestor_path = Organization.objects.filter(pk=value).values("path")[:1]
+        path = ancestor_path.first()
+        if path is None:
+            return qs.none()
+        return qs.filter(**{f"{self.path_field}__startswith": path["path"]})
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    ancestor = AncestorFilter("path")
+    search = django_filters.CharFilter(method="search_names", label="名称")
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "category", "status", "parent"]
+
+    def search_names(self, qs, name, value):
+        return qs.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class MemberFilter(django_filters.FilterSet):
+    ancestor = AncestorFilter("org__path")
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="姓名")
+    include_left = django_filters.BooleanFilter(method="with_left", label="含已离开党员")
+
+    class Meta:
+        model = Member
+        fields = ["org", "status", "is_mobile", "is_lost_contact"]
+
+    def with_left(self, qs, name, value):
+        return qs  # applied in `qs`: members who left are hidden unless asked for
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("include_left"):
+            queryset = queryset.filter(left_on__isnull=True)
+        return queryset
+
+
+class ScopedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and change; never delete (nothing a user entered is removed)."""
+
+    permission_classes = [*viewsets.GenericViewSet.permission_classes, ScopedWritePermission]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    org_path_field = "org.path"
+
+    def org_path(self, obj):
+        for part in self.org_path_field.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    def may_edit(self, user, obj):
+        return Scope.of(user).covers(Permission.EDIT, self.org_path(obj))
+
+    def history_response(self, obj):
+        entries = history_entries(obj.history.select_related("history_user"))
+        return Response(s.HistoryEntrySerializer(entries, many=True).data)
+
+
+class OrganizationViewSet(ScopedViewSet):
+    serializer_class = s.OrganizationSerializer
+    filterset_class = OrganizationFilter
+    org_path_field = "path"
+
+    def get_queryset(self):
+        return Organization.objects.visible_to(self.request.user).order_by("path")
+
+    @extend_schema(request=s.DissolveSerializer, responses=s.OrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def dissolve(self, request, pk=None):
+        org = self.get_object()
+        payload = s.DissolveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.dissolve_organization(
+            request.user,
+            org,
+            payload.validated_data["dissolved_on"],
+            payload.validated_data["reason"],
+        )
+        return Response(s.OrganizationSerializer(org, context={"request": request}).data)
+
+    @extend_schema(responses=s.FindingSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def checks(self, request, pk=None):
+        org = self.get_object()
+        findings = findings_for([org])[org.pk]
+        return Response(s.FindingSerializer(findings, many=True).data)
+
+    @extend_schema(responses=s.CommitteeSerializer)
+    @action(detail=True, methods=["get"])
+    def committee(self, request, pk=None):
+        org = self.get_object()
+        term = org.terms.current().first()
+        posts = (
+            term.posts.filter(ended_on__isnull=True).select_related("member")
+            if term
+            else Post.objects.none()
+        )
+        data = {"term": term, "posts": sorted(posts, key=post_order)}
+        return Response(s.CommitteeSerializer(data, context={"request": request}).data)
+
+    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        return self.history_response(self.get_object())
+
+
+def post_order(post):
+    from ..choices import PostKind
+
+    return (PostKind.values.index(post.post), post.started_on, post.pk)
+
+
+class CheckListViewSet(viewsets.GenericViewSet):
+    """Health-check findings across a subtree: `?ancestor=<id>`, `?severity=`, `?code=`."""
+
+    serializer_class = s.SubtreeFindingSerializer
+    filterset_class = OrganizationFilter
+
+    def get_queryset(self):
+        return Organization.objects.visible_to(self.request.user).active().order_by("path")
+
+    def list(self, request):
+        orgs = list(self.filter_queryset(self.get_queryset()))
+        findings = findings_for(orgs, timezone.localdate())
+        wanted_severity = request.query_params.get("severity")
+        wanted_code = request.query_params.get("code")
+        rows = [
+            {"org": org.pk, "org_name": org.name, **finding.__dict__}
+            for org in orgs
+            for finding in findings[org.pk]
+            if (not wanted_severity or finding.severity == wanted_severity)
+            and (not wanted_code or finding.code == wanted_code)
+        ]
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class MemberViewSet(ScopedViewSet):
+    serializer_class = s.MemberSerializer
+    filterset_class = MemberFilter
+
+    def get_queryset(self):
+        return Member.objects.visible_to(self.request.user).select_related("org").order_by("id")
+
+    @extend_schema(request=s.TransferSerializer, responses=s.MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        member = self.get_object()
+        payload = s.TransferSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        services.transfer_member(request.user, member, **payload.validated_data)
+        return Response(s.MemberSerializer(member, context={"request": request}).data)
+
+    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        return self.history_response(self.get_object())
+
+
+class MembershipViewSet(ScopedViewSet):
+    serializer_class = s.MembershipSerializer
+    filterset_fields = ["member", "org"]
+
+    def get_queryset(self):
+        return Membership.objects.filter(
+            org__in=Organization.objects.visible_to(self.request.user)
+        ).select_related("org")
+
+
+class TermViewSet(ScopedViewSet):
+    serializer_class = s.TermSerializer
+    filterset_fields = ["org"]
+
+    def get_queryset(self):
+        return Term.objects.visible_to(self.request.user).select_related("org")
+
+
+class PostViewSet(ScopedViewSet):
+    serializer_class = s.PostSerializer
+    filterset_fields = ["term", "member", "post"]
+    org_path_field = "term.org.path"
+
+    def get_queryset(self):
+        return Post.objects.visible_to(self.request.user).select_related("member", "term__org")
+
+
+class HostUnitViewSet(ScopedViewSet):
+    serializer_class = s.HostUnitSerializer
+    filterset_fields = ["organizations"]
+
+    def get_queryset(self):
+        return HostUnit.objects.visible_to(self.request.user).order_by("name", "id")
+
+    def may_edit(self, user, obj):
+        # Any linked organisation the user may edit allows the change.
+        return HostUnit.objects.visible_to(user, Permission.EDIT).filter(pk=obj.pk).exists()

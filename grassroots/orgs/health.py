@@ -1,0 +1,125 @@
+"""Reads the records the health-check rules need, for any number of organisations, in a
+fixed number of queries, and runs the rules."""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from grassroots.core.access import minimal_prefixes
+
+from .choices import MemberStatus, OrgKind, PostKind
+from .models import HostUnitLink, Member, Membership, Post, Term, WeakDesignation
+from .rules import OrgFacts, RuleConfig, check_organization
+
+
+def _within(paths, field):
+    condition = Q()
+    for prefix in minimal_prefixes(paths):
+        condition |= Q(**{f"{field}__startswith": prefix})
+    return condition
+
+
+def collect_facts(orgs, today=None):
+    """OrgFacts for each organisation of `orgs` (a list), keyed by id: six queries."""
+    today = today or timezone.localdate()
+    if not orgs:
+        return {}
+    wanted = {org.pk for org in orgs}
+    paths = [org.path for org in orgs]
+
+    subtree_counts = defaultdict(Counter)
+    primary_counts = Counter()
+    rows = (
+        Member.objects.current()
+        .filter(_within(paths, "org__path"))
+        .values_list("org_id", "org__path", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for org_id, path, status, n in rows:
+        primary_counts[org_id] += n
+        for ancestor in path.strip("/").split("/"):
+            if int(ancestor) in wanted:
+                subtree_counts[int(ancestor)][status] += n
+
+    functional_counts = defaultdict(Counter)
+    rows = (
+        Membership.objects.filter(
+            org_id__in=_functional_ids(orgs), ended_on__isnull=True, member__left_on__isnull=True
+        )
+        .values_list("org_id", "member__status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for org_id, status, n in rows:
+        functional_counts[org_id][status] += n
+
+    unit_counts = dict(
+        HostUnitLink.objects.filter(_within(paths, "org__path"), ended_on__isnull=True)
+        .values_list("org_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    terms = {
+        t.org_id: t
+        for t in Term.objects.current()
+        .filter(_within(paths, "org__path"))
+        .only("org_id", "number", "planned_end_on")
+    }
+    posts_by_org = defaultdict(list)
+    secretary_role = {}
+    committee_members = defaultdict(set)
+    for org_id, post, member_id, society_role in (
+        Post.objects.current()
+        .filter(_within(paths, "term__org__path"))
+        .values_list("term__org_id", "post", "member_id", "member__society_role")
+    ):
+        posts_by_org[org_id].append(post)
+        committee_members[org_id].add(member_id)
+        if post == PostKind.SECRETARY:
+            secretary_role[org_id] = society_role
+    weak = set(
+        WeakDesignation.objects.filter(
+            _within(paths, "org__path"), year=today.year, rectified=False
+        ).values_list("org_id", flat=True)
+    )
+
+    facts = {}
+    for org in orgs:
+        counts = (
+            functional_counts[org.pk]
+            if org.kind == OrgKind.FUNCTIONAL_BRANCH
+            else subtree_counts[org.pk]
+        )
+        term = terms.get(org.pk)
+        facts[org.pk] = OrgFacts(
+            kind=org.kind,
+            category=org.category,
+            status=org.status,
+            full_members=counts[MemberStatus.FULL],
+            total_members=counts[MemberStatus.FULL] + counts[MemberStatus.PROBATIONARY],
+            primary_members=primary_counts[org.pk],
+            committee_size=len(committee_members[org.pk]),
+            posts=tuple(posts_by_org[org.pk]),
+            secretary_society_role=secretary_role.get(org.pk),
+            host_units=unit_counts.get(org.pk, 0),
+            term_number=term.number if term else None,
+            term_planned_end=term.planned_end_on if term else None,
+            weak_designated=org.pk in weak,
+        )
+    return facts
+
+
+def _functional_ids(orgs):
+    return [org.pk for org in orgs if org.kind == OrgKind.FUNCTIONAL_BRANCH]
+
+
+def findings_for(orgs, today=None):
+    """{org id: [Finding, ...]} for each organisation of `orgs`."""
+    today = today or timezone.localdate()
+    config = RuleConfig.from_settings()
+    return {
+        org_id: check_organization(facts, today, config)
+        for org_id, facts in collect_facts(list(orgs), today).items()
+    }

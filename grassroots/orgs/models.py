@@ -1,0 +1,367 @@
+"""Registry: the organisation tree, host units, members, committees and terms.
+
+The tree is stored as a materialized path of primary keys ("/1/5/23/"), so a subtree is one
+indexed prefix query on SQLite and PostgreSQL alike (docs/decisions/0002-tree-as-path.md).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from simple_history.models import HistoricalRecords
+
+from grassroots.core.access import Scope
+from grassroots.core.choices import Permission
+from grassroots.core.validators import validate_citizen_id, validate_phone, validate_uscc
+
+from .choices import (
+    Category,
+    Education,
+    Gender,
+    LeaveReason,
+    MemberStatus,
+    OrgKind,
+    OrgStatus,
+    PostKind,
+    SocietyRole,
+)
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user, permission=Permission.VIEW):
+        return self.filter(Scope.of(user).q(permission, "path"))
+
+    def subtree(self, org):
+        return self.filter(path__startswith=org.path)
+
+    def active(self):
+        return self.filter(status=OrgStatus.ACTIVE)
+
+
+class Organization(TimeStamped):
+    name = models.CharField("名称", max_length=200)
+    short_name = models.CharField("简称", max_length=100, blank=True)
+    kind = models.CharField("组织类型", max_length=20, choices=OrgKind.choices)
+    category = models.CharField("所属领域", max_length=20, choices=Category.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=OrgStatus.choices, default=OrgStatus.ACTIVE
+    )
+    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
+    dissolved_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    host_units = models.ManyToManyField(
+        "HostUnit", through="HostUnitLink", related_name="organizations", verbose_name="所在单位"
+    )
+
+    history = HistoricalRecords(excluded_fields=["path", "depth"])
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["path"]
+        indexes = [
+            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' whatever the
+            # collation; other databases ignore the operator class.
+            models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["parent", "name"], name="org_parent_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        if self.path != expected:
+            self.path = expected
+            self.depth = expected.count("/") - 2
+            Organization.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+
+    @property
+    def is_active(self):
+        return self.status == OrgStatus.ACTIVE
+
+    def ancestor_ids(self):
+        return [int(part) for part in self.path.strip("/").split("/")[:-1]]
+
+
+class HostUnitQuerySet(models.QuerySet):
+    def visible_to(self, user, permission=Permission.VIEW):
+        linked = HostUnitLink.objects.filter(
+            Scope.of(user).q(permission, "org__path"), unit=OuterRef("pk")
+        )
+        return self.filter(Exists(linked))
+
+
+class HostUnit(TimeStamped):
+    name = models.CharField("单位名称", max_length=200)
+    uscc = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_uscc],
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True, validators=[validate_phone])
+    covered_population = models.PositiveIntegerField("覆盖人数", null=True, blank=True)
+    staff_count = models.PositiveIntegerField("职工人数", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = HostUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "所在单位"
+        verbose_name_plural = "所在单位"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class HostUnitLink(TimeStamped):
+    """An organisation sits in a host unit; a joint branch links several (at most five)."""
+
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="unit_links")
+    unit = models.ForeignKey(HostUnit, on_delete=models.PROTECT, related_name="org_links")
+    ended_on = models.DateField("解除日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位关联"
+        verbose_name_plural = "单位关联"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "unit"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_link_per_unit",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.org} · {self.unit}"
+
+
+class WeakDesignation(TimeStamped):
+    """A yearly 软弱涣散 designation of an organisation."""
+
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="weak_designations"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    reason = models.CharField("原因", max_length=300, blank=True)
+    rectified = models.BooleanField("已整顿", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "软弱涣散认定"
+        verbose_name_plural = "软弱涣散认定"
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year"], name="one_weak_designation_a_year")
+        ]
+
+    def __str__(self):
+        return f"{self.org} · {self.year}年软弱涣散"
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user, permission=Permission.VIEW):
+        """Members whose organisation relation, or a current functional membership, is in
+        the user's subtree ("一方隶属、多重组织生活")."""
+        scope = Scope.of(user)
+        if scope.is_unrestricted(permission):
+            return self.all()
+        functional = Membership.objects.filter(
+            scope.q(permission, "org__path"), member=OuterRef("pk"), ended_on__isnull=True
+        )
+        if permission != Permission.VIEW:
+            return self.filter(scope.q(permission, "org__path"))
+        return self.filter(scope.q(permission, "org__path") | Exists(functional))
+
+    def current(self):
+        return self.filter(left_on__isnull=True)
+
+
+class Member(TimeStamped):
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=6, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField(
+        "公民身份号码", max_length=18, unique=True, validators=[validate_citizen_id]
+    )
+    joined_on = models.DateField("入党时间")
+    confirmed_on = models.DateField("转正时间", null=True, blank=True)
+    status = models.CharField("党员类别", max_length=12, choices=MemberStatus.choices)
+    work_started_on = models.DateField("参加工作时间", null=True, blank=True)
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    graduated_from = models.CharField("毕业院校", max_length=100, blank=True)
+    professional_title = models.CharField("专业技术职务", max_length=100, blank=True)
+    expertise = models.CharField("专长", max_length=200, blank=True)
+    job_title = models.CharField("现任职务", max_length=100, blank=True)
+    society_title = models.CharField("社团任职", max_length=100, blank=True)
+    society_role = models.CharField(
+        "社团领导职务", max_length=20, choices=SocietyRole.choices, blank=True
+    )
+    resume = models.TextField("工作简历", blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True, validators=[validate_phone])
+    org = models.ForeignKey(
+        Organization,
+        verbose_name="组织关系所在党组织",
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    is_mobile = models.BooleanField("流动党员", default=False)
+    is_lost_contact = models.BooleanField("失联党员", default=False)
+    on_probation_discipline = models.BooleanField("留党察看", default=False)
+    left_on = models.DateField("离开日期", null=True, blank=True)
+    left_reason = models.CharField(
+        "离开原因", max_length=20, choices=LeaveReason.choices, blank=True
+    )
+
+    history = HistoricalRecords()
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = "党员"
+        ordering = ["org_id", "name", "id"]
+        indexes = [models.Index(fields=["org", "status"], name="member_org_status")]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(TimeStamped):
+    """A functional membership: organisational life in another organisation while the
+    organisation relation stays where it is."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships")
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="functional_memberships"
+    )
+    started_on = models.DateField("加入日期")
+    ended_on = models.DateField("退出日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "参加组织生活"
+        verbose_name_plural = "参加组织生活"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "org"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_membership_per_org",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.org}"
+
+
+class Transfer(TimeStamped):
+    """A move of a member's organisation relation; the member row keeps the current one."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers")
+    from_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    transferred_on = models.DateField("转接日期")
+    reason = models.CharField("原因", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "组织关系转接"
+        verbose_name_plural = "组织关系转接"
+        ordering = ["-transferred_on", "-id"]
+
+    def __str__(self):
+        return f"{self.member}：{self.from_org} → {self.to_org}"
+
+
+class TermQuerySet(models.QuerySet):
+    def visible_to(self, user, permission=Permission.VIEW):
+        return self.filter(Scope.of(user).q(permission, "org__path"))
+
+    def current(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class Term(TimeStamped):
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="terms")
+    number = models.PositiveSmallIntegerField("届次")
+    started_on = models.DateField("本届开始")
+    planned_end_on = models.DateField("应届满日期")
+    ended_on = models.DateField("实际结束", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "届次"
+        verbose_name_plural = "届次"
+        ordering = ["org_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "number"], name="unique_term_number"),
+            models.UniqueConstraint(
+                fields=["org"], condition=Q(ended_on__isnull=True), name="one_current_term"
+            ),
+        ]
+
+    def __str__(self):
+        return f"第{self.number}届"
+
+
+class PostQuerySet(models.QuerySet):
+    def visible_to(self, user, permission=Permission.VIEW):
+        return self.filter(Scope.of(user).q(permission, "term__org__path"))
+
+    def current(self):
+        return self.filter(ended_on__isnull=True, term__ended_on__isnull=True)
+
+
+class Post(TimeStamped):
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="posts")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="posts")
+    post = models.CharField("职务", max_length=20, choices=PostKind.choices)
+    started_on = models.DateField("任职日期")
+    ended_on = models.DateField("离任日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "委员会职务"
+        verbose_name_plural = "委员会职务"
+        ordering = ["term_id", "post", "id"]
+
+    def __str__(self):
+        return f"{self.get_post_display()} {self.member}"

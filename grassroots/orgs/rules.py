@@ -1,0 +1,233 @@
+"""Organisation-form and term rules (RULES.md), as pure functions over plain values.
+
+`check_organization` returns the health-check findings of one organisation; each finding has
+a stable code, a severity and a Chinese message. Thresholds that differ between places come
+from `RuleConfig` (settings.PARTY_RULES).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from grassroots.core.formats import chinese_date
+
+from .choices import Category, OrgKind, OrgStatus, PostKind, Severity, SocietyRole
+
+# Kinds that are party organisations in their own right (not managing bodies or groups).
+FORMED_KINDS = frozenset(
+    {
+        OrgKind.COMMITTEE,
+        OrgKind.GENERAL_BRANCH,
+        OrgKind.BRANCH,
+        OrgKind.JOINT_BRANCH,
+        OrgKind.FUNCTIONAL_BRANCH,
+    }
+)
+BRANCH_KINDS = frozenset({OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.FUNCTIONAL_BRANCH})
+# Kinds whose form is judged by member count (a joint branch is a branch by form).
+SIZED_KINDS = frozenset(
+    {
+        OrgKind.COMMITTEE,
+        OrgKind.GENERAL_BRANCH,
+        OrgKind.BRANCH,
+        OrgKind.JOINT_BRANCH,
+    }
+)
+LED_KINDS = FORMED_KINDS | {OrgKind.TEMPORARY}
+SOCIETY_CATEGORIES = frozenset({Category.SOCIAL_ORG, Category.SCI_TECH_SOCIETY})
+SOCIETY_HEADS = frozenset({SocietyRole.CHAIR, SocietyRole.VICE_CHAIR})
+
+MIN_FULL_MEMBERS = 3
+COMMITTEE_FROM_FULL_MEMBERS = 7
+COMMITTEE_MIN_SIZE = 3
+COMMITTEE_MAX_SIZE = 7
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    general_branch_from: int = 50
+    committee_from: int = 100
+    branch_warn_above: int = 50
+    joint_branch_max_units: int = 5
+    term_expiring_days: int = 90
+    society_term_years: int = 5
+
+    @classmethod
+    def from_settings(cls):
+        from django.conf import settings
+
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in settings.PARTY_RULES.items() if k in known})
+
+
+DEFAULT_CONFIG = RuleConfig()
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    """What the rules need to know about one organisation, read from the records."""
+
+    kind: str
+    category: str
+    status: str = OrgStatus.ACTIVE
+    full_members: int = 0  # in the subtree; for a functional branch, its functional members
+    total_members: int = 0
+    primary_members: int = 0  # members whose organisation relation is this organisation
+    committee_size: int = 0
+    posts: tuple = ()  # post codes currently held
+    secretary_society_role: str | None = None
+    host_units: int = 0
+    term_number: int | None = None
+    term_planned_end: datetime.date | None = None
+    weak_designated: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    message: str
+    details: dict = field(default_factory=dict, compare=False)
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a non-leap target year
+        return day.replace(year=day.year + years, day=28)
+
+
+def term_years(kind: str, category: str, config: RuleConfig = DEFAULT_CONFIG) -> int | None:
+    """Length of a term in years, or None for bodies that are not elected for a term."""
+    if kind not in FORMED_KINDS:
+        return None
+    if category in (Category.VILLAGE, Category.COMMUNITY):
+        return 5  # 支部工作条例 Art. 21
+    if category == Category.SCI_TECH_SOCIETY:
+        return config.society_term_years  # renews with the council (seed 004 part 3)
+    if kind == OrgKind.COMMITTEE:
+        return 5  # 机关基层组织工作条例 Art. 5
+    return 3  # general branches and branches, Art. 6-7
+
+
+def planned_term_end(kind, category, started_on, config: RuleConfig = DEFAULT_CONFIG):
+    years = term_years(kind, category, config)
+    return add_years(started_on, years) if years else None
+
+
+def suggested_kind(total_members: int, config: RuleConfig = DEFAULT_CONFIG) -> str | None:
+    """The form seed 004 part 2 §3 suggests for a number of members."""
+    if total_members < MIN_FULL_MEMBERS:
+        return None
+    if total_members >= config.committee_from:
+        return OrgKind.COMMITTEE
+    if total_members >= config.general_branch_from:
+        return OrgKind.GENERAL_BRANCH
+    return OrgKind.BRANCH
+
+
+def _form_findings(facts: OrgFacts, config: RuleConfig):
+    if facts.kind in FORMED_KINDS and facts.full_members < MIN_FULL_MEMBERS:
+        yield Finding(
+            "TOO_FEW_MEMBERS",
+            Severity.ERROR,
+            f"正式党员{facts.full_members}名，不足{MIN_FULL_MEMBERS}名，不具备单独建立党组织的条件，"
+            "应联合建立党支部或选派党建工作指导员",
+        )
+    suggestion = suggested_kind(facts.total_members, config)
+    own_form = OrgKind.BRANCH if facts.kind == OrgKind.JOINT_BRANCH else facts.kind
+    if facts.kind in SIZED_KINDS and suggestion and suggestion != own_form:
+        yield Finding(
+            "FORM_MISMATCH",
+            Severity.WARNING,
+            f"党员{facts.total_members}名，按规定一般应设立{OrgKind(suggestion).label}，"
+            f"现为{OrgKind(facts.kind).label}",
+            {"suggested": suggestion},
+        )
+    if facts.kind in BRANCH_KINDS and facts.total_members > config.branch_warn_above:
+        yield Finding(
+            "BRANCH_TOO_LARGE",
+            Severity.WARNING,
+            f"党支部党员{facts.total_members}名，超过{config.branch_warn_above}名，应考虑分设党支部或成立党总支",
+        )
+    if facts.kind == OrgKind.JOINT_BRANCH and facts.host_units > config.joint_branch_max_units:
+        yield Finding(
+            "JOINT_BRANCH_TOO_MANY_UNITS",
+            Severity.ERROR,
+            f"联合党支部覆盖{facts.host_units}个单位，超过{config.joint_branch_max_units}个",
+        )
+    if facts.kind == OrgKind.FUNCTIONAL_BRANCH and facts.primary_members:
+        yield Finding(
+            "FUNCTIONAL_HOLDS_RELATIONS",
+            Severity.WARNING,
+            f"功能型党支部不接转组织关系，但有{facts.primary_members}名党员的组织关系在本支部",
+        )
+
+
+def _committee_findings(facts: OrgFacts):
+    needs_committee = facts.kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH) or (
+        facts.kind in BRANCH_KINDS and facts.full_members >= COMMITTEE_FROM_FULL_MEMBERS
+    )
+    if needs_committee and facts.committee_size < COMMITTEE_MIN_SIZE:
+        yield Finding(
+            "COMMITTEE_REQUIRED",
+            Severity.ERROR,
+            f"正式党员{facts.full_members}名，应设立委员会（一般3至5人，最多不超过7人），"
+            f"现有委员{facts.committee_size}人",
+        )
+    if facts.kind in BRANCH_KINDS and facts.committee_size > COMMITTEE_MAX_SIZE:
+        yield Finding(
+            "COMMITTEE_TOO_LARGE",
+            Severity.WARNING,
+            f"支部委员会{facts.committee_size}人，超过{COMMITTEE_MAX_SIZE}人",
+        )
+    if facts.kind in LED_KINDS and PostKind.SECRETARY not in facts.posts:
+        yield Finding("SECRETARY_VACANT", Severity.ERROR, "书记空缺，应及时补选")
+    if (
+        facts.category in SOCIETY_CATEGORIES
+        and PostKind.SECRETARY in facts.posts
+        and facts.secretary_society_role not in SOCIETY_HEADS
+    ):
+        yield Finding(
+            "SECRETARY_NOT_HEAD",
+            Severity.WARNING,
+            "书记未担任本单位理事长（会长）或副理事长（副会长），不符合“双向进入、交叉任职”要求",
+        )
+
+
+def _term_findings(facts: OrgFacts, today: datetime.date, config: RuleConfig):
+    if term_years(facts.kind, facts.category, config) is None:
+        return
+    if facts.term_planned_end is None:
+        yield Finding("TERM_MISSING", Severity.WARNING, "未登记本届委员会届次信息")
+        return
+    days_left = (facts.term_planned_end - today).days
+    end_text = chinese_date(facts.term_planned_end)
+    if days_left < 0:
+        yield Finding(
+            "TERM_OVERDUE",
+            Severity.ERROR,
+            f"第{facts.term_number}届任期已于{end_text}届满，已超期{-days_left}天未换届",
+            {"days_overdue": -days_left},
+        )
+    elif days_left <= config.term_expiring_days:
+        yield Finding(
+            "TERM_EXPIRING",
+            Severity.WARNING,
+            f"第{facts.term_number}届任期将于{end_text}届满（还有{days_left}天），请做好换届准备",
+            {"days_left": days_left},
+        )
+
+
+def check_organization(
+    facts: OrgFacts, today: datetime.date, config: RuleConfig = DEFAULT_CONFIG
+) -> list[Finding]:
+    if facts.status != OrgStatus.ACTIVE:
+        return []
+    findings = [
+        *_form_findings(facts, config),
+        *_committee_findings(facts),
+        *_term_findings(facts, today, config),
+    ]
+    if facts.weak_designated:
+        findings.append(Finding("WEAK_DESIGNATED", Severity.INFO, "本年度被确定为软弱涣散党组织"))
+    return findings

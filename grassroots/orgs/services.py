@@ -1,0 +1,360 @@
+"""One function per state change of the registry. Each checks the change, applies it in a
+transaction and records who made it (django-simple-history keeps before and after).
+
+Errors are raised as `ValidationError({field: message})` with Chinese messages; pages show
+them next to the field and the API answers 400 with the same keys.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+
+from grassroots.core.access import Scope
+from grassroots.core.choices import Permission
+from grassroots.core.identifiers import citizen_id_birth_mismatch
+
+from .choices import OrgKind, OrgStatus, PostKind
+from .models import (
+    HostUnit,
+    HostUnitLink,
+    Member,
+    Membership,
+    Organization,
+    Post,
+    Term,
+    Transfer,
+    WeakDesignation,
+)
+from .rules import RuleConfig, planned_term_end
+
+
+def _save(instance, user):
+    """Save, attributing the history record to `user` even outside a request."""
+    instance._history_user = user
+    instance.save()
+    return instance
+
+
+def require_edit(user, org, field="org"):
+    if not Scope.of(user).covers(Permission.EDIT, org.path):
+        raise ValidationError({field: "您没有在该党组织录入或修改数据的权限"})
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+def check_parent(user, parent):
+    if parent is None:
+        if not Scope.of(user).is_unrestricted(Permission.EDIT):
+            raise ValidationError({"parent": "请选择上级组织"})
+        return
+    require_edit(user, parent, "parent")
+    if not parent.is_active:
+        raise ValidationError({"parent": "上级组织已撤销"})
+
+
+@transaction.atomic
+def create_organization(user, **fields):
+    check_parent(user, fields.get("parent"))
+    org = Organization(**fields)
+    org.full_clean(exclude=["path", "depth"])
+    _save(org, user)
+    return org
+
+
+@transaction.atomic
+def update_organization(user, org, **fields):
+    """Change the organisation's own fields; a new parent moves the whole subtree."""
+    require_edit(user, org)
+    new_parent = fields.pop("parent", org.parent)
+    for name, value in fields.items():
+        setattr(org, name, value)
+    org.full_clean(exclude=["path", "depth", "parent"])
+    if (new_parent.pk if new_parent else None) != org.parent_id:
+        return move_organization(user, org, new_parent)
+    return _save(org, user)
+
+
+@transaction.atomic
+def move_organization(user, org, new_parent):
+    require_edit(user, org)
+    check_parent(user, new_parent)
+    if new_parent is not None and new_parent.path.startswith(org.path):
+        raise ValidationError({"parent": "不能把组织移到它自己或它的下级组织之下"})
+    old_prefix = org.path
+    new_prefix = (new_parent.path if new_parent else "/") + f"{org.pk}/"
+    depth_change = new_prefix.count("/") - old_prefix.count("/")
+    Organization.objects.filter(path__startswith=old_prefix).update(
+        path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    org.parent = new_parent
+    org.path, org.depth = new_prefix, org.depth + depth_change
+    _save(org, user)
+    return org
+
+
+@transaction.atomic
+def dissolve_organization(user, org, dissolved_on, reason=""):
+    require_edit(user, org)
+    if not org.is_active:
+        raise ValidationError({"status": "该组织已撤销"})
+    if org.children.filter(status=OrgStatus.ACTIVE).exists():
+        raise ValidationError({"status": "该组织还有未撤销的下级组织，请先撤销或移走下级组织"})
+    if org.members.current().exists():
+        raise ValidationError({"status": "该组织还有党员，请先转接党员组织关系"})
+    if org.established_on and dissolved_on < org.established_on:
+        raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期"})
+    org.status = OrgStatus.DISSOLVED
+    org.dissolved_on = dissolved_on
+    org.dissolved_reason = reason
+    _save(org, user)
+    for term in org.terms.current():
+        end_term(user, term, dissolved_on)
+    return org
+
+
+@transaction.atomic
+def designate_weak(user, org, year, reason=""):
+    require_edit(user, org)
+    designation, _ = WeakDesignation.objects.get_or_create(org=org, year=year)
+    designation.reason = reason
+    _save(designation, user)
+    return designation
+
+
+# --- host units ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_host_unit(user, unit, org=None):
+    """Create or change a host unit; a new unit is linked to `org`."""
+    if unit.pk is None:
+        if org is None:
+            raise ValidationError({"org": "请选择所属党组织"})
+    else:
+        editable = HostUnit.objects.visible_to(user, Permission.EDIT).filter(pk=unit.pk)
+        if not editable.exists():
+            raise ValidationError({"org": "您没有修改该单位的权限"})
+    unit.full_clean()
+    _save(unit, user)
+    if org is not None:
+        link_host_unit(user, org, unit)
+    return unit
+
+
+@transaction.atomic
+def link_host_unit(user, org, unit):
+    require_edit(user, org)
+    links = HostUnitLink.objects.select_for_update().filter(org=org, ended_on__isnull=True)
+    if links.filter(unit=unit).exists():
+        raise ValidationError({"unit": "该单位已与本组织关联"})
+    limit = RuleConfig.from_settings().joint_branch_max_units
+    if org.kind == OrgKind.JOINT_BRANCH and links.count() >= limit:
+        raise ValidationError({"unit": f"联合党支部覆盖的单位一般不超过{limit}个，不能再关联"})
+    if org.kind != OrgKind.JOINT_BRANCH and links.exists():
+        raise ValidationError({"unit": "只有联合党支部可以关联多个单位"})
+    return _save(HostUnitLink(org=org, unit=unit), user)
+
+
+@transaction.atomic
+def unlink_host_unit(user, link, ended_on):
+    require_edit(user, link.org)
+    link.ended_on = ended_on
+    _save(link, user)
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+def check_member(member):
+    """Field checks beyond each field's own validator; raises with every problem found."""
+    errors = {}
+    try:
+        member.full_clean(validate_unique=True)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if member.id_number and "id_number" not in errors and member.birth_date:
+        mismatch = citizen_id_birth_mismatch(member.id_number, member.birth_date)
+        if mismatch:
+            errors.setdefault("birth_date", []).append(mismatch)
+    if member.confirmed_on and member.joined_on and member.confirmed_on < member.joined_on:
+        errors.setdefault("confirmed_on", []).append("转正时间不能早于入党时间")
+    if member.status == "probationary" and member.confirmed_on:
+        errors.setdefault("confirmed_on", []).append("预备党员不应有转正时间")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_member(user, **fields):
+    member = Member(**fields)
+    member.id_number = member.id_number.upper()
+    if member.org_id:
+        require_edit(user, member.org)
+        if not member.org.is_active:
+            raise ValidationError({"org": "该党组织已撤销"})
+    check_member(member)
+    return _save(member, user)
+
+
+@transaction.atomic
+def update_member(user, member, **fields):
+    """Change a member's own fields; a new organisation goes through `transfer_member`."""
+    require_edit(user, member.org)
+    new_org = fields.pop("org", member.org)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.id_number = member.id_number.upper()
+    check_member(member)
+    _save(member, user)
+    if new_org.pk != member.org_id:
+        transfer_member(user, member, new_org, datetime.date.today())
+    return member
+
+
+@transaction.atomic
+def transfer_member(user, member, to_org, transferred_on, reason=""):
+    require_edit(user, member.org)
+    require_edit(user, to_org, "to_org")
+    if to_org.pk == member.org_id:
+        raise ValidationError({"to_org": "转入组织与现组织相同"})
+    if not to_org.is_active:
+        raise ValidationError({"to_org": "转入组织已撤销"})
+    if to_org.kind in (OrgKind.FUNCTIONAL_BRANCH, OrgKind.DEPARTMENT):
+        raise ValidationError({"to_org": f"{to_org.get_kind_display()}不接转组织关系"})
+    record = Transfer(
+        member=member,
+        from_org=member.org,
+        to_org=to_org,
+        transferred_on=transferred_on,
+        reason=reason,
+        recorded_by=user,
+    )
+    _save(record, user)
+    member.org = to_org
+    _save(member, user)
+    return record
+
+
+@transaction.atomic
+def record_member_leaving(user, member, left_on, reason):
+    require_edit(user, member.org)
+    if member.left_on:
+        raise ValidationError({"left_on": "该党员已登记离开"})
+    member.left_on, member.left_reason = left_on, reason
+    _save(member, user)
+    for post in Post.objects.filter(member=member, ended_on__isnull=True):
+        end_post(user, post, left_on)
+    for membership in member.memberships.filter(ended_on__isnull=True):
+        end_membership(user, membership, left_on)
+    return member
+
+
+@transaction.atomic
+def add_membership(user, member, org, started_on):
+    require_edit(user, org)
+    if org.pk == member.org_id:
+        raise ValidationError({"org": "组织关系已在该组织，无需另行参加组织生活"})
+    if member.memberships.filter(org=org, ended_on__isnull=True).exists():
+        raise ValidationError({"org": "该党员已在该组织参加组织生活"})
+    return _save(Membership(member=member, org=org, started_on=started_on), user)
+
+
+@transaction.atomic
+def end_membership(user, membership, ended_on):
+    require_edit(user, membership.org)
+    membership.ended_on = ended_on
+    _save(membership, user)
+
+
+# --- committees ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_term(user, org, started_on, number=None, planned_end_on=None):
+    """Open a new term; the current one, if any, ends the day the new one starts."""
+    require_edit(user, org)
+    current = org.terms.current().first()
+    if current and started_on <= current.started_on:
+        raise ValidationError({"started_on": "新一届开始日期应晚于本届开始日期"})
+    last_number = org.terms.order_by("-number").values_list("number", flat=True).first() or 0
+    number = number or last_number + 1
+    if number <= last_number:
+        raise ValidationError({"number": f"届次应大于已有的第{last_number}届"})
+    if current:
+        end_term(user, current, started_on)
+    planned = planned_end_on or planned_term_end(
+        org.kind, org.category, started_on, RuleConfig.from_settings()
+    )
+    if planned is None:
+        raise ValidationError({"planned_end_on": "该类组织没有法定任期，请填写应届满日期"})
+    if planned <= started_on:
+        raise ValidationError({"planned_end_on": "应届满日期应晚于开始日期"})
+    term = Term(org=org, number=number, started_on=started_on, planned_end_on=planned)
+    return _save(term, user)
+
+
+@transaction.atomic
+def update_term(user, term, **fields):
+    """Correct a term's dates (e.g. a postponement approved by the level above)."""
+    require_edit(user, term.org)
+    for name, value in fields.items():
+        setattr(term, name, value)
+    if term.planned_end_on <= term.started_on:
+        raise ValidationError({"planned_end_on": "应届满日期应晚于开始日期"})
+    if term.ended_on and term.ended_on < term.started_on:
+        raise ValidationError({"ended_on": "结束日期不能早于开始日期"})
+    _save(term, user)
+    return term
+
+
+@transaction.atomic
+def end_term(user, term, ended_on):
+    require_edit(user, term.org)
+    term.ended_on = ended_on
+    _save(term, user)
+    for post in term.posts.filter(ended_on__isnull=True):
+        post.ended_on = ended_on
+        _save(post, user)
+
+
+SINGLE_HOLDER_POSTS = {PostKind.SECRETARY}
+
+
+@transaction.atomic
+def appoint_post(user, term, member, post, started_on):
+    require_edit(user, term.org)
+    if term.ended_on:
+        raise ValidationError({"term": "该届已结束"})
+    if member.left_on:
+        raise ValidationError({"member": "该党员已离开，不能任职"})
+    org = term.org
+    belongs = (
+        member.org_id == org.pk
+        or member.org.path.startswith(org.path)
+        or (member.memberships.filter(org=org, ended_on__isnull=True).exists())
+    )
+    if not belongs:
+        raise ValidationError({"member": "任职人员应为本组织（或下级组织）的党员"})
+    current = term.posts.filter(ended_on__isnull=True)
+    if post in SINGLE_HOLDER_POSTS and current.filter(post=post).exists():
+        raise ValidationError({"post": f"{PostKind(post).label}已有人担任，请先免去现任"})
+    if current.filter(member=member, post=post).exists():
+        raise ValidationError({"post": "该党员已担任此职务"})
+    if started_on < term.started_on:
+        raise ValidationError({"started_on": "任职日期不能早于本届开始日期"})
+    record = Post(term=term, member=member, post=post, started_on=started_on)
+    return _save(record, user)
+
+
+@transaction.atomic
+def end_post(user, post, ended_on):
+    require_edit(user, post.term.org)
+    if ended_on < post.started_on:
+        raise ValidationError({"ended_on": "离任日期不能早于任职日期"})
+    post.ended_on = ended_on
+    _save(post, user)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, migrations, unit/API tests on SQLite and on a throwaway
+# PostgreSQL cluster, then browser tests in Debian's headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE=grassroots.settings.test
+
+echo "== lint"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== migrations"
+$PY manage.py makemigrations --check --dry-run >/dev/null
+
+echo "== tests on SQLite"
+.venv/bin/pytest -q -m "not browser" -n 2 "$@"
+
+echo "== tests on PostgreSQL"
+eval "$(scripts/pg.sh start)"
+trap 'scripts/pg.sh stop "$PG_TMP"' EXIT
+DATABASE_URL=$DATABASE_URL .venv/bin/pytest -q -m "not browser" -n 2 "$@"
+
+echo "== browser tests"
+unset DATABASE_URL
+.venv/bin/pytest -q -m browser "$@"
