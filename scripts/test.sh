@@ -11,6 +11,9 @@ echo "== lint"
 .venv/bin/ruff format --check .
 echo "== migrations"
 $PY manage.py makemigrations --check --dry-run >/dev/null
+echo "== production settings"
+SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(50))") \
+  DJANGO_SETTINGS_MODULE=grassroots.settings.prod $PY manage.py check --deploy --fail-level WARNING
 
 echo "== tests on SQLite"
 .venv/bin/pytest -q -m "not browser" -n 2 "$@"
