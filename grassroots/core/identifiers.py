@@ -10,8 +10,10 @@ ID_CHECK_CHARS = "10X98765432"
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+# ASCII only: `\d` would also accept full-width and other Unicode digits, which int() reads.
+CITIZEN_ID_RE = re.compile(r"[0-9]{17}[0-9X]")
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE_RE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?")
 
 
 def citizen_id_check_char(first17: str) -> str:
@@ -28,7 +30,7 @@ def citizen_id_birth_date(id_number: str) -> datetime.date | None:
 
 def citizen_id_error(id_number: str) -> str | None:
     value = id_number.upper()
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    if not CITIZEN_ID_RE.fullmatch(value):
         return "公民身份号码应为18位，前17位为数字，最后一位为数字或X"
     if citizen_id_birth_date(value) is None:
         return "公民身份号码中的出生日期不存在"
@@ -58,7 +60,7 @@ def uscc_error(code: str) -> str | None:
 
 
 def phone_error(phone: str) -> str | None:
-    if MOBILE_RE.match(phone) or LANDLINE_RE.match(phone):
+    if MOBILE_RE.fullmatch(phone) or LANDLINE_RE.fullmatch(phone):
         return None
     return "联系电话应为11位手机号码或带区号的固定电话（如 0971-1234567）"
 
@@ -78,7 +80,11 @@ def mask_phone(phone: str) -> str:
 def build_citizen_id(region: str, birth_date: datetime.date, sequence: int) -> str:
     """A well-formed ID number (for demo data and tests): 6-digit region code, birth date,
     3-digit sequence (odd for men, even for women) and the check character."""
-    first17 = f"{region}{birth_date:%Y%m%d}{sequence % 1000:03d}"
+    if not re.fullmatch(r"[0-9]{6}", region):
+        raise ValueError(f"region code must be 6 digits: {region!r}")
+    # Not strftime: "%Y" does not zero-pad years before 1000.
+    birth = f"{birth_date.year:04d}{birth_date.month:02d}{birth_date.day:02d}"
+    first17 = f"{region}{birth}{sequence % 1000:03d}"
     return first17 + citizen_id_check_char(first17)
 
 

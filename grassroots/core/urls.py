@@ -14,4 +14,16 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("users/", views.user_list, name="user-list"),
+    path("users/new/", views.user_create, name="user-create"),
+    path("users/<int:pk>/", views.user_detail, name="user-detail"),
+    path("users/<int:pk>/roles/", views.user_add_role, name="user-add-role"),
+    path(
+        "users/<int:pk>/roles/<int:assignment_pk>/remove/",
+        views.user_remove_role,
+        name="user-remove-role",
+    ),
+    path("users/<int:pk>/password/", views.user_set_password, name="user-set-password"),
+    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user-deactivate"),
+    path("users/<int:pk>/reactivate/", views.user_reactivate, name="user-reactivate"),
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from grassroots.core.access import minimal_prefixes
 
-from .choices import MemberStatus, OrgKind, PostKind
+from .choices import MemberStatus, OrgKind, OrgStatus, PostKind
 from .models import HostUnitLink, Member, Membership, Post, Term, WeakDesignation
 from .rules import OrgFacts, RuleConfig, check_organization
 
@@ -21,7 +21,9 @@ def _within(paths, field):
 
 
 def collect_facts(orgs, today=None):
-    """OrgFacts for each organisation of `orgs` (a list), keyed by id: six queries."""
+    """OrgFacts for each organisation of `orgs` (a list), keyed by id: six queries however
+    many organisations. Only member counts need the subtrees; the rest is read for `orgs`
+    themselves."""
     today = today or timezone.localdate()
     if not orgs:
         return {}
@@ -32,7 +34,7 @@ def collect_facts(orgs, today=None):
     primary_counts = Counter()
     rows = (
         Member.objects.current()
-        .filter(_within(paths, "org__path"))
+        .filter(_within(paths, "org__path"), org__status=OrgStatus.ACTIVE)
         .values_list("org_id", "org__path", "status")
         .annotate(n=Count("id"))
         .order_by()
@@ -45,8 +47,13 @@ def collect_facts(orgs, today=None):
 
     functional_counts = defaultdict(Counter)
     rows = (
+        # Filtered by kind in the database, not by a Python list that may be empty (an empty
+        # IN skips the query, and the query count would depend on the organisations given).
         Membership.objects.filter(
-            org_id__in=_functional_ids(orgs), ended_on__isnull=True, member__left_on__isnull=True
+            org_id__in=wanted,
+            org__kind=OrgKind.FUNCTIONAL_BRANCH,
+            ended_on__isnull=True,
+            member__left_on__isnull=True,
         )
         .values_list("org_id", "member__status")
         .annotate(n=Count("id"))
@@ -56,7 +63,7 @@ def collect_facts(orgs, today=None):
         functional_counts[org_id][status] += n
 
     unit_counts = dict(
-        HostUnitLink.objects.filter(_within(paths, "org__path"), ended_on__isnull=True)
+        HostUnitLink.objects.filter(org_id__in=wanted, ended_on__isnull=True)
         .values_list("org_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -64,7 +71,7 @@ def collect_facts(orgs, today=None):
     terms = {
         t.org_id: t
         for t in Term.objects.current()
-        .filter(_within(paths, "org__path"))
+        .filter(org_id__in=wanted)
         .only("org_id", "number", "planned_end_on")
     }
     posts_by_org = defaultdict(list)
@@ -72,7 +79,7 @@ def collect_facts(orgs, today=None):
     committee_members = defaultdict(set)
     for org_id, post, member_id, society_role in (
         Post.objects.current()
-        .filter(_within(paths, "term__org__path"))
+        .filter(term__org_id__in=wanted)
         .values_list("term__org_id", "post", "member_id", "member__society_role")
     ):
         posts_by_org[org_id].append(post)
@@ -81,7 +88,7 @@ def collect_facts(orgs, today=None):
             secretary_role[org_id] = society_role
     weak = set(
         WeakDesignation.objects.filter(
-            _within(paths, "org__path"), year=today.year, rectified=False
+            org_id__in=wanted, year=today.year, rectified=False
         ).values_list("org_id", flat=True)
     )
 
@@ -109,10 +116,6 @@ def collect_facts(orgs, today=None):
             weak_designated=org.pk in weak,
         )
     return facts
-
-
-def _functional_ids(orgs):
-    return [org.pk for org in orgs if org.kind == OrgKind.FUNCTIONAL_BRANCH]
 
 
 def findings_for(orgs, today=None):

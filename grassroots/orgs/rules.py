@@ -56,7 +56,8 @@ class RuleConfig:
         from django.conf import settings
 
         known = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in settings.PARTY_RULES.items() if k in known})
+        configured = getattr(settings, "PARTY_RULES", {})
+        return cls(**{k: v for k, v in configured.items() if k in known})
 
 
 DEFAULT_CONFIG = RuleConfig()
@@ -168,12 +169,17 @@ def _committee_findings(facts: OrgFacts):
         facts.kind in BRANCH_KINDS and facts.full_members >= COMMITTEE_FROM_FULL_MEMBERS
     )
     if needs_committee and facts.committee_size < COMMITTEE_MIN_SIZE:
-        yield Finding(
-            "COMMITTEE_REQUIRED",
-            Severity.ERROR,
-            f"正式党员{facts.full_members}名，应设立委员会（一般3至5人，最多不超过7人），"
-            f"现有委员{facts.committee_size}人",
-        )
+        if facts.kind in BRANCH_KINDS:
+            message = (
+                f"正式党员{facts.full_members}名，应设立支部委员会（一般3至5人，最多不超过7人），"
+                f"现有委员{facts.committee_size}人"
+            )
+        else:
+            message = (
+                f"{OrgKind(facts.kind).label}应设立委员会，现有委员{facts.committee_size}人，"
+                f"不足{COMMITTEE_MIN_SIZE}人"
+            )
+        yield Finding("COMMITTEE_REQUIRED", Severity.ERROR, message)
     if facts.kind in BRANCH_KINDS and facts.committee_size > COMMITTEE_MAX_SIZE:
         yield Finding(
             "COMMITTEE_TOO_LARGE",
@@ -202,18 +208,19 @@ def _term_findings(facts: OrgFacts, today: datetime.date, config: RuleConfig):
         return
     days_left = (facts.term_planned_end - today).days
     end_text = chinese_date(facts.term_planned_end)
+    term = f"第{facts.term_number}届" if facts.term_number else "本届"
     if days_left < 0:
         yield Finding(
             "TERM_OVERDUE",
             Severity.ERROR,
-            f"第{facts.term_number}届任期已于{end_text}届满，已超期{-days_left}天未换届",
+            f"{term}任期已于{end_text}届满，已超期{-days_left}天未换届",
             {"days_overdue": -days_left},
         )
     elif days_left <= config.term_expiring_days:
         yield Finding(
             "TERM_EXPIRING",
             Severity.WARNING,
-            f"第{facts.term_number}届任期将于{end_text}届满（还有{days_left}天），请做好换届准备",
+            f"{term}任期将于{end_text}届满（还有{days_left}天），请做好换届准备",
             {"days_left": days_left},
         )
 

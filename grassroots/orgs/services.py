@@ -5,18 +5,17 @@ Errors are raised as `ValidationError({field: message})` with Chinese messages; 
 them next to the field and the API answers 400 with the same keys.
 """
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.core.identifiers import citizen_id_birth_mismatch
 
-from .choices import OrgKind, OrgStatus, PostKind
+from .choices import LeaveReason, MemberStatus, OrgKind, OrgStatus, PostKind
 from .models import (
     HostUnit,
     HostUnitLink,
@@ -78,12 +77,25 @@ def update_organization(user, org, **fields):
     return _save(org, user)
 
 
+def _lock_path(org):
+    """Lock the row and re-read its path: the object may predate a move of an ancestor, and a
+    stale path would leave the subtree behind."""
+    org.path, org.depth = (
+        Organization.objects.select_for_update().values_list("path", "depth").get(pk=org.pk)
+    )
+
+
 @transaction.atomic
 def move_organization(user, org, new_parent):
+    _lock_path(org)
+    if new_parent is not None:
+        _lock_path(new_parent)
     require_edit(user, org)
     check_parent(user, new_parent)
     if new_parent is not None and new_parent.path.startswith(org.path):
         raise ValidationError({"parent": "不能把组织移到它自己或它的下级组织之下"})
+    if (new_parent.pk if new_parent else None) == org.parent_id:
+        return org
     old_prefix = org.path
     new_prefix = (new_parent.path if new_parent else "/") + f"{org.pk}/"
     depth_change = new_prefix.count("/") - old_prefix.count("/")
@@ -108,22 +120,32 @@ def dissolve_organization(user, org, dissolved_on, reason=""):
         raise ValidationError({"status": "该组织还有党员，请先转接党员组织关系"})
     if org.established_on and dissolved_on < org.established_on:
         raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期"})
+    terms = list(org.terms.current())
+    if any(dissolved_on < term.started_on for term in terms):
+        raise ValidationError({"dissolved_on": "撤销日期不能早于本届委员会开始日期"})
     org.status = OrgStatus.DISSOLVED
     org.dissolved_on = dissolved_on
     org.dissolved_reason = reason
     _save(org, user)
-    for term in org.terms.current():
+    # What lives only through the organisation ends with it; members of a functional branch
+    # keep their organisation relation elsewhere.
+    for term in terms:
         end_term(user, term, dissolved_on)
+    for membership in org.functional_memberships.filter(ended_on__isnull=True):
+        end_membership(user, membership, dissolved_on)
+    for link in org.unit_links.filter(ended_on__isnull=True):
+        unlink_host_unit(user, link, dissolved_on)
     return org
 
 
 @transaction.atomic
 def designate_weak(user, org, year, reason=""):
     require_edit(user, org)
-    designation, _ = WeakDesignation.objects.get_or_create(org=org, year=year)
+    # Not get_or_create: its insert would be a history record without the user.
+    designation = WeakDesignation.objects.filter(org=org, year=year).first()
+    designation = designation or WeakDesignation(org=org, year=year)
     designation.reason = reason
-    _save(designation, user)
-    return designation
+    return _save(designation, user)
 
 
 # --- host units ------------------------------------------------------------------------------
@@ -139,6 +161,8 @@ def save_host_unit(user, unit, org=None):
         editable = HostUnit.objects.visible_to(user, Permission.EDIT).filter(pk=unit.pk)
         if not editable.exists():
             raise ValidationError({"org": "您没有修改该单位的权限"})
+    # One spelling per code, so the unique index catches duplicates; no code is NULL, not "".
+    unit.uscc = unit.uscc.strip().upper() if unit.uscc else None
     unit.full_clean()
     _save(unit, user)
     if org is not None:
@@ -149,13 +173,22 @@ def save_host_unit(user, unit, org=None):
 @transaction.atomic
 def link_host_unit(user, org, unit):
     require_edit(user, org)
-    links = HostUnitLink.objects.select_for_update().filter(org=org, ended_on__isnull=True)
-    if links.filter(unit=unit).exists():
+    # Lock the organisation (not its links: a new link is not a row yet) so that two
+    # concurrent links cannot both pass the count.
+    _lock_path(org)
+    if not org.is_active:
+        raise ValidationError({"org": "该党组织已撤销"})
+    linked = list(
+        HostUnitLink.objects.filter(org=org, ended_on__isnull=True).values_list(
+            "unit_id", flat=True
+        )
+    )
+    if unit.pk in linked:
         raise ValidationError({"unit": "该单位已与本组织关联"})
     limit = RuleConfig.from_settings().joint_branch_max_units
-    if org.kind == OrgKind.JOINT_BRANCH and links.count() >= limit:
+    if org.kind == OrgKind.JOINT_BRANCH and len(linked) >= limit:
         raise ValidationError({"unit": f"联合党支部覆盖的单位一般不超过{limit}个，不能再关联"})
-    if org.kind != OrgKind.JOINT_BRANCH and links.exists():
+    if org.kind != OrgKind.JOINT_BRANCH and linked:
         raise ValidationError({"unit": "只有联合党支部可以关联多个单位"})
     return _save(HostUnitLink(org=org, unit=unit), user)
 
@@ -163,6 +196,8 @@ def link_host_unit(user, org, unit):
 @transaction.atomic
 def unlink_host_unit(user, link, ended_on):
     require_edit(user, link.org)
+    if link.ended_on:
+        raise ValidationError({"ended_on": "该单位关联已解除"})
     link.ended_on = ended_on
     _save(link, user)
 
@@ -183,10 +218,18 @@ def check_member(member):
             errors.setdefault("birth_date", []).append(mismatch)
     if member.confirmed_on and member.joined_on and member.confirmed_on < member.joined_on:
         errors.setdefault("confirmed_on", []).append("转正时间不能早于入党时间")
-    if member.status == "probationary" and member.confirmed_on:
+    if member.status == MemberStatus.PROBATIONARY and member.confirmed_on:
         errors.setdefault("confirmed_on", []).append("预备党员不应有转正时间")
     if errors:
         raise ValidationError(errors)
+
+
+def check_relation_org(org, field="org"):
+    """Whether `org` can hold members' organisation relations."""
+    if not org.is_active:
+        raise ValidationError({field: "该党组织已撤销"})
+    if org.kind in (OrgKind.FUNCTIONAL_BRANCH, OrgKind.DEPARTMENT):
+        raise ValidationError({field: f"{org.get_kind_display()}不接转组织关系"})
 
 
 @transaction.atomic
@@ -195,8 +238,7 @@ def create_member(user, **fields):
     member.id_number = member.id_number.upper()
     if member.org_id:
         require_edit(user, member.org)
-        if not member.org.is_active:
-            raise ValidationError({"org": "该党组织已撤销"})
+        check_relation_org(member.org)
     check_member(member)
     return _save(member, user)
 
@@ -212,7 +254,7 @@ def update_member(user, member, **fields):
     check_member(member)
     _save(member, user)
     if new_org.pk != member.org_id:
-        transfer_member(user, member, new_org, datetime.date.today())
+        transfer_member(user, member, new_org, timezone.localdate())
     return member
 
 
@@ -220,12 +262,11 @@ def update_member(user, member, **fields):
 def transfer_member(user, member, to_org, transferred_on, reason=""):
     require_edit(user, member.org)
     require_edit(user, to_org, "to_org")
+    if member.left_on:
+        raise ValidationError({"to_org": "该党员已登记离开，不能转接"})
     if to_org.pk == member.org_id:
         raise ValidationError({"to_org": "转入组织与现组织相同"})
-    if not to_org.is_active:
-        raise ValidationError({"to_org": "转入组织已撤销"})
-    if to_org.kind in (OrgKind.FUNCTIONAL_BRANCH, OrgKind.DEPARTMENT):
-        raise ValidationError({"to_org": f"{to_org.get_kind_display()}不接转组织关系"})
+    check_relation_org(to_org, "to_org")
     record = Transfer(
         member=member,
         from_org=member.org,
@@ -237,6 +278,9 @@ def transfer_member(user, member, to_org, transferred_on, reason=""):
     _save(record, user)
     member.org = to_org
     _save(member, user)
+    # Organisational life there now comes with the relation itself.
+    for membership in member.memberships.filter(org=to_org, ended_on__isnull=True):
+        end_membership(user, membership, max(transferred_on, membership.started_on))
     return record
 
 
@@ -245,6 +289,8 @@ def record_member_leaving(user, member, left_on, reason):
     require_edit(user, member.org)
     if member.left_on:
         raise ValidationError({"left_on": "该党员已登记离开"})
+    if reason not in LeaveReason.values:
+        raise ValidationError({"left_reason": "请选择离开原因"})
     member.left_on, member.left_reason = left_on, reason
     _save(member, user)
     for post in Post.objects.filter(member=member, ended_on__isnull=True):
@@ -257,6 +303,10 @@ def record_member_leaving(user, member, left_on, reason):
 @transaction.atomic
 def add_membership(user, member, org, started_on):
     require_edit(user, org)
+    if not org.is_active:
+        raise ValidationError({"org": "该党组织已撤销"})
+    if member.left_on:
+        raise ValidationError({"member": "该党员已登记离开"})
     if org.pk == member.org_id:
         raise ValidationError({"org": "组织关系已在该组织，无需另行参加组织生活"})
     if member.memberships.filter(org=org, ended_on__isnull=True).exists():
@@ -267,6 +317,12 @@ def add_membership(user, member, org, started_on):
 @transaction.atomic
 def end_membership(user, membership, ended_on):
     require_edit(user, membership.org)
+    if membership.ended_on:
+        raise ValidationError({"ended_on": "已退出该组织的组织生活"})
+    if ended_on is None:
+        raise ValidationError({"ended_on": "请填写退出日期"})
+    if ended_on < membership.started_on:
+        raise ValidationError({"ended_on": "退出日期不能早于加入日期"})
     membership.ended_on = ended_on
     _save(membership, user)
 
@@ -278,6 +334,8 @@ def end_membership(user, membership, ended_on):
 def start_term(user, org, started_on, number=None, planned_end_on=None):
     """Open a new term; the current one, if any, ends the day the new one starts."""
     require_edit(user, org)
+    if not org.is_active:
+        raise ValidationError({"org": "该党组织已撤销"})
     current = org.terms.current().first()
     if current and started_on <= current.started_on:
         raise ValidationError({"started_on": "新一届开始日期应晚于本届开始日期"})
@@ -315,6 +373,10 @@ def update_term(user, term, **fields):
 @transaction.atomic
 def end_term(user, term, ended_on):
     require_edit(user, term.org)
+    if term.ended_on:
+        raise ValidationError({"ended_on": "该届已结束"})
+    if ended_on < term.started_on:
+        raise ValidationError({"ended_on": "结束日期不能早于本届开始日期"})
     term.ended_on = ended_on
     _save(term, user)
     for post in term.posts.filter(ended_on__isnull=True):
@@ -328,6 +390,8 @@ SINGLE_HOLDER_POSTS = {PostKind.SECRETARY}
 @transaction.atomic
 def appoint_post(user, term, member, post, started_on):
     require_edit(user, term.org)
+    if post not in PostKind.values:
+        raise ValidationError({"post": "请选择职务"})
     if term.ended_on:
         raise ValidationError({"term": "该届已结束"})
     if member.left_on:
@@ -354,6 +418,8 @@ def appoint_post(user, term, member, post, started_on):
 @transaction.atomic
 def end_post(user, post, ended_on):
     require_edit(user, post.term.org)
+    if post.ended_on:
+        raise ValidationError({"ended_on": "已离任"})
     if ended_on < post.started_on:
         raise ValidationError({"ended_on": "离任日期不能早于任职日期"})
     post.ended_on = ended_on

@@ -6,6 +6,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..access import Scope
+from ..choices import Permission
+
 
 class StandardPagination(PageNumberPagination):
     page_size = 50
@@ -37,10 +40,16 @@ class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 
 class ScopedWritePermission(permissions.BasePermission):
-    """Reading is limited by each viewset's queryset; changing an object (PATCH or a POST
-    action on it) needs `view.may_edit(user, obj)`."""
+    """Reading is limited by each viewset's queryset. Creating needs the edit permission
+    somewhere (the service then checks the chosen organisation and answers 400 naming the
+    field); changing an object (PATCH or a POST action on it) needs `view.may_edit(user, obj)`."""
 
-    message = "您没有修改该对象的权限"
+    message = "您没有录入或修改数据的权限"
+
+    def has_permission(self, request, view):
+        if getattr(view, "action", None) == "create":
+            return Scope.of(request.user).has_any(Permission.EDIT)
+        return True
 
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:

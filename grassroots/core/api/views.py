@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -23,7 +23,16 @@ class LockAwareTokenSerializer(AuthTokenSerializer):
         return super().validate(attrs)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        auth=[],
+        request=LockAwareTokenSerializer,
+        responses=inline_serializer("Token", {"token": serializers.CharField()}),
+    )
+)
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (`Authorization: Token <token>`)."""
+    """Exchange a username and password for an API token (`Authorization: Token <token>`).
+    Repeated failures lock the account for a while (the answer then says so)."""
 
+    authentication_classes = ()  # credentials are in the body; a stale token must not matter
     serializer_class = LockAwareTokenSerializer

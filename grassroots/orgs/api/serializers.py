@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from grassroots.core.access import Scope
@@ -7,6 +8,14 @@ from grassroots.core.identifiers import mask_id_number, mask_phone
 
 from .. import services
 from ..models import HostUnit, Member, Membership, Organization, Post, Term
+
+
+def refuse_other_changes(instance, validated_data, allowed, message):
+    """Some records only change through one field (an end date); a PATCH that would change
+    any other field is refused under that field's name instead of being silently ignored."""
+    for name, value in validated_data.items():
+        if name not in allowed and getattr(instance, name) != value:
+            raise serializers.ValidationError({name: [message]})
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -56,6 +65,17 @@ class SubtreeFindingSerializer(FindingSerializer):
     org_name = serializers.CharField()
 
 
+def shows_personal_data(user, member):
+    return Scope.of(user).covers(Permission.PERSONAL_DATA, member.org.path)
+
+
+# Masking of personal data in history entries, keyed by the field labels history shows.
+PERSONAL_DATA_MASKS = {
+    str(Member._meta.get_field("id_number").verbose_name): mask_id_number,
+    str(Member._meta.get_field("phone").verbose_name): mask_phone,
+}
+
+
 class MemberSerializer(serializers.ModelSerializer):
     org = VisiblePrimaryKeyField(queryset=Organization.objects.all())
 
@@ -93,10 +113,9 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        scope = Scope.of(self.context["request"].user)
-        if not scope.covers(Permission.PERSONAL_DATA, instance.org.path):
+        if not shows_personal_data(self.context["request"].user, instance):
             data["id_number"] = mask_id_number(data["id_number"])
-            data["phone"] = mask_phone(data["phone"]) if data["phone"] else ""
+            data["phone"] = mask_phone(data["phone"])
         return data
 
     def create(self, validated_data):
@@ -119,15 +138,20 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "member", "org", "started_on", "ended_on"]
+        # add_membership checks "one current membership per organisation" with a Chinese
+        # message; DRF's conditional unique validator also fails on partial updates.
+        validators = []
 
     def create(self, validated_data):
         validated_data.pop("ended_on", None)
         return services.add_membership(self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
-        services.end_membership(
-            self.context["request"].user, instance, validated_data.get("ended_on")
-        )
+        message = "只能登记退出日期；参加其他组织的组织生活请另行登记"
+        refuse_other_changes(instance, validated_data, {"ended_on"}, message)
+        if validated_data.get("ended_on") is None:
+            raise serializers.ValidationError({"ended_on": ["请填写退出日期"]})
+        services.end_membership(self.context["request"].user, instance, validated_data["ended_on"])
         return instance
 
 
@@ -146,6 +170,9 @@ class TermSerializer(serializers.ModelSerializer):
         return services.start_term(self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
+        refuse_other_changes(
+            instance, validated_data, {"started_on", "planned_end_on"}, "届次和所属组织不能修改"
+        )
         validated_data.pop("org", None)
         validated_data.pop("number", None)
         return services.update_term(self.context["request"].user, instance, **validated_data)
@@ -165,10 +192,10 @@ class PostSerializer(serializers.ModelSerializer):
         return services.appoint_post(self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
-        if "ended_on" not in validated_data:
-            raise serializers.ValidationError(
-                {"ended_on": "只能登记离任日期；调整职务请先离任再重新任职"}
-            )
+        message = "只能登记离任日期；调整职务请先离任再重新任职"
+        refuse_other_changes(instance, validated_data, {"ended_on"}, message)
+        if validated_data.get("ended_on") is None:
+            raise serializers.ValidationError({"ended_on": ["请填写离任日期"]})
         services.end_post(self.context["request"].user, instance, validated_data["ended_on"])
         return instance
 
@@ -192,6 +219,7 @@ class HostUnitSerializer(serializers.ModelSerializer):
         required=False,
         help_text="新建时关联的党组织",
     )
+    organizations = serializers.SerializerMethodField(help_text="当前关联的党组织编号")
 
     class Meta:
         model = HostUnit
@@ -204,13 +232,32 @@ class HostUnitSerializer(serializers.ModelSerializer):
             "covered_population",
             "staff_count",
             "org",
+            "organizations",
         ]
+
+    def get_organizations(self, unit) -> list[int]:
+        # The viewset prefetches `current_links`; a freshly saved unit reads them once.
+        links = getattr(unit, "current_links", None)
+        if links is None:
+            links = unit.org_links.filter(ended_on__isnull=True)
+        return [link.org_id for link in links]
+
+    def validate_uscc(self, value):
+        # Units without a code are stored as NULL: the column is unique, "" would clash.
+        return value.upper() if value else None
 
     def create(self, validated_data):
         org = validated_data.pop("org", None)
-        return services.save_host_unit(
-            self.context["request"].user, HostUnit(**validated_data), org
-        )
+        try:
+            return services.save_host_unit(
+                self.context["request"].user, HostUnit(**validated_data), org
+            )
+        except DjangoValidationError as exc:
+            # Linking reports under "unit"; in this request the unit is new and `org` is the
+            # field the caller chose, so the error belongs there.
+            if hasattr(exc, "error_dict") and "unit" in exc.error_dict:
+                exc.error_dict["org"] = exc.error_dict.pop("unit")
+            raise
 
     def update(self, instance, validated_data):
         validated_data.pop("org", None)

@@ -1,7 +1,8 @@
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Prefetch, Q
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,13 +13,20 @@ from grassroots.core.choices import Permission
 from grassroots.core.history import history_entries
 
 from .. import services
+from ..choices import PostKind, Severity
 from ..health import findings_for
-from ..models import HostUnit, Member, Membership, Organization, Post, Term
+from ..models import HostUnit, HostUnitLink, Member, Membership, Organization, Post, Term
 from . import serializers as s
 
+# Detail GET actions answer one object's data as a plain JSON value: no page, no list filters.
+PLAIN_ACTION = {"pagination_class": None, "filter_backends": []}
 
-class AncestorFilter(django_filters.NumberFilter):
+
+@extend_schema_field({"type": "integer", "description": "上级组织编号：该组织及其全部下级组织"})
+class AncestorFilter(django_filters.Filter):
     """`?ancestor=<id>`: the organisation and its whole subtree (within what the user sees)."""
+
+    field_class = forms.IntegerField
 
     def __init__(self, path_field, **kwargs):
         self.path_field = path_field
@@ -27,11 +35,10 @@ class AncestorFilter(django_filters.NumberFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        ancestor_path = Organization.objects.filter(pk=value).values("path")[:1]
-        path = ancestor_path.first()
+        path = Organization.objects.filter(pk=value).values_list("path", flat=True).first()
         if path is None:
             return qs.none()
-        return qs.filter(**{f"{self.path_field}__startswith": path["path"]})
+        return qs.filter(**{f"{self.path_field}__startswith": path})
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -87,12 +94,23 @@ class ScopedViewSet(
     def may_edit(self, user, obj):
         return Scope.of(user).covers(Permission.EDIT, self.org_path(obj))
 
-    def history_response(self, obj):
+    def history_response(self, obj, masks=None):
+        """`masks`: {field label: function} hiding the before and after values of fields."""
         entries = history_entries(obj.history.select_related("history_user"))
+        for entry in entries if masks else ():
+            entry.changes = [
+                (label, masks[label](before), masks[label](after))
+                if label in masks
+                else (label, before, after)
+                for label, before, after in entry.changes
+            ]
         return Response(s.HistoryEntrySerializer(entries, many=True).data)
 
 
 class OrganizationViewSet(ScopedViewSet):
+    """Party organisations in the caller's subtree. A new `parent` moves the whole subtree;
+    organisations are dissolved (`dissolve/`), never deleted."""
+
     serializer_class = s.OrganizationSerializer
     filterset_class = OrganizationFilter
     org_path_field = "path"
@@ -115,14 +133,14 @@ class OrganizationViewSet(ScopedViewSet):
         return Response(s.OrganizationSerializer(org, context={"request": request}).data)
 
     @extend_schema(responses=s.FindingSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_ACTION)
     def checks(self, request, pk=None):
         org = self.get_object()
         findings = findings_for([org])[org.pk]
         return Response(s.FindingSerializer(findings, many=True).data)
 
     @extend_schema(responses=s.CommitteeSerializer)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_ACTION)
     def committee(self, request, pk=None):
         org = self.get_object()
         term = org.terms.current().first()
@@ -135,19 +153,18 @@ class OrganizationViewSet(ScopedViewSet):
         return Response(s.CommitteeSerializer(data, context={"request": request}).data)
 
     @extend_schema(responses=s.HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_ACTION)
     def history(self, request, pk=None):
         return self.history_response(self.get_object())
 
 
 def post_order(post):
-    from ..choices import PostKind
-
     return (PostKind.values.index(post.post), post.started_on, post.pk)
 
 
 class CheckListViewSet(viewsets.GenericViewSet):
-    """Health-check findings across a subtree: `?ancestor=<id>`, `?severity=`, `?code=`."""
+    """Health-check findings of the active organisations in the caller's subtree:
+    `?ancestor=<id>`, `?severity=`, `?code=` and the organisation filters."""
 
     serializer_class = s.SubtreeFindingSerializer
     filterset_class = OrganizationFilter
@@ -155,6 +172,12 @@ class CheckListViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return Organization.objects.visible_to(self.request.user).active().order_by("path")
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("severity", enum=Severity.values, description="严重程度"),
+            OpenApiParameter("code", str, description="检查项代码，如 TERM_OVERDUE"),
+        ]
+    )
     def list(self, request):
         orgs = list(self.filter_queryset(self.get_queryset()))
         findings = findings_for(orgs, timezone.localdate())
@@ -172,6 +195,10 @@ class CheckListViewSet(viewsets.GenericViewSet):
 
 
 class MemberViewSet(ScopedViewSet):
+    """Members whose organisation relation, or a current functional membership, is in the
+    caller's subtree. `id_number` and `phone` are masked without the personal-data
+    permission over the member's organisation. A new `org` is recorded as a transfer."""
+
     serializer_class = s.MemberSerializer
     filterset_class = MemberFilter
 
@@ -188,22 +215,32 @@ class MemberViewSet(ScopedViewSet):
         return Response(s.MemberSerializer(member, context={"request": request}).data)
 
     @extend_schema(responses=s.HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_ACTION)
     def history(self, request, pk=None):
-        return self.history_response(self.get_object())
+        member = self.get_object()
+        personal = s.shows_personal_data(request.user, member)
+        return self.history_response(member, None if personal else s.PERSONAL_DATA_MASKS)
 
 
 class MembershipViewSet(ScopedViewSet):
+    """Functional memberships (参加组织生活) in organisations of the caller's subtree; a
+    PATCH only records `ended_on`."""
+
     serializer_class = s.MembershipSerializer
     filterset_fields = ["member", "org"]
 
     def get_queryset(self):
-        return Membership.objects.filter(
-            org__in=Organization.objects.visible_to(self.request.user)
-        ).select_related("org")
+        return (
+            Membership.objects.filter(org__in=Organization.objects.visible_to(self.request.user))
+            .select_related("org")
+            .order_by("id")
+        )
 
 
 class TermViewSet(ScopedViewSet):
+    """Committee terms. A new term ends the current one; `number` and `planned_end_on`
+    default to the next number and the statutory length for the organisation."""
+
     serializer_class = s.TermSerializer
     filterset_fields = ["org"]
 
@@ -212,6 +249,8 @@ class TermViewSet(ScopedViewSet):
 
 
 class PostViewSet(ScopedViewSet):
+    """Committee posts of a term; a PATCH only records `ended_on`."""
+
     serializer_class = s.PostSerializer
     filterset_fields = ["term", "member", "post"]
     org_path_field = "term.org.path"
@@ -221,11 +260,19 @@ class PostViewSet(ScopedViewSet):
 
 
 class HostUnitViewSet(ScopedViewSet):
+    """Host units linked to an organisation of the caller's subtree; a new unit is linked to
+    `org` (a joint branch takes at most five)."""
+
     serializer_class = s.HostUnitSerializer
     filterset_fields = ["organizations"]
 
     def get_queryset(self):
-        return HostUnit.objects.visible_to(self.request.user).order_by("name", "id")
+        current = HostUnitLink.objects.filter(ended_on__isnull=True).order_by("id")
+        return (
+            HostUnit.objects.visible_to(self.request.user)
+            .prefetch_related(Prefetch("org_links", queryset=current, to_attr="current_links"))
+            .order_by("name", "id")
+        )
 
     def may_edit(self, user, obj):
         # Any linked organisation the user may edit allows the change.

@@ -1,0 +1,120 @@
+"""The OpenAPI schema and the browsable docs (issue 2, item 9): valid, complete, and served
+without anything from the internet (government intranets have no CDN)."""
+
+import re
+
+import pytest
+from drf_spectacular.validation import validate_schema
+
+PATHS = {
+    "/api/v1/health/": {"get"},
+    "/api/v1/auth/token/": {"post"},
+    "/api/v1/orgs/": {"get", "post"},
+    "/api/v1/orgs/{id}/": {"get", "patch"},
+    "/api/v1/orgs/{id}/checks/": {"get"},
+    "/api/v1/orgs/{id}/committee/": {"get"},
+    "/api/v1/orgs/{id}/history/": {"get"},
+    "/api/v1/orgs/{id}/dissolve/": {"post"},
+    "/api/v1/members/": {"get", "post"},
+    "/api/v1/members/{id}/": {"get", "patch"},
+    "/api/v1/members/{id}/history/": {"get"},
+    "/api/v1/members/{id}/transfer/": {"post"},
+    "/api/v1/memberships/": {"get", "post"},
+    "/api/v1/memberships/{id}/": {"get", "patch"},
+    "/api/v1/terms/": {"get", "post"},
+    "/api/v1/terms/{id}/": {"get", "patch"},
+    "/api/v1/posts/": {"get", "post"},
+    "/api/v1/posts/{id}/": {"get", "patch"},
+    "/api/v1/host-units/": {"get", "post"},
+    "/api/v1/host-units/{id}/": {"get", "patch"},
+    "/api/v1/checks/": {"get"},
+}
+
+
+@pytest.fixture
+def schema(client, db):
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def resolve(schema, ref_or_schema):
+    ref = ref_or_schema.get("$ref")
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else ref_or_schema
+
+
+def response_schema(schema, path, method="get"):
+    content = schema["paths"][path][method]["responses"]["200"]["content"]
+    return resolve(schema, content["application/json"]["schema"])
+
+
+def parameters(schema, path, method="get"):
+    return {p["name"] for p in schema["paths"][path][method].get("parameters", [])}
+
+
+def test_schema_is_valid_openapi(schema):
+    assert schema["openapi"].startswith("3.")
+    validate_schema(schema)
+
+
+def test_schema_lists_every_endpoint_and_no_deletion(schema):
+    methods = {
+        path: set(item) & {"get", "post", "put", "patch", "delete"}
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/v1/")
+    }
+    assert {path: methods.get(path) for path in PATHS} == PATHS
+    assert not any("delete" in m or "put" in m for m in methods.values())
+
+
+def test_schema_describes_the_contracts_fields(schema):
+    org = schema["components"]["schemas"]["Organization"]["properties"]
+    assert {"id", "name", "kind", "category", "parent", "established_on"} <= set(org)
+    member = schema["components"]["schemas"]["Member"]["properties"]
+    assert {"id", "name", "gender", "birth_date", "id_number", "phone", "status", "joined_on"} <= (
+        set(member)
+    )
+    assert {"ancestor", "kind", "category", "search", "page"} <= parameters(schema, "/api/v1/orgs/")
+    assert {"ancestor", "org"} <= parameters(schema, "/api/v1/members/")
+    assert {"ancestor", "severity", "code"} <= parameters(schema, "/api/v1/checks/")
+    paged = response_schema(schema, "/api/v1/orgs/")
+    assert {"count", "next", "previous", "results"} <= set(paged["properties"])
+
+
+def test_schema_detail_actions_are_plain_answers(schema):
+    """`checks/` and `history/` of one object are lists, not pages, and take no list filters."""
+    for path in (
+        "/api/v1/orgs/{id}/checks/",
+        "/api/v1/orgs/{id}/history/",
+        "/api/v1/members/{id}/history/",
+    ):
+        assert response_schema(schema, path)["type"] == "array", path
+        assert parameters(schema, path) == {"id"}, path
+    finding = resolve(schema, response_schema(schema, "/api/v1/orgs/{id}/checks/")["items"])
+    assert set(finding["properties"]) == {"code", "severity", "message"}
+    committee = response_schema(schema, "/api/v1/orgs/{id}/committee/")
+    assert set(committee["properties"]) == {"term", "posts"}
+
+
+def test_schema_token_and_health_need_no_credentials(schema):
+    for path, method in (("/api/v1/auth/token/", "post"), ("/api/v1/health/", "get")):
+        assert schema["paths"][path][method].get("security", []) in ([], [{}]), path
+    assert set(response_schema(schema, "/api/v1/auth/token/", "post")["properties"]) == {"token"}
+    assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_schema_is_public_as_yaml_too(client, db):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert response.content.startswith(b"openapi: 3.")
+
+
+def test_docs_use_only_local_assets(client, db):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
+    assert assets, "the page loads Swagger UI from somewhere"
+    assert all(asset.startswith("/static/") for asset in assets), assets
+    assert not re.search(r"https?://", html)
+    assert '"/api/schema/"' in html

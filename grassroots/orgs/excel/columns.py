@@ -1,0 +1,119 @@
+"""The columns of the two import templates and of the exports.
+
+The member template starts with the roster's columns (seed 004 template 3, see
+docs/decisions/0006-member-roster.md), so an exported roster can be imported again.
+"""
+
+from functools import partial
+
+from ..choices import Education, MemberStatus
+from ..models import HostUnit, Member, Organization
+from .sheets import Column, Ignored, OrgReference, Text, field_column
+
+_member = partial(field_column, Member)
+_org = partial(field_column, Organization)
+
+SEQUENCE = Column("序号", None, Ignored(), width=6)
+
+MEMBER_ORG = Column(
+    "所在党组织",
+    "org",
+    OrgReference(),
+    required=True,
+    aliases=("组织关系所在党组织",),
+    note="组织关系所在的党组织；名称相同的组织有多个时请填编号",
+    width=28,
+)
+
+MEMBER_COLUMNS = [
+    SEQUENCE,
+    _member("name", width=10),
+    _member("gender", width=6),
+    _member("ethnicity", note="空白为汉族", width=8),
+    _member("native_place"),
+    _member("birth_date", note="须与公民身份号码中的出生日期一致", width=12),
+    _member(
+        "id_number",
+        reader=Text(18, upper=True),
+        note="18位，最后一位为校验码（数字或X）；不能与文件中或系统中已有的号码重复",
+        text_cells=True,
+        width=21,
+    ),
+    _member(
+        "education",
+        value_aliases={
+            "博士": Education.POSTGRADUATE,
+            "硕士": Education.POSTGRADUATE,
+            "本科": Education.UNIVERSITY,
+            "大专": Education.COLLEGE,
+            "专科": Education.COLLEGE,
+        },
+        width=10,
+    ),
+    _member("joined_on", width=12),
+    _member("confirmed_on", note="预备党员不填；不早于入党时间", width=12),
+    _member(
+        "status",
+        value_aliases={"正式": MemberStatus.FULL, "预备": MemberStatus.PROBATIONARY},
+        width=10,
+    ),
+    _member("work_started_on", width=12),
+    _member("job_title", width=16),
+    _member("phone", note="11位手机号码，或带区号的固定电话如 0971-1234567", text_cells=True),
+    MEMBER_ORG,
+    _member("graduated_from", width=18),
+    _member("professional_title", width=16),
+    _member("expertise", width=16),
+    _member("society_title", width=16),
+    _member("society_role", width=16),
+    _member("resume", width=30),
+    _member("is_mobile", width=8),
+    _member("is_lost_contact", width=8),
+    _member("on_probation_discipline", width=8),
+]
+# Seed 004 template 3 (党员名册): the first fifteen columns.
+ROSTER_COLUMNS = MEMBER_COLUMNS[: MEMBER_COLUMNS.index(MEMBER_ORG) + 1]
+
+ORG_PARENT = Column(
+    "上级组织",
+    "parent",
+    OrgReference(),
+    present=True,
+    note="已有组织的编号或完整名称，或本文件前面某一行的组织名称（上级组织须排在下级组织之前）；"
+    "只有系统管理员可以留空以建立顶级组织",
+    width=28,
+)
+
+ORG_COLUMNS = [
+    _org("name", width=30),
+    _org("short_name", width=14),
+    _org("kind", width=14),
+    _org("category", width=14),
+    ORG_PARENT,
+    _org("established_on", width=12),
+    field_column(HostUnit, "name", header="所在单位名称", required=False, width=28),
+    field_column(
+        HostUnit,
+        "uscc",
+        reader=Text(18, upper=True),
+        note="18位，最后一位为校验码；填写时须同时填写所在单位名称；不能与系统中已有的重复",
+        text_cells=True,
+        width=21,
+    ),
+]
+
+MEMBER_RULES = [
+    "填写要求：",
+    "1. 第1行为列名，请勿修改（红色为必填列）；从第2行起每行一名党员，空行会被跳过。",
+    "2. 所在党组织填写组织编号或完整名称，须在您有录入权限的范围内。",
+    "3. 导入前会逐行检查；任何一行有错误，整个文件都不会导入，请按提示（行号、列）改正后重新导入。",
+    "4. 身份证号码、电话请使用“文本”格式，避免被 Excel 改成科学计数法。",
+]
+
+ORG_RULES = [
+    "填写要求：",
+    "1. 第1行为列名，请勿修改（红色为必填列）；从第2行起每行一个党组织，空行会被跳过。",
+    "2. 上级组织填写已有组织的编号或完整名称（须在您有录入权限的范围内），"
+    "或本文件中排在前面的某一行的组织名称，这样可以一次导入一整棵组织树。",
+    "3. 导入前会逐行检查；任何一行有错误，整个文件都不会导入，请按提示（行号、列）改正后重新导入。",
+]

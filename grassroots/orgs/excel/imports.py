@@ -1,0 +1,470 @@
+"""Importing organisations and members from workbooks laid out like the templates.
+
+Every row is read and checked first; organisations named in the file and ID numbers or
+credit codes already registered are looked up in a few queries for the whole file, not one
+per row. Only if no row has an error is anything written: in one transaction, in batches,
+with history records attributed to the importing user (docs/decisions/0004-excel-import.md).
+"""
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from grassroots.core.choices import Permission
+from grassroots.core.identifiers import citizen_id_birth_mismatch
+
+from .. import services
+from ..choices import MemberStatus, OrgStatus
+from ..models import HostUnit, HostUnitLink, Member, Organization
+from .cells import CellError, column_letter, is_blank
+from .columns import MEMBER_COLUMNS, MEMBER_ORG, ORG_COLUMNS, ORG_PARENT
+from .sheets import HeaderMap, WorkbookError, open_sheet
+
+MAX_ERRORS = 1000
+WRITE_BATCH = 2000
+LOOKUP_BATCH = 2000
+CHANGE_REASON = "Excel导入"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # the sheet's row number (the header is row 1); None: the whole file
+    column: str  # the column's header as written in the file, or ""
+    letter: str  # the column's letter (A, B, …), or ""
+    message: str
+
+    def as_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+class _TooManyErrors(Exception):
+    pass
+
+
+class _Errors:
+    """The errors found so far, kept in sheet order; stops the import after MAX_ERRORS."""
+
+    def __init__(self):
+        self.header_map = HeaderMap()
+        self.items = []
+
+    def add_at(self, row, index, written, message):
+        letter = column_letter(index) if index is not None else ""
+        sort_key = (row or 0, -1 if index is None else index)
+        self.items.append((sort_key, RowError(row, written, letter, message)))
+        if len(self.items) >= MAX_ERRORS:
+            raise _TooManyErrors
+
+    def add(self, row, header, message):
+        """An error in the cell of template column `header` (or the whole row if "")."""
+        index = self.header_map.index_of.get(header)
+        self.add_at(row, index, self.header_map.written.get(header, ""), message)
+
+    def add_validation(self, row, exc, header_of):
+        """A model ValidationError, each message under its field's column."""
+        for name, messages in exc.message_dict.items():
+            self.add(row, header_of.get(name, ""), messages[0])
+
+    def sorted(self):
+        return [error for _, error in sorted(self.items, key=lambda item: item[0])]
+
+    def __bool__(self):
+        return bool(self.items)
+
+
+def _first_message(exc):
+    return next(iter(exc.message_dict.values()))[0]
+
+
+def _batches(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict  # template header -> value read from its cell
+    failed: set  # template headers whose cell has an error
+
+
+class _Importer:
+    """Reads the sheet and checks each row (`check_row`), then the whole file
+    (`check_file`); writes (`write`) only if nothing was wrong."""
+
+    columns: list
+
+    def __init__(self, user, today=None):
+        self.user = user
+        self.today = today or timezone.localdate()
+        self.errors = _Errors()
+
+    def run(self, fileobj) -> ImportResult:
+        try:
+            if self._read(fileobj):
+                self.check_file()
+            if self.errors:
+                return ImportResult(errors=self.errors.sorted())
+            with transaction.atomic():
+                created = self.write()
+        except WorkbookError as exc:
+            return ImportResult(errors=[RowError(None, "", "", str(exc))])
+        except _TooManyErrors:
+            note = RowError(None, "", "", f"错误超过{MAX_ERRORS}条，其余未列出；请先改正以上错误")
+            return ImportResult(errors=[*self.errors.sorted(), note])
+        except IntegrityError:
+            # Someone registered the same ID number or code between the check and the write.
+            message = "导入时数据已被他人修改（如号码已被登记），未导入任何数据，请重新导入"
+            return ImportResult(errors=[RowError(None, "", "", message)])
+        return ImportResult(created=created)
+
+    def _read(self, fileobj):
+        """Check the header and every row; False if the header is unusable."""
+        with open_sheet(fileobj) as rows:
+            header_row = next(rows, None)
+            if header_row is None or all(is_blank(value) for value in header_row):
+                self.errors.add_at(1, None, "", "第1行应为列名，请使用导入模板")
+                return False
+            header_map = self.errors.header_map = HeaderMap.build(header_row, self.columns)
+            for index, message in header_map.problems:
+                written = str(header_row[index]).strip() if index is not None else ""
+                self.errors.add_at(1, index, written, message)
+            if header_map.problems:
+                return False
+            data_columns = [
+                (index, column)
+                for index, column in sorted(header_map.by_index.items())
+                if column.field is not None
+            ]
+            seen_data = False
+            for number, cells in enumerate(rows, start=2):
+                if all(index >= len(cells) or is_blank(cells[index]) for index, _ in data_columns):
+                    continue
+                seen_data = True
+                self.check_row(self._read_cells(number, cells, data_columns))
+        if not seen_data:
+            self.errors.add_at(2, None, "", "文件中没有数据：从第2行起每行填写一条记录")
+        return seen_data
+
+    def _read_cells(self, number, cells, data_columns):
+        row = _Row(number, {}, set())
+        for index, column in data_columns:
+            raw = cells[index] if index < len(cells) else None
+            try:
+                value = column.reader.read(raw, self.today)
+            except CellError as exc:
+                self.errors.add(number, column.header, str(exc))
+                row.failed.add(column.header)
+                continue
+            if column.required and value in (None, ""):
+                self.errors.add(number, column.header, "必填，不能为空")
+                row.failed.add(column.header)
+                continue
+            row.values[column.header] = value
+        return row
+
+    def instance(self, model, row, columns, exclude=()):
+        """A model instance from the row's cells, checked with the model's own field
+        validators (no queries). Blank cells leave the model's defaults."""
+        header_of = {column.field: column.header for column in columns}
+        instance = model(
+            **{
+                column.field: row.values[column.header]
+                for column in columns
+                if row.values.get(column.header) not in (None, "")
+            }
+        )
+        failed = [column.field for column in columns if column.header in row.failed]
+        try:
+            instance.clean_fields(exclude=[*failed, *exclude])
+        except ValidationError as exc:
+            self.errors.add_validation(row.number, exc, header_of)
+            row.failed.update(header_of[name] for name in exc.message_dict if name in header_of)
+        return instance
+
+    def check_row(self, row):
+        raise NotImplementedError
+
+    def check_file(self):
+        raise NotImplementedError
+
+    def write(self) -> int:
+        raise NotImplementedError
+
+    def create(self, model, objects):
+        """Insert in batches with a history record each, attributed to the importing user."""
+        for batch in _batches(objects, WRITE_BATCH):
+            bulk_create_with_history(
+                batch,
+                model,
+                batch_size=WRITE_BATCH,
+                default_user=self.user,
+                default_change_reason=CHANGE_REASON,
+            )
+        return objects
+
+
+class _OrgDirectory:
+    """The organisations in the user's edit scope that the file names, by number (编号) and
+    by exact name, read in a few queries."""
+
+    def __init__(self, user, references):
+        ids = sorted({ref for ref in references if isinstance(ref, int)})
+        names = sorted({ref for ref in references if isinstance(ref, str)})
+        editable = Organization.objects.visible_to(user, Permission.EDIT).only(
+            "id", "name", "path", "status", "kind"
+        )
+        self.by_id = {}
+        self.by_name = defaultdict(list)
+        for batch in _batches(ids, LOOKUP_BATCH):
+            self.by_id.update((org.pk, org) for org in editable.filter(pk__in=batch))
+        for batch in _batches(names, LOOKUP_BATCH):
+            for org in editable.filter(name__in=batch).order_by("path"):
+                self.by_name[org.name].append(org)
+
+    def find(self, reference):
+        """The organisation a cell names; raises CellError saying why none fits."""
+        if isinstance(reference, int):
+            org = self.by_id.get(reference)
+            if org is None:
+                raise CellError(f"编号为{reference}的党组织不存在，或不在您可以录入的范围内")
+            return org
+        found = self.by_name.get(reference, [])
+        # A dissolved organisation keeps its name; a live one of the same name is meant.
+        candidates = [org for org in found if org.is_active] or found
+        if not candidates:
+            raise CellError(f"未找到名称为“{reference}”的党组织（须在您可以录入的范围内）")
+        if len(candidates) > 1:
+            raise CellError(f"名称为“{reference}”的党组织有{len(candidates)}个，请改填组织编号")
+        return candidates[0]
+
+
+# --- members -----------------------------------------------------------------------------------
+
+MEMBER_FIELD_COLUMNS = [c for c in MEMBER_COLUMNS if c.field and c is not MEMBER_ORG]
+_MEMBER_HEADER = {column.field: column.header for column in MEMBER_FIELD_COLUMNS}
+_RULE_FIELDS = {"birth_date", "id_number", "joined_on", "confirmed_on", "status"}
+
+
+def member_rule_errors(member):
+    """The checks across a member's fields that services.check_member makes, as
+    {field: message}, without touching the database."""
+    errors = {}
+    if member.id_number and member.birth_date:
+        mismatch = citizen_id_birth_mismatch(member.id_number, member.birth_date)
+        if mismatch:
+            errors["birth_date"] = mismatch
+    if member.confirmed_on and member.joined_on and member.confirmed_on < member.joined_on:
+        errors["confirmed_on"] = "转正时间不能早于入党时间"
+    if member.status == MemberStatus.PROBATIONARY and member.confirmed_on:
+        errors["confirmed_on"] = "预备党员不应有转正时间"
+    return errors
+
+
+class _MemberImport(_Importer):
+    columns = MEMBER_COLUMNS
+
+    def __init__(self, user, today=None):
+        super().__init__(user, today)
+        self.pending = []  # (row number, member, organisation reference or None)
+        self.first_row_of_id = {}
+
+    def check_row(self, row):
+        member = self.instance(Member, row, MEMBER_FIELD_COLUMNS, exclude=["org"])
+        if not {_MEMBER_HEADER[name] for name in _RULE_FIELDS} & row.failed:
+            problems = member_rule_errors(member)
+            if problems:
+                self.errors.add_validation(row.number, ValidationError(problems), _MEMBER_HEADER)
+        id_header = _MEMBER_HEADER["id_number"]
+        if id_header not in row.failed:
+            first = self.first_row_of_id.setdefault(member.id_number, row.number)
+            if first != row.number:
+                self.errors.add(row.number, id_header, f"与第{first}行的公民身份号码重复")
+        self.pending.append((row.number, member, row.values.get(MEMBER_ORG.header)))
+
+    def check_file(self):
+        directory = _OrgDirectory(self.user, {ref for _, _, ref in self.pending if ref})
+        registered = set()
+        for batch in _batches(list(self.first_row_of_id), LOOKUP_BATCH):
+            registered.update(
+                Member.objects.filter(id_number__in=batch).values_list("id_number", flat=True)
+            )
+        id_header = _MEMBER_HEADER["id_number"]
+        for number, member, reference in self.pending:
+            if member.id_number in registered and self.first_row_of_id[member.id_number] == number:
+                self.errors.add(number, id_header, "该公民身份号码已在系统中登记")
+            if reference is None:
+                continue
+            try:
+                member.org = directory.find(reference)
+                services.check_relation_org(member.org)
+            except CellError as exc:
+                self.errors.add(number, MEMBER_ORG.header, str(exc))
+            except ValidationError as exc:
+                self.errors.add(number, MEMBER_ORG.header, _first_message(exc))
+
+    def write(self):
+        members = [member for _, member, _ in self.pending]
+        self.pending = []
+        return len(self.create(Member, members))
+
+
+def import_members(user, fileobj, *, today=None) -> ImportResult:
+    """Create a member for every row of `fileobj` (an .xlsx laid out like the member
+    template), or none at all if any row has an error."""
+    return _MemberImport(user, today).run(fileobj)
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+ORG_FIELD_COLUMNS = [c for c in ORG_COLUMNS if c.field and c.model is Organization]
+UNIT_COLUMNS = [c for c in ORG_COLUMNS if c.model is HostUnit]
+_UNIT_NAME, _USCC = (column.header for column in UNIT_COLUMNS)
+
+
+@dataclass
+class _PendingOrg:
+    number: int
+    org: Organization
+    reference: object  # the parent as written: number, name or None
+    unit: HostUnit | None
+    parent_row: "_PendingOrg | None" = None
+    generation: int = 0  # 0: the parent exists already; n: parent created in generation n-1
+
+
+class _OrganizationImport(_Importer):
+    columns = ORG_COLUMNS
+
+    def __init__(self, user, today=None):
+        super().__init__(user, today)
+        self.pending = []
+        self.rows_named = defaultdict(list)  # name -> rows defining an organisation of it
+        self.first_row_of_uscc = {}
+
+    def check_row(self, row):
+        org = self.instance(
+            Organization, row, ORG_FIELD_COLUMNS, exclude=["parent", "path", "depth"]
+        )
+        if org.name and ORG_FIELD_COLUMNS[0].header not in row.failed:
+            self.rows_named[org.name].append(row.number)
+        unit = None
+        if row.values.get(_UNIT_NAME) or row.values.get(_USCC):
+            unit = self.instance(HostUnit, row, UNIT_COLUMNS)
+            if not unit.name and _UNIT_NAME not in row.failed:
+                self.errors.add(row.number, _UNIT_NAME, "填写统一社会信用代码时，请同时填写所在单位名称")
+            if unit.uscc and _USCC not in row.failed:
+                first = self.first_row_of_uscc.setdefault(unit.uscc, row.number)
+                if first != row.number:
+                    self.errors.add(row.number, _USCC, f"与第{first}行的统一社会信用代码重复")
+        self.pending.append(_PendingOrg(row.number, org, row.values.get(ORG_PARENT.header), unit))
+
+    def check_file(self):
+        references = {p.reference for p in self.pending if p.reference is not None}
+        directory = _OrgDirectory(self.user, references)
+        for pending in self.pending:
+            try:
+                self._place(pending, directory)
+            except CellError as exc:
+                self.errors.add(pending.number, ORG_PARENT.header, str(exc))
+            except ValidationError as exc:
+                self.errors.add(pending.number, ORG_PARENT.header, _first_message(exc))
+        self._check_siblings()
+        registered = set()
+        for batch in _batches(list(self.first_row_of_uscc), LOOKUP_BATCH):
+            registered.update(HostUnit.objects.filter(uscc__in=batch).values_list("uscc", flat=True))
+        for uscc in registered:
+            self.errors.add(self.first_row_of_uscc[uscc], _USCC, "该统一社会信用代码已在系统中登记")
+
+    def _place(self, pending, directory):
+        """Find the parent: an organisation on an earlier row of the file, else an existing one."""
+        reference = pending.reference
+        if isinstance(reference, str) and reference in self.rows_named:
+            earlier = [n for n in self.rows_named[reference] if n < pending.number]
+            if len(earlier) > 1:
+                rows = "、".join(map(str, earlier))
+                raise CellError(f"第{rows}行都名为“{reference}”，无法确定上级组织，请使用不同的名称")
+            if earlier:
+                parent_row = next(p for p in self.pending if p.number == earlier[0])
+                pending.parent_row = parent_row
+                pending.generation = parent_row.generation + 1
+                return
+            if reference not in directory.by_name:
+                later = self.rows_named[reference][0]
+                raise CellError(f"上级组织“{reference}”在第{later}行，请把上级组织排在下级组织之前")
+        parent = directory.find(reference) if reference is not None else None
+        services.check_parent(self.user, parent)
+        pending.org.parent = parent
+
+    def _check_siblings(self):
+        """No two active organisations of one name under one parent (a file imported twice)."""
+        under_existing = defaultdict(set)
+        for pending in self.pending:
+            if pending.parent_row is None and pending.org.parent_id and pending.org.name:
+                under_existing[pending.org.parent_id].add(pending.org.name)
+        taken = set()
+        for parent_ids in _batches(list(under_existing), LOOKUP_BATCH):
+            names = set().union(*(under_existing[pk] for pk in parent_ids))
+            taken.update(
+                Organization.objects.filter(
+                    parent_id__in=parent_ids, name__in=names, status=OrgStatus.ACTIVE
+                ).values_list("parent_id", "name")
+            )
+        first_row = {}
+        for pending in self.pending:
+            org = pending.org
+            parent_key = ("row", pending.parent_row.number) if pending.parent_row else org.parent_id
+            if not org.name or parent_key is None:
+                continue
+            if (org.parent_id, org.name) in taken and pending.parent_row is None:
+                self.errors.add(
+                    pending.number, ORG_COLUMNS[0].header, f"上级组织下已有名为“{org.name}”的组织"
+                )
+            first = first_row.setdefault((parent_key, org.name), pending.number)
+            if first != pending.number:
+                self.errors.add(
+                    pending.number,
+                    ORG_COLUMNS[0].header,
+                    f"与第{first}行重复：同一上级组织下不能有两个“{org.name}”",
+                )
+
+    def write(self):
+        generations = defaultdict(list)
+        for pending in self.pending:
+            generations[pending.generation].append(pending)
+        for generation in sorted(generations):
+            rows = generations[generation]
+            for pending in rows:
+                if pending.parent_row is not None:
+                    pending.org.parent = pending.parent_row.org
+            self.create(Organization, [pending.org for pending in rows])
+            # As Organization.save does: the path is the parent's plus the new primary key.
+            for pending in rows:
+                org = pending.org
+                org.path = (org.parent.path if org.parent_id else "/") + f"{org.pk}/"
+                org.depth = org.path.count("/") - 2
+            Organization.objects.bulk_update(
+                [pending.org for pending in rows], ["path", "depth"], batch_size=WRITE_BATCH
+            )
+        with_units = [pending for pending in self.pending if pending.unit is not None]
+        self.create(HostUnit, [pending.unit for pending in with_units])
+        self.create(
+            HostUnitLink,
+            [HostUnitLink(org=pending.org, unit=pending.unit) for pending in with_units],
+        )
+        return len(self.pending)
+
+
+def import_organizations(user, fileobj, *, today=None) -> ImportResult:
+    """Create an organisation (and its host unit, if given) for every row of `fileobj` (an
+    .xlsx laid out like the organisation template), or none at all if any row has an error."""
+    return _OrganizationImport(user, today).run(fileobj)

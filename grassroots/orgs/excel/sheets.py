@@ -1,0 +1,295 @@
+"""Columns of the import templates, reading an uploaded sheet against them, and writing
+workbooks (templates with a 说明 sheet, streamed exports)."""
+
+import io
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import cells
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOTES_SHEET = "说明"
+
+
+# --- what a column holds -----------------------------------------------------------------------
+
+
+class Text:
+    def __init__(self, max_length=None, upper=False):
+        self.max_length, self.upper = max_length, upper
+        self.format = f"文本，不超过{max_length}字" if max_length else "文本"
+        self.allowed = ""
+
+    def read(self, value, today):
+        text = cells.read_text(value)
+        return text.upper() if self.upper else text
+
+
+class Date:
+    format = f"日期，如 {cells.DATE_FORMATS}；不早于1900年、不晚于今天"
+    allowed = ""
+
+    def read(self, value, today):
+        return cells.read_date(value, today)
+
+
+class Flag:
+    format = "是/否，空白为否"
+    allowed = "是、否"
+
+    def read(self, value, today):
+        return cells.read_flag(value)
+
+
+class Choice:
+    """One of a field's choices: its Chinese label, its code, or an alias."""
+
+    format = "从可选值中选择"
+
+    def __init__(self, choices, aliases=None):
+        self.labels = [str(label) for value, label in choices]
+        self.allowed = "、".join(self.labels)
+        self.lookup = {}
+        for value, label in choices:
+            self.lookup[str(label).upper()] = value
+            if value:
+                self.lookup[value.upper()] = value
+        for alias, value in (aliases or {}).items():
+            self.lookup[alias.upper()] = value
+        if aliases:
+            self.allowed += f"（也可填写：{'、'.join(aliases)}）"
+
+    def read(self, value, today):
+        return cells.read_choice(value, self.lookup, self.labels)
+
+
+class OrgReference:
+    """An organisation by its number (编号, digits) or its exact name; resolved later."""
+
+    format = "党组织编号（数字）或完整名称"
+    allowed = "须在您可以录入的范围内"
+
+    def read(self, value, today):
+        text = cells.read_text(value)
+        return int(text) if text.isascii() and text.isdigit() else text or None
+
+
+class Ignored:
+    format = "仅供查看，不导入"
+    allowed = ""
+
+    def read(self, value, today):
+        return None
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str | None  # model attribute it fills; None: read and ignored
+    reader: object
+    required: bool = False  # a value in every row
+    present: bool = False  # the column must be in the sheet even where values may be blank
+    note: str = ""  # extra text for the 说明 sheet
+    aliases: tuple = ()
+    width: int = 14
+    text_cells: bool = False  # format the template column as text (ID numbers, phones)
+
+
+def field_column(
+    model, name, header=None, required=None, reader=None, value_aliases=None, **extra
+):
+    """A column for model field `name`: header, reader and whether it is required follow from
+    the field unless given; `value_aliases` maps other spellings to choice codes."""
+    model_field = model._meta.get_field(name)
+    if reader is None:
+        internal = model_field.get_internal_type()
+        if model_field.choices:
+            reader = Choice(model_field.choices, value_aliases)
+        elif internal == "DateField":
+            reader = Date()
+        elif internal == "BooleanField":
+            reader = Flag()
+        else:
+            reader = Text(model_field.max_length)
+    if required is None:
+        required = not model_field.blank and not model_field.has_default()
+    return Column(
+        header=header or str(model_field.verbose_name),
+        field=name,
+        reader=reader,
+        required=required,
+        **extra,
+    )
+
+
+# --- reading an uploaded sheet -----------------------------------------------------------------
+
+
+class WorkbookError(Exception):
+    """The upload is not a readable .xlsx workbook."""
+
+
+BAD_FILE = "无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（.xls 或 .csv 请先另存为 .xlsx）"
+_HINT = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def normalise_header(value) -> str:
+    """"公民身份号码*", " 所在党组织（编号或名称） " and "参加工作\n时间" name their columns."""
+    text = re.sub(r"\s+", "", str(value or ""))
+    text = text.rstrip("*＊")
+    return _HINT.sub("", text).rstrip("*＊")
+
+
+@dataclass
+class HeaderMap:
+    """Which column of the sheet holds which template column."""
+
+    by_index: dict = field(default_factory=dict)  # sheet column index -> Column
+    index_of: dict = field(default_factory=dict)  # template header -> sheet column index
+    written: dict = field(default_factory=dict)  # template header -> header as written
+    problems: list = field(default_factory=list)  # [(column index or None, message)]
+
+    @classmethod
+    def build(cls, header_row, columns):
+        mapped = cls()
+        known = {}
+        for column in columns:
+            for name in (column.header, *column.aliases):
+                known[name] = column
+        for index, value in enumerate(header_row):
+            if cells.is_blank(value):
+                continue
+            column = known.get(normalise_header(value))
+            written = str(value).strip()
+            if column is None:
+                mapped.problems.append(
+                    (index, f"无法识别的列名“{written}”，请使用导入模板中的列名（不需要的列可删除）")
+                )
+            elif column.header in mapped.index_of:
+                mapped.problems.append((index, f"“{column.header}”列出现了不止一次"))
+            else:
+                mapped.by_index[index] = column
+                mapped.index_of[column.header] = index
+                mapped.written[column.header] = written
+        for column in columns:
+            if (column.required or column.present) and column.header not in mapped.index_of:
+                mapped.problems.append((None, f"缺少必填列“{column.header}”"))
+        return mapped
+
+    def locate(self, header):
+        """(header as written, column letter) of a template column, or ("", "")."""
+        index = self.index_of.get(header)
+        if index is None:
+            return "", ""
+        return self.written[header], cells.column_letter(index)
+
+
+@contextmanager
+def open_sheet(fileobj):
+    """The first worksheet's rows, as tuples of values, read in streaming mode."""
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except Exception as exc:  # an untrusted upload: any parser failure means "not an .xlsx"
+        raise WorkbookError(BAD_FILE) from exc
+    # Files written without a <dimension> element would otherwise be scanned twice.
+    sheet.reset_dimensions()
+    try:
+        yield _guarded(sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+def _guarded(rows):
+    try:
+        yield from rows
+    except Exception as exc:  # a corrupt sheet part fails mid-way
+        raise WorkbookError(BAD_FILE) from exc
+
+
+# --- writing workbooks -------------------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True)
+REQUIRED_FONT = Font(bold=True, color="B71C1C")
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+LIST_VALIDATION_LIMIT = 255  # Excel's limit on an inline list
+
+
+def template_workbook(title, columns, rules):
+    """An empty import template: the header row (required columns in red), drop-down lists
+    for choices, text format for ID numbers and phones, and a 说明 sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns):
+        letter = cells.column_letter(index)
+        cell = sheet.cell(row=1, column=index + 1, value=column.header)
+        cell.font = REQUIRED_FONT if column.required else HEADER_FONT
+        cell.fill = HEADER_FILL
+        sheet.column_dimensions[letter].width = column.width
+        if column.text_cells:
+            sheet.column_dimensions[letter].number_format = "@"
+        options = _dropdown(column.reader)
+        if options:
+            validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
+            validation.error = f"请从下拉列表中选择：{options}"
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}10000")
+
+    notes = workbook.create_sheet(NOTES_SHEET)
+    notes.append(["列名", "是否必填", "填写格式", "可选值及说明"])
+    for cell in notes[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for column in columns:
+        allowed = "；".join(part for part in (column.reader.allowed, column.note) if part)
+        notes.append([column.header, "必填" if column.required else "选填", column.reader.format, allowed])
+    notes.append([])
+    for line in rules:
+        notes.append([line])
+    for letter, width in zip("ABCD", (16, 10, 48, 60), strict=True):
+        notes.column_dimensions[letter].width = width
+    for row in notes.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return _to_bytes(workbook)
+
+
+def _dropdown(reader):
+    if isinstance(reader, Flag):
+        return "是,否"
+    if isinstance(reader, Choice):
+        options = ",".join(reader.labels)
+        if len(options) <= LIST_VALIDATION_LIMIT:
+            return options
+    return ""
+
+
+def export_workbook(title, headers, widths, rows):
+    """A streamed (write-only) workbook: bold header row, then `rows` (an iterable of lists)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[cells.column_letter(index)].width = width
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append(row)
+    return _to_bytes(workbook)
+
+
+def _to_bytes(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,67 @@
+"""Template helpers for the registry pages: permission checks and masking of personal data,
+all decided by `Scope` (no queries beyond the one that loads the user's scope)."""
+
+from django import template
+
+from grassroots.core.access import Scope
+from grassroots.core.choices import Permission
+from grassroots.core.formats import chinese_date
+from grassroots.core.identifiers import mask_id_number, mask_phone
+from grassroots.orgs.choices import Severity
+
+register = template.Library()
+
+
+def shows_personal_data(user, member):
+    return Scope.of(user).covers(Permission.PERSONAL_DATA, member.org.path)
+
+
+@register.simple_tag(takes_context=True)
+def id_number(context, member):
+    user = context["request"].user
+    return (
+        member.id_number if shows_personal_data(user, member) else mask_id_number(member.id_number)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def phone(context, member):
+    if not member.phone:
+        return ""
+    user = context["request"].user
+    return member.phone if shows_personal_data(user, member) else mask_phone(member.phone)
+
+
+@register.simple_tag(takes_context=True)
+def may(context, permission, org=None):
+    """`{% may "edit" org as can_edit %}`; without an organisation: holds it anywhere."""
+    scope = Scope.of(context["request"].user)
+    if org is None:
+        return scope.has_any(Permission(permission))
+    return scope.covers(Permission(permission), org.path)
+
+
+@register.filter
+def cn_date(day):
+    return chinese_date(day) if day else ""
+
+
+SEVERITY_CLASSES = {"error": "danger", "warning": "warning", "info": "info"}
+
+
+@register.filter
+def severity_class(severity):
+    return SEVERITY_CLASSES.get(severity, "secondary")
+
+
+@register.filter
+def severity_label(severity):
+    return Severity(severity).label
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number, param="page"):
+    """The current URL's query with page `param` set to `number` (filters kept)."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()
