@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -283,8 +284,10 @@ class People:
             joined = self.today - datetime.timedelta(days=rng.randrange(20, 340))
             confirmed = None
         else:
-            earliest = birth + datetime.timedelta(days=int(18.5 * 365.25))
             latest = self.today - datetime.timedelta(days=400)
+            # A full member joined at 18 or later and more than a year ago.
+            birth = min(birth, latest - datetime.timedelta(days=int(18.5 * 365.25)))
+            earliest = birth + datetime.timedelta(days=int(18.5 * 365.25))
             joined = earliest + datetime.timedelta(
                 days=int((latest - earliest).days * rng.random() ** 0.8)
             )
@@ -1194,14 +1197,12 @@ class DemoCity:
 
     def users(self):
         User = get_user_model()
+        password = make_password(PASSWORD)  # hashing is slow on purpose: do it once
         created = []
         for username, display, role, where in DEMO_USERS:
-            user, new = User.objects.get_or_create(
-                username=username, defaults={"first_name": display}
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"first_name": display, "password": password}
             )
-            if new:
-                user.set_password(PASSWORD)
-                user.save()
             RoleAssignment.objects.get_or_create(user=user, org=self.named[where].org, role=role)
             created.append((username, display, Role(role).label, self.named[where].org.name))
         return created

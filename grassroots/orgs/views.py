@@ -346,6 +346,7 @@ def org_move(request, pk):
     form = forms.MoveForm(request.POST or None, user=request.user)
     return org_form_page(
         request,
+        org,
         form,
         lambda data: services.move_organization(request.user, org, data["parent"]),
         "调整上级组织",
@@ -360,6 +361,7 @@ def org_dissolve(request, pk):
     form = forms.DissolveForm(request.POST or None, initial={"dissolved_on": timezone.localdate()})
     return org_form_page(
         request,
+        org,
         form,
         lambda data: services.dissolve_organization(
             request.user, org, data["dissolved_on"], data["reason"]
@@ -378,6 +380,7 @@ def org_designate_weak(request, pk):
     )
     return org_form_page(
         request,
+        org,
         form,
         lambda data: services.designate_weak(request.user, org, data["year"], data["reason"]),
         "认定软弱涣散党组织",
@@ -394,6 +397,7 @@ def unit_add(request, pk):
     form = forms.HostUnitForm(request.POST or None)
     return org_form_page(
         request,
+        org,
         form,
         lambda data: services.save_host_unit(request.user, HostUnit(**data), org),
         "登记所在单位",
@@ -408,6 +412,7 @@ def unit_link(request, pk):
     form = forms.LinkUnitForm(request.POST or None, user=request.user)
     return org_form_page(
         request,
+        org,
         form,
         lambda data: services.link_host_unit(request.user, org, data["unit"]),
         "关联已登记的单位",
@@ -427,6 +432,7 @@ def unit_unlink(request, pk):
     form = forms.EndDateForm(request.POST or None)
     return org_form_page(
         request,
+        link.org,
         form,
         lambda data: services.unlink_host_unit(request.user, link, data["ended_on"]),
         f"解除与“{link.unit.name}”的关联",
@@ -444,6 +450,7 @@ def term_start(request, pk):
     form = forms.TermForm(request.POST or None)
     return org_form_page(
         request,
+        org,
         form,
         lambda data: services.start_term(
             request.user, org, data["started_on"], data["number"], data["planned_end_on"]
@@ -469,6 +476,7 @@ def post_appoint(request, pk):
     )
     return org_form_page(
         request,
+        org,
         form,
         lambda data: services.appoint_post(
             request.user, term, data["member"], data["post"], data["started_on"]
@@ -491,6 +499,7 @@ def post_end(request, pk):
     form = forms.EndDateForm(request.POST or None)
     return org_form_page(
         request,
+        org,
         form,
         lambda data: services.end_post(request.user, post, data["ended_on"]),
         f"免去{post.member.name}的{post.get_post_display()}职务",
@@ -615,6 +624,7 @@ def member_transfer(request, pk):
     form = forms.TransferForm(request.POST or None, user=request.user)
     return member_form_page(
         request,
+        member,
         form,
         lambda data: services.transfer_member(
             request.user, member, data["to_org"], data["transferred_on"], data["reason"]
@@ -630,6 +640,7 @@ def member_leave(request, pk):
     form = forms.LeaveForm(request.POST or None)
     return member_form_page(
         request,
+        member,
         form,
         lambda data: services.record_member_leaving(
             request.user, member, data["left_on"], data["reason"]
@@ -645,6 +656,7 @@ def membership_add(request, pk):
     form = forms.MembershipForm(request.POST or None, user=request.user)
     return member_form_page(
         request,
+        member,
         form,
         lambda data: services.add_membership(request.user, member, data["org"], data["started_on"]),
         f"参加其他党组织的组织生活：{member.name}",

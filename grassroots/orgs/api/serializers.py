@@ -260,7 +260,8 @@ class HostUnitSerializer(serializers.ModelSerializer):
             raise
 
     def update(self, instance, validated_data):
-        validated_data.pop("org", None)
+        if "org" in validated_data:
+            raise serializers.ValidationError({"org": ["关联的党组织只能在新建单位时指定"]})
         for name, value in validated_data.items():
             setattr(instance, name, value)
         return services.save_host_unit(self.context["request"].user, instance)

@@ -45,14 +45,16 @@ def read_text(value) -> str:
     refused rather than silently changed."""
     if is_blank(value):
         return ""
-    if isinstance(value, bool) or isinstance(value, datetime.date | datetime.time):
+    if isinstance(value, bool | datetime.date | datetime.time):
         raise CellError("应填写文本，请把单元格设置为“文本”格式后重新填写")
     if isinstance(value, int | float):
         if isinstance(value, float) and not value.is_integer():
             return repr(value)
         number = int(value)
         if len(str(abs(number))) > MAX_EXACT_DIGITS:
-            raise CellError("超过15位的数字在“数值”格式下会丢失末尾几位，请把单元格设置为“文本”格式后重新填写")
+            raise CellError(
+                "超过15位的数字在“数值”格式下会丢失末尾几位，请把单元格设置为“文本”格式后重新填写"
+            )
         return str(number)
     return str(value).strip()
 

@@ -8,7 +8,7 @@ from functools import partial
 
 from ..choices import Education, MemberStatus
 from ..models import HostUnit, Member, Organization
-from .sheets import Column, Ignored, OrgReference, Text, field_column
+from .sheets import Column, Ignored, OrgReference, Text, field_column, template_workbook
 
 _member = partial(field_column, Member)
 _org = partial(field_column, Organization)
@@ -84,23 +84,25 @@ ORG_PARENT = Column(
     width=28,
 )
 
-ORG_COLUMNS = [
+UNIT_NAME = field_column(HostUnit, "name", header="所在单位名称", required=False, width=28)
+UNIT_USCC = field_column(
+    HostUnit,
+    "uscc",
+    reader=Text(18, upper=True),
+    note="18位，最后一位为校验码；填写时须同时填写所在单位名称；不能与系统中已有的重复",
+    text_cells=True,
+    width=21,
+)
+UNIT_COLUMNS = [UNIT_NAME, UNIT_USCC]
+
+ORG_FIELD_COLUMNS = [
     _org("name", width=30),
     _org("short_name", width=14),
     _org("kind", width=14),
     _org("category", width=14),
-    ORG_PARENT,
     _org("established_on", width=12),
-    field_column(HostUnit, "name", header="所在单位名称", required=False, width=28),
-    field_column(
-        HostUnit,
-        "uscc",
-        reader=Text(18, upper=True),
-        note="18位，最后一位为校验码；填写时须同时填写所在单位名称；不能与系统中已有的重复",
-        text_cells=True,
-        width=21,
-    ),
 ]
+ORG_COLUMNS = [*ORG_FIELD_COLUMNS[:4], ORG_PARENT, ORG_FIELD_COLUMNS[4], *UNIT_COLUMNS]
 
 MEMBER_RULES = [
     "填写要求：",
@@ -117,3 +119,11 @@ ORG_RULES = [
     "或本文件中排在前面的某一行的组织名称，这样可以一次导入一整棵组织树。",
     "3. 导入前会逐行检查；任何一行有错误，整个文件都不会导入，请按提示（行号、列）改正后重新导入。",
 ]
+
+
+def member_template():
+    return template_workbook("党员", MEMBER_COLUMNS, MEMBER_RULES)
+
+
+def organization_template():
+    return template_workbook("党组织", ORG_COLUMNS, ORG_RULES)

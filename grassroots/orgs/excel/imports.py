@@ -21,7 +21,16 @@ from .. import services
 from ..choices import MemberStatus, OrgStatus
 from ..models import HostUnit, HostUnitLink, Member, Organization
 from .cells import CellError, column_letter, is_blank
-from .columns import MEMBER_COLUMNS, MEMBER_ORG, ORG_COLUMNS, ORG_PARENT
+from .columns import (
+    MEMBER_COLUMNS,
+    MEMBER_ORG,
+    ORG_COLUMNS,
+    ORG_FIELD_COLUMNS,
+    ORG_PARENT,
+    UNIT_COLUMNS,
+    UNIT_NAME,
+    UNIT_USCC,
+)
 from .sheets import HeaderMap, WorkbookError, open_sheet
 
 MAX_ERRORS = 1000
@@ -327,9 +336,7 @@ def import_members(user, fileobj, *, today=None) -> ImportResult:
 
 # --- organisations -----------------------------------------------------------------------------
 
-ORG_FIELD_COLUMNS = [c for c in ORG_COLUMNS if c.field and c.model is Organization]
-UNIT_COLUMNS = [c for c in ORG_COLUMNS if c.model is HostUnit]
-_UNIT_NAME, _USCC = (column.header for column in UNIT_COLUMNS)
+_NAME, _UNIT_NAME, _USCC = ORG_FIELD_COLUMNS[0].header, UNIT_NAME.header, UNIT_USCC.header
 
 
 @dataclass
@@ -338,6 +345,7 @@ class _PendingOrg:
     org: Organization
     reference: object  # the parent as written: number, name or None
     unit: HostUnit | None
+    named: bool  # the name cell was read without error
     parent_row: "_PendingOrg | None" = None
     generation: int = 0  # 0: the parent exists already; n: parent created in generation n-1
 
@@ -348,6 +356,7 @@ class _OrganizationImport(_Importer):
     def __init__(self, user, today=None):
         super().__init__(user, today)
         self.pending = []
+        self.by_number = {}
         self.rows_named = defaultdict(list)  # name -> rows defining an organisation of it
         self.first_row_of_uscc = {}
 
@@ -355,18 +364,24 @@ class _OrganizationImport(_Importer):
         org = self.instance(
             Organization, row, ORG_FIELD_COLUMNS, exclude=["parent", "path", "depth"]
         )
-        if org.name and ORG_FIELD_COLUMNS[0].header not in row.failed:
+        named = _NAME not in row.failed
+        if named:
             self.rows_named[org.name].append(row.number)
         unit = None
         if row.values.get(_UNIT_NAME) or row.values.get(_USCC):
+            if not row.values.get(_UNIT_NAME) and _UNIT_NAME not in row.failed:
+                self.errors.add(
+                    row.number, _UNIT_NAME, "填写了统一社会信用代码，请同时填写所在单位名称"
+                )
+                row.failed.add(_UNIT_NAME)
             unit = self.instance(HostUnit, row, UNIT_COLUMNS)
-            if not unit.name and _UNIT_NAME not in row.failed:
-                self.errors.add(row.number, _UNIT_NAME, "填写统一社会信用代码时，请同时填写所在单位名称")
             if unit.uscc and _USCC not in row.failed:
                 first = self.first_row_of_uscc.setdefault(unit.uscc, row.number)
                 if first != row.number:
                     self.errors.add(row.number, _USCC, f"与第{first}行的统一社会信用代码重复")
-        self.pending.append(_PendingOrg(row.number, org, row.values.get(ORG_PARENT.header), unit))
+        pending = _PendingOrg(row.number, org, row.values.get(ORG_PARENT.header), unit, named)
+        self.pending.append(pending)
+        self.by_number[row.number] = pending
 
     def check_file(self):
         references = {p.reference for p in self.pending if p.reference is not None}
@@ -381,7 +396,9 @@ class _OrganizationImport(_Importer):
         self._check_siblings()
         registered = set()
         for batch in _batches(list(self.first_row_of_uscc), LOOKUP_BATCH):
-            registered.update(HostUnit.objects.filter(uscc__in=batch).values_list("uscc", flat=True))
+            registered.update(
+                HostUnit.objects.filter(uscc__in=batch).values_list("uscc", flat=True)
+            )
         for uscc in registered:
             self.errors.add(self.first_row_of_uscc[uscc], _USCC, "该统一社会信用代码已在系统中登记")
 
@@ -390,30 +407,36 @@ class _OrganizationImport(_Importer):
         reference = pending.reference
         if isinstance(reference, str) and reference in self.rows_named:
             earlier = [n for n in self.rows_named[reference] if n < pending.number]
+            later = [n for n in self.rows_named[reference] if n > pending.number]
             if len(earlier) > 1:
                 rows = "、".join(map(str, earlier))
-                raise CellError(f"第{rows}行都名为“{reference}”，无法确定上级组织，请使用不同的名称")
+                raise CellError(
+                    f"第{rows}行都名为“{reference}”，无法确定上级组织，请使用不同的名称"
+                )
             if earlier:
-                parent_row = next(p for p in self.pending if p.number == earlier[0])
-                pending.parent_row = parent_row
-                pending.generation = parent_row.generation + 1
+                pending.parent_row = self.by_number[earlier[0]]
+                pending.generation = pending.parent_row.generation + 1
                 return
             if reference not in directory.by_name:
-                later = self.rows_named[reference][0]
-                raise CellError(f"上级组织“{reference}”在第{later}行，请把上级组织排在下级组织之前")
+                if later:
+                    raise CellError(
+                        f"上级组织“{reference}”在第{later[0]}行，请把上级组织排在下级组织之前"
+                    )
+                raise CellError("上级组织不能是本行的组织")
         parent = directory.find(reference) if reference is not None else None
         services.check_parent(self.user, parent)
         pending.org.parent = parent
 
     def _check_siblings(self):
-        """No two active organisations of one name under one parent (a file imported twice)."""
-        under_existing = defaultdict(set)
+        """No two active organisations of one name under one parent (e.g. a file imported
+        twice): neither against the database nor within the file."""
+        names_under = defaultdict(set)  # existing parent id -> names the file puts under it
         for pending in self.pending:
-            if pending.parent_row is None and pending.org.parent_id and pending.org.name:
-                under_existing[pending.org.parent_id].add(pending.org.name)
+            if pending.org.parent_id:
+                names_under[pending.org.parent_id].add(pending.org.name)
         taken = set()
-        for parent_ids in _batches(list(under_existing), LOOKUP_BATCH):
-            names = set().union(*(under_existing[pk] for pk in parent_ids))
+        for parent_ids in _batches(list(names_under), LOOKUP_BATCH):
+            names = set().union(*(names_under[pk] for pk in parent_ids))
             taken.update(
                 Organization.objects.filter(
                     parent_id__in=parent_ids, name__in=names, status=OrgStatus.ACTIVE
@@ -422,18 +445,16 @@ class _OrganizationImport(_Importer):
         first_row = {}
         for pending in self.pending:
             org = pending.org
-            parent_key = ("row", pending.parent_row.number) if pending.parent_row else org.parent_id
-            if not org.name or parent_key is None:
+            if not pending.named:
                 continue
-            if (org.parent_id, org.name) in taken and pending.parent_row is None:
-                self.errors.add(
-                    pending.number, ORG_COLUMNS[0].header, f"上级组织下已有名为“{org.name}”的组织"
-                )
-            first = first_row.setdefault((parent_key, org.name), pending.number)
+            if (org.parent_id, org.name) in taken:
+                self.errors.add(pending.number, _NAME, f"上级组织下已有名为“{org.name}”的组织")
+            parent = ("row", pending.parent_row.number) if pending.parent_row else org.parent_id
+            first = first_row.setdefault((parent, org.name), pending.number)
             if first != pending.number:
                 self.errors.add(
                     pending.number,
-                    ORG_COLUMNS[0].header,
+                    _NAME,
                     f"与第{first}行重复：同一上级组织下不能有两个“{org.name}”",
                 )
 

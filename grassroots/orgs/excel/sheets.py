@@ -72,8 +72,8 @@ class Choice:
 class OrgReference:
     """An organisation by its number (编号, digits) or its exact name; resolved later."""
 
-    format = "党组织编号（数字）或完整名称"
-    allowed = "须在您可以录入的范围内"
+    format = "党组织编号（数字）或完整名称，须在您可以录入的范围内"
+    allowed = ""
 
     def read(self, value, today):
         text = cells.read_text(value)
@@ -101,9 +101,7 @@ class Column:
     text_cells: bool = False  # format the template column as text (ID numbers, phones)
 
 
-def field_column(
-    model, name, header=None, required=None, reader=None, value_aliases=None, **extra
-):
+def field_column(model, name, header=None, required=None, reader=None, value_aliases=None, **extra):
     """A column for model field `name`: header, reader and whether it is required follow from
     the field unless given; `value_aliases` maps other spellings to choice codes."""
     model_field = model._meta.get_field(name)
@@ -135,12 +133,14 @@ class WorkbookError(Exception):
     """The upload is not a readable .xlsx workbook."""
 
 
-BAD_FILE = "无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（.xls 或 .csv 请先另存为 .xlsx）"
+BAD_FILE = (
+    "无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（.xls 或 .csv 请先另存为 .xlsx）"
+)
 _HINT = re.compile(r"[（(][^（）()]*[）)]$")
 
 
 def normalise_header(value) -> str:
-    """"公民身份号码*", " 所在党组织（编号或名称） " and "参加工作\n时间" name their columns."""
+    """ "公民身份号码*", " 所在党组织（编号或名称） " and "参加工作\n时间" name their columns."""
     text = re.sub(r"\s+", "", str(value or ""))
     text = text.rstrip("*＊")
     return _HINT.sub("", text).rstrip("*＊")
@@ -169,7 +169,10 @@ class HeaderMap:
             written = str(value).strip()
             if column is None:
                 mapped.problems.append(
-                    (index, f"无法识别的列名“{written}”，请使用导入模板中的列名（不需要的列可删除）")
+                    (
+                        index,
+                        f"无法识别的列名“{written}”，请使用导入模板中的列名（不需要的列可删除）",
+                    )
                 )
             elif column.header in mapped.index_of:
                 mapped.problems.append((index, f"“{column.header}”列出现了不止一次"))
@@ -231,7 +234,7 @@ def template_workbook(title, columns, rules):
     for index, column in enumerate(columns):
         letter = cells.column_letter(index)
         cell = sheet.cell(row=1, column=index + 1, value=column.header)
-        cell.font = REQUIRED_FONT if column.required else HEADER_FONT
+        cell.font = REQUIRED_FONT if column.required or column.present else HEADER_FONT
         cell.fill = HEADER_FILL
         sheet.column_dimensions[letter].width = column.width
         if column.text_cells:
@@ -249,7 +252,9 @@ def template_workbook(title, columns, rules):
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for column in columns:
         allowed = "；".join(part for part in (column.reader.allowed, column.note) if part)
-        notes.append([column.header, "必填" if column.required else "选填", column.reader.format, allowed])
+        notes.append(
+            [column.header, "必填" if column.required else "选填", column.reader.format, allowed]
+        )
     notes.append([])
     for line in rules:
         notes.append([line])

@@ -541,6 +541,10 @@ def test_host_unit_fields_are_checked(clerk, city):
         f"/api/v1/host-units/{first.json()['id']}/", {"address": "幸福路1号"}, format="json"
     )
     assert changed.status_code == 200 and changed.json()["address"] == "幸福路1号"
+    relink = clerk.patch(
+        f"/api/v1/host-units/{first.json()['id']}/", {"org": joint.pk}, format="json"
+    )
+    assert relink.json() == {"org": ["关联的党组织只能在新建单位时指定"]}
 
 
 # --- health check and committee ----------------------------------------------------------------

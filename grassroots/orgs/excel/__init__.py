@@ -1,0 +1,16 @@
+"""Excel import and export of organisations and members (issue 2, item 8)."""
+
+from .columns import member_template, organization_template
+from .exports import export_members, export_organizations
+from .imports import ImportResult, RowError, import_members, import_organizations
+
+__all__ = [
+    "ImportResult",
+    "RowError",
+    "export_members",
+    "export_organizations",
+    "import_members",
+    "import_organizations",
+    "member_template",
+    "organization_template",
+]

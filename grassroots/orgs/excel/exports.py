@@ -1,0 +1,115 @@
+"""Exports of what the user may see: a subtree's organisations, and the member roster (seed 004
+template 3) with ID numbers and phones masked where the user's role does not carry the
+personal-data permission. Each is a fixed number of queries, streamed into a write-only
+workbook."""
+
+from collections import defaultdict
+
+from grassroots.core.access import Scope
+from grassroots.core.choices import Permission
+from grassroots.core.identifiers import mask_id_number, mask_phone
+
+from ..models import HostUnitLink, Member, Organization
+from .columns import MEMBER_ORG, ROSTER_COLUMNS, SEQUENCE
+from .sheets import export_workbook
+
+ITERATOR_CHUNK = 2000
+
+ORG_EXPORT_COLUMNS = [
+    # (header, width)
+    ("编号", 8),
+    ("名称", 30),
+    ("简称", 14),
+    ("组织类型", 14),
+    ("所属领域", 14),
+    ("上级组织编号", 12),
+    ("上级组织", 30),
+    ("成立日期", 12),
+    ("状态", 8),
+    ("撤销日期", 12),
+    ("所在单位名称", 30),
+    ("统一社会信用代码", 21),
+]
+
+
+def _labels(model, name):
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
+def export_organizations(user, ancestor=None) -> bytes:
+    """The organisations the user may see (within `ancestor`'s subtree if given), in tree
+    order, with their current host units."""
+    orgs = Organization.objects.visible_to(user)
+    if ancestor is not None:
+        orgs = orgs.filter(path__startswith=ancestor.path)
+    units = defaultdict(list)
+    links = HostUnitLink.objects.filter(ended_on__isnull=True, org__in=orgs.values("pk"))
+    for org_id, name, uscc in links.order_by("unit__name").values_list(
+        "org_id", "unit__name", "unit__uscc"
+    ):
+        units[org_id].append((name, uscc or ""))
+    kinds, categories = _labels(Organization, "kind"), _labels(Organization, "category")
+    statuses = _labels(Organization, "status")
+    fields = ["id", "name", "short_name", "kind", "category", "parent_id", "parent__name"]
+    fields += ["established_on", "status", "dissolved_on"]
+
+    def rows():
+        for org in orgs.order_by("path").values(*fields).iterator(chunk_size=ITERATOR_CHUNK):
+            own_units = units[org["id"]]
+            yield [
+                org["id"],
+                org["name"],
+                org["short_name"],
+                kinds[org["kind"]],
+                categories[org["category"]],
+                org["parent_id"],
+                org["parent__name"] or "",
+                org["established_on"],
+                statuses[org["status"]],
+                org["dissolved_on"],
+                "、".join(name for name, _ in own_units),
+                "、".join(code for _, code in own_units if code),
+            ]
+
+    headers, widths = zip(*ORG_EXPORT_COLUMNS, strict=True)
+    return export_workbook("党组织", headers, widths, rows())
+
+
+def export_members(user, ancestor=None) -> bytes:
+    """The roster of current members the user may see (within `ancestor`'s subtree if given),
+    ordered by organisation."""
+    scope = Scope.of(user)
+    members = Member.objects.visible_to(user).current().select_related("org")
+    if ancestor is not None:
+        members = members.filter(org__path__startswith=ancestor.path)
+    members = members.order_by("org__path", "id")
+    labels = {
+        column.field: _labels(Member, column.field)
+        for column in ROSTER_COLUMNS
+        if column.field
+        and column is not MEMBER_ORG
+        and Member._meta.get_field(column.field).choices
+    }
+
+    def cell(member, column, sequence):
+        if column is SEQUENCE:
+            return sequence
+        if column is MEMBER_ORG:
+            return member.org.name
+        value = getattr(member, column.field)
+        if column.field in labels:
+            return labels[column.field].get(value, value)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return value
+
+    def rows():
+        for sequence, member in enumerate(members.iterator(chunk_size=ITERATOR_CHUNK), start=1):
+            if not scope.covers(Permission.PERSONAL_DATA, member.org.path):
+                member.id_number = mask_id_number(member.id_number)
+                member.phone = mask_phone(member.phone) if member.phone else ""
+            yield [cell(member, column, sequence) for column in ROSTER_COLUMNS]
+
+    headers = [column.header for column in ROSTER_COLUMNS]
+    widths = [column.width for column in ROSTER_COLUMNS]
+    return export_workbook("党员名册", headers, widths, rows())
