@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from grassroots.core.api.views import TokenView, health
+from grassroots.orgs.api import excel
 from grassroots.orgs.api import views as orgs
 
 router = DefaultRouter()
@@ -18,5 +19,10 @@ router.register("checks", orgs.CheckListViewSet, basename="check")
 urlpatterns = [
     path("health/", health, name="api-health"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    # Before the router, which would read "import" and "export" as object ids.
+    path("orgs/import/", excel.OrganizationImportView.as_view(), name="api-org-import"),
+    path("orgs/export/", excel.OrganizationExportView.as_view(), name="api-org-export"),
+    path("members/import/", excel.MemberImportView.as_view(), name="api-member-import"),
+    path("members/export/", excel.MemberExportView.as_view(), name="api-member-export"),
     path("", include(router.urls)),
 ]

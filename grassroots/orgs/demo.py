@@ -237,9 +237,10 @@ class People:
     """Fake but well-formed people: Chinese names, ID numbers (valid check character, birth
     date, odd sequence for men and even for women), phones and life dates."""
 
-    def __init__(self, rng, today):
+    def __init__(self, rng, today, regions=REGIONS):
         self.rng = rng
         self.today = today
+        self.regions = regions  # (birthplace region code, weight) pairs
         self.used_ids = set()
 
     def name(self, gender):
@@ -257,7 +258,7 @@ class People:
 
     def id_number(self, birth_date, gender):
         while True:
-            region = weighted(self.rng, REGIONS)
+            region = weighted(self.rng, self.regions)
             sequence = self.rng.randrange(500) * 2 + (1 if gender == Gender.MALE else 0)
             number = build_citizen_id(region, birth_date, sequence)
             if number not in self.used_ids:
@@ -274,6 +275,10 @@ class People:
 
     def member(self, profile, org, workplace, status=None):
         """An unsaved Member of `org` with every field of the member register filled in."""
+        return Member(org=org, **self.member_fields(profile, workplace, status))
+
+    def member_fields(self, profile, workplace, status=None):
+        """A member's field values (all but the organisation) as a dict."""
         rng = self.rng
         gender = Gender.MALE if rng.random() < 0.62 else Gender.FEMALE
         birth = self.birth_date(*profile.ages)
@@ -299,7 +304,7 @@ class People:
         resume = ""
         if work_started:
             resume = f"{work_started:%Y.%m}—今 {workplace}{job}"
-        return Member(
+        return dict(
             name=self.name(gender),
             gender=gender,
             ethnicity=weighted(rng, ETHNICITIES),
@@ -317,7 +322,6 @@ class People:
             job_title=job,
             resume=resume,
             phone=self.phone() if rng.random() < 0.93 else "",
-            org=org,
             is_mobile=rng.random() < 0.02,
             is_lost_contact=rng.random() < 0.004,
         )
@@ -331,7 +335,6 @@ class Node:
     """An organisation to create, with what to generate in it."""
 
     org: Organization
-    parent: "Node | None"
     depth: int
     profile: Profile
     workplace: str
@@ -373,6 +376,8 @@ class DemoCity:
         self.nodes = []
         self.uscc_used = set()
         self.named = {}  # organisations the users and tests refer to
+        self.terms, self.posts, self.links = [], [], []
+        self.secretaries = set()  # ids of members already leading an organisation
 
     # --- building the tree in memory ---------------------------------------------------------
 
@@ -410,7 +415,6 @@ class DemoCity:
         )
         node = Node(
             org=org,
-            parent=parent,
             depth=parent.depth + 1 if parent else 0,
             profile=PROFILES[profile or category],
             workplace=units[0] if units else (parent.workplace if parent else ""),
@@ -424,10 +428,8 @@ class DemoCity:
         return node
 
     def branches(self, parent, names, category, size, **options):
-        return [
+        for name in names:
             self.add(parent, parent_prefix(parent, name), OrgKind.BRANCH, category, size, **options)
-            for name in names
-        ]
 
     def committee(self, parent, name, category, branch_names, size, own_units=False, **options):
         """A basic committee over branches; `size` per branch keeps it at 100+ members.
@@ -1154,7 +1156,6 @@ class DemoCity:
     # --- writing -------------------------------------------------------------------------------
 
     def generate(self):
-        self.terms, self.posts, self.links, self.secretaries = [], [], [], set()
         self.build()
         self.populate()
 
@@ -1175,7 +1176,7 @@ class DemoCity:
         members = [m for node in self.nodes for m in node.members]
         save(members, Member, **options)
         memberships = [
-            Membership(member=m, org=node.org, started_on=node.org.established_on)
+            Membership(member=m, org=node.org, started_on=max(node.org.established_on, m.joined_on))
             for node in self.nodes
             for m in node.functional
         ]

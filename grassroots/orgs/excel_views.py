@@ -124,11 +124,16 @@ def upload(request, kind):
     return redirect("excel-home")
 
 
-@login_required
-def export(request, kind):
+def export_response(user, kind, ancestor_value):
+    """The .xlsx export of `kind` for the subtree `?ancestor=` names (or all the user sees)."""
     _, _, _, exporter = _kind(kind)
-    ancestor = visible_ancestor(request.user, request.GET.get("ancestor"))
+    ancestor = visible_ancestor(user, ancestor_value)
     scope_name = ancestor.name if ancestor else "全部"
     suffix = "党员名册" if kind == "members" else "党组织"
     filename = f"{scope_name}{suffix}{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(exporter(request.user, ancestor), filename)
+    return xlsx_response(exporter(user, ancestor), filename)
+
+
+@login_required
+def export(request, kind):
+    return export_response(request.user, kind, request.GET.get("ancestor"))

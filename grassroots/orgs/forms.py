@@ -54,6 +54,11 @@ class BootstrapForm(forms.Form):
                 css = "form-control"
             widget.attrs["class"] = css
             field.wide = name in self.wide_fields or isinstance(widget, forms.Textarea)
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 4)
+            choices = getattr(field, "choices", None)
+            if isinstance(widget, forms.Select) and choices and choices[0] == ("", "---------"):
+                field.choices = [("", "请选择"), *choices[1:]]
 
     def add_error(self, field, error):
         super().add_error(field, error)

@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from grassroots.core.choices import Permission
 from grassroots.core.identifiers import citizen_id_birth_mismatch
@@ -20,6 +19,7 @@ from grassroots.core.identifiers import citizen_id_birth_mismatch
 from .. import services
 from ..choices import MemberStatus, OrgStatus
 from ..models import HostUnit, HostUnitLink, Member, Organization
+from .bulk import create_with_history
 from .cells import CellError, column_letter, is_blank
 from .columns import (
     MEMBER_COLUMNS,
@@ -34,7 +34,7 @@ from .columns import (
 from .sheets import HeaderMap, WorkbookError, open_sheet
 
 MAX_ERRORS = 1000
-WRITE_BATCH = 2000
+UPDATE_BATCH = 2000
 LOOKUP_BATCH = 2000
 CHANGE_REASON = "Excel导入"
 
@@ -211,16 +211,7 @@ class _Importer:
         raise NotImplementedError
 
     def create(self, model, objects):
-        """Insert in batches with a history record each, attributed to the importing user."""
-        for batch in _batches(objects, WRITE_BATCH):
-            bulk_create_with_history(
-                batch,
-                model,
-                batch_size=WRITE_BATCH,
-                default_user=self.user,
-                default_change_reason=CHANGE_REASON,
-            )
-        return objects
+        return create_with_history(model, objects, self.user, CHANGE_REASON)
 
 
 class _OrgDirectory:
@@ -474,7 +465,7 @@ class _OrganizationImport(_Importer):
                 org.path = (org.parent.path if org.parent_id else "/") + f"{org.pk}/"
                 org.depth = org.path.count("/") - 2
             Organization.objects.bulk_update(
-                [pending.org for pending in rows], ["path", "depth"], batch_size=WRITE_BATCH
+                [pending.org for pending in rows], ["path", "depth"], batch_size=UPDATE_BATCH
             )
         with_units = [pending for pending in self.pending if pending.unit is not None]
         self.create(HostUnit, [pending.unit for pending in with_units])

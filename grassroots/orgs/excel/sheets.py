@@ -252,9 +252,7 @@ def template_workbook(title, columns, rules):
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for column in columns:
         allowed = "；".join(part for part in (column.reader.allowed, column.note) if part)
-        notes.append(
-            [column.header, "必填" if column.required else "选填", column.reader.format, allowed]
-        )
+        notes.append([column.header, _required_text(column), column.reader.format, allowed])
     notes.append([])
     for line in rules:
         notes.append([line])
@@ -264,6 +262,10 @@ def template_workbook(title, columns, rules):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     return _to_bytes(workbook)
+
+
+def _required_text(column):
+    return "必填" if column.required or column.present else "选填"
 
 
 def _dropdown(reader):

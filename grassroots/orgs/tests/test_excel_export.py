@@ -1,0 +1,173 @@
+"""Exports: only what the user may see, masked per role, fixed queries; a roster exported and
+imported into another organisation gives the same members."""
+
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from grassroots.core.access import Scope
+from grassroots.core.choices import Role
+from grassroots.core.identifiers import build_uscc, mask_id_number, mask_phone
+from grassroots.orgs import excel, services
+from grassroots.orgs.excel.columns import ROSTER_COLUMNS
+from grassroots.orgs.models import HostUnit, Member
+
+ROSTER_HEADER = [
+    "序号",
+    "姓名",
+    "性别",
+    "民族",
+    "籍贯",
+    "出生日期",
+    "公民身份号码",
+    "学历",
+    "入党时间",
+    "转正时间",
+    "党员类别",
+    "参加工作时间",
+    "现任职务",
+    "联系电话",
+    "所在党组织",
+]
+ROSTER_FIELDS = [column.field for column in ROSTER_COLUMNS if column.field not in (None, "org")]
+
+
+def sheet_rows(content):
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    return list(workbook.worksheets[0].iter_rows(values_only=True))
+
+
+def as_dicts(content):
+    header, *rows = sheet_rows(content)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_roster_columns_are_template_3():
+    assert [column.header for column in ROSTER_COLUMNS] == ROSTER_HEADER
+
+
+def test_roster_masked_for_a_viewer_not_for_a_clerk(make_user, make_member, city):
+    member = make_member(city["east_branch"], phone="13812345678", education="college")
+    clerk = make_user(role=Role.CLERK, org=city["east"])
+    viewer = make_user(role=Role.VIEWER, org=city["east"])
+    (clerk_row,) = as_dicts(excel.export_members(clerk))
+    (viewer_row,) = as_dicts(excel.export_members(viewer))
+    assert clerk_row["公民身份号码"] == member.id_number
+    assert clerk_row["联系电话"] == "13812345678"
+    assert viewer_row["公民身份号码"] == mask_id_number(member.id_number) != member.id_number
+    assert viewer_row["联系电话"] == mask_phone("13812345678") == "138****5678"
+    assert viewer_row["姓名"] == member.name
+    assert (viewer_row["性别"], viewer_row["学历"], viewer_row["党员类别"]) == (
+        "男",
+        "大学专科",
+        "正式党员",
+    )
+    assert viewer_row["出生日期"].date() == member.birth_date
+    assert viewer_row["所在党组织"] == city["east_branch"].name
+
+
+def test_roster_only_inside_the_subtree(make_user, make_member, city):
+    make_member(city["east_branch"], name="东区党员")
+    make_member(city["west_branch"], name="西区党员")
+    left = make_member(city["east_branch"], name="已离开党员")
+    left.left_on = datetime.date(2024, 1, 1)
+    left.save()
+    east_clerk = make_user(role=Role.CLERK, org=city["east"])
+    admin = make_user(is_superuser=True)
+    assert [r["姓名"] for r in as_dicts(excel.export_members(east_clerk))] == ["东区党员"]
+    everyone = {r["姓名"] for r in as_dicts(excel.export_members(admin))}
+    assert everyone == {"东区党员", "西区党员"}
+    west = as_dicts(excel.export_members(admin, city["west"]))
+    assert [(r["序号"], r["姓名"]) for r in west] == [(1, "西区党员")]
+
+
+def test_organisations_export(make_user, city):
+    unit = HostUnit.objects.create(name="幸福社区居委会", uscc=build_uscc("51510100MJ0000001"))
+    admin = make_user(is_superuser=True)
+    services.link_host_unit(admin, city["east_branch"], unit)
+    clerk = make_user(role=Role.CLERK, org=city["east"])
+    rows = as_dicts(excel.export_organizations(clerk))
+    assert [r["名称"] for r in rows] == ["东区党工委", "东区幸福社区党支部"]
+    branch = rows[1]
+    assert branch["编号"] == city["east_branch"].pk
+    assert (branch["上级组织编号"], branch["上级组织"]) == (city["east"].pk, "东区党工委")
+    assert (branch["组织类型"], branch["所属领域"], branch["状态"]) == (
+        "党支部",
+        "城镇社区",
+        "正常",
+    )
+    assert (branch["所在单位名称"], branch["统一社会信用代码"]) == (unit.name, unit.uscc)
+    only_branch = as_dicts(excel.export_organizations(admin, city["east_branch"]))
+    assert [r["名称"] for r in only_branch] == ["东区幸福社区党支部"]
+
+
+@pytest.mark.parametrize(
+    ("export", "expected"),
+    [
+        (excel.export_members, 2),  # the user's roles, the members with their organisation
+        (excel.export_organizations, 3),  # roles, host units, organisations
+    ],
+)
+def test_exports_use_fixed_queries(
+    make_user, make_member, make_org, city, django_assert_num_queries, export, expected
+):
+    clerk = make_user(role=Role.CLERK, org=city["east"])
+    admin = make_user(is_superuser=True)
+    make_member(city["east_branch"])
+    Scope.forget(clerk)
+    with django_assert_num_queries(expected):
+        small = export(clerk, city["east"])
+    for n in range(15):
+        branch = make_org(f"东区第{n}支部", city["east"])
+        make_member(branch, phone="13812345678")
+        services.link_host_unit(admin, branch, HostUnit.objects.create(name=f"单位{n}"))
+    Scope.forget(clerk)
+    with django_assert_num_queries(expected):
+        large = export(clerk, city["east"])
+    assert len(sheet_rows(large)) > len(sheet_rows(small)) + 14
+
+
+def test_round_trip_into_another_organisation(make_user, make_member, make_org, city):
+    """Export a branch's roster, then import it into another branch (after the members left
+    the system, so that their ID numbers are free again): the same data comes back."""
+    source = city["east_branch"]
+    target = make_org("东区新支部", city["east"])
+    make_member(source, phone="0971-1234567", education="postgraduate", job_title="主任")
+    make_member(source, status="probationary", gender="female", native_place="青海西宁")
+    make_member(source, confirmed_on=datetime.date(2001, 7, 1), work_started_on=None)
+    clerk = make_user(role=Role.CLERK, org=city["east"])
+    before = [
+        {name: getattr(m, name) for name in ROSTER_FIELDS}
+        for m in Member.objects.filter(org=source).order_by("id")
+    ]
+    workbook = load_workbook(io.BytesIO(excel.export_members(clerk, source)))
+    sheet = workbook.worksheets[0]
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=15, max_col=15):
+        cell.value = target.pk
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    Member.objects.filter(org=source).delete()
+
+    result = excel.import_members(clerk, buffer)
+
+    assert (result.created, result.errors) == (3, [])
+    after = [
+        {name: getattr(m, name) for name in ROSTER_FIELDS}
+        for m in Member.objects.filter(org=target).order_by("id")
+    ]
+    assert after == before
+
+
+@pytest.mark.parametrize("kind", ["orgs", "members"])
+def test_export_pages_refuse_other_subtrees(client, make_user, city, kind):
+    client.force_login(make_user(role=Role.CLERK, org=city["east"]))
+    url = f"/excel/export/{kind}.xlsx"
+    assert client.get(url, {"ancestor": city["west"].pk}).status_code == 404
+    assert client.get(url, {"ancestor": "abc"}).status_code == 404
+    response = client.get(url, {"ancestor": city["east"].pk})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=utf-8''" in response["Content-Disposition"]
