@@ -1,5 +1,3 @@
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -9,9 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from grassroots.orgs.choices import Severity
 from grassroots.orgs.forms import apply_service_errors
-from grassroots.orgs.health import findings_for
 from grassroots.orgs.models import Member, Organization
 from grassroots.orgs.views import page_of
 
@@ -32,16 +28,11 @@ def home(request):
         roots = Organization.objects.filter(parent__isnull=True)
     else:
         roots = Organization.objects.filter(path__in=scope.paths(Permission.VIEW))
-    orgs = list(Organization.objects.visible_to(user).active())
-    severities = Counter(
-        finding.severity for found in findings_for(orgs).values() for finding in found
-    )
     context = {
         "assignments": user.role_assignments.select_related("org").order_by("org__path"),
         "roots": roots.order_by("path"),
-        "org_count": len(orgs),
+        "org_count": Organization.objects.visible_to(user).active().count(),
         "member_count": Member.objects.visible_to(user).current().count(),
-        "severities": [(s, severities.get(s.value, 0)) for s in Severity],
     }
     return render(request, "core/home.html", context)
 

@@ -215,6 +215,8 @@ def check_member(member):
     if member.id_number and "id_number" not in errors and member.birth_date:
         mismatch = citizen_id_birth_mismatch(member.id_number, member.birth_date)
         if mismatch:
+            # Either field may be the wrong one: show the message next to both.
+            errors.setdefault("id_number", []).append(mismatch)
             errors.setdefault("birth_date", []).append(mismatch)
     if member.confirmed_on and member.joined_on and member.confirmed_on < member.joined_on:
         errors.setdefault("confirmed_on", []).append("转正时间不能早于入党时间")

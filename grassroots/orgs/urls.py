@@ -28,6 +28,7 @@ urlpatterns = [
     path("members/<int:pk>/memberships/new/", views.membership_add, name="membership-add"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership-end"),
     path("checks/", views.check_list, name="check-list"),
+    path("checks/summary/", views.check_summary, name="check-summary"),
     path("pick/orgs/", views.org_picker, name="org-picker"),
     path("pick/members/", views.member_picker, name="member-picker"),
     path("pick/units/", views.unit_picker, name="unit-picker"),

@@ -128,6 +128,7 @@ PARTY_RULES = {
     "branch_warn_above": 50,
     "joint_branch_max_units": 5,
     "term_expiring_days": 90,
+    "society_term_years": 5,  # societies renew with their council (seed 004 part 3)
 }
 
 LOGGING = {

@@ -76,8 +76,8 @@ def _copy_with_history(model, objects, user, reason):
 def _copy(table, fields, rows):
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    with connection.cursor() as cursor:
-        # Django's cursor wrapper has no COPY; psycopg's own cursor does.
-        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+    statement = f"COPY {quote(table)} ({columns}) FROM STDIN"
+    # Django's cursor wrapper has no COPY; psycopg's own cursor (`.cursor`) does.
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
