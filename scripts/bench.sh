@@ -21,5 +21,5 @@ echo "== generate"
 $PY manage.py bench_generate --orgs "${BENCH_ORGS:-100000}" --members "${BENCH_MEMBERS:-1000000}"
 echo "== measure"
 # shellcheck disable=SC2086
-$PY manage.py bench_run --requests "${BENCH_REQUESTS:-200}" \
+$PY manage.py bench_run --requests "${BENCH_REQUESTS:-100}" \
   --import-rows "${BENCH_IMPORT_ROWS:-100000}" ${BENCH_ARGS:-}

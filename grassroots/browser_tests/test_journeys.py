@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from grassroots.core.auth import LOCKED_MESSAGE
 from grassroots.core.identifiers import build_citizen_id, mask_id_number
 from grassroots.orgs.models import Member, Term, Transfer
 
@@ -36,6 +37,20 @@ def test_log_in_and_home(open_page, town, shot):
     page.locator("#severity-counts a").first.click()
     expect(page.locator("h1")).to_have_text("健康检查")
     expect(page.locator("tbody tr").first).to_have_attribute("data-code", re.compile(r"\w+"))
+
+
+def test_repeated_failures_lock_the_account(open_page, town, settings, shot):
+    page = open_page()
+    page.goto("/login/")
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        page.fill("#id_username", "viewer")
+        page.fill("#id_password", "wrong-password")
+        page.click("button[type=submit]")
+        expect(page.locator(".alert-danger")).to_be_visible()
+    page.fill("#id_password", PASSWORD)  # even the right password is refused now
+    page.click("button[type=submit]")
+    expect(page.locator(".alert-danger")).to_have_text(LOCKED_MESSAGE)
+    shot(page, "locked")
 
 
 def test_expand_the_tree_and_search(open_page, town, shot):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from grassroots.orgs.forms import apply_service_errors
 from grassroots.orgs.models import Member, Organization
-from grassroots.orgs.views import page_of
+from grassroots.orgs.views import page_of, subtree_roots
 
 from . import services
 from .access import Scope
@@ -23,14 +23,9 @@ USERS_PAGE = 50
 @login_required
 def home(request):
     user = request.user
-    scope = Scope.of(user)
-    if scope.unrestricted:
-        roots = Organization.objects.filter(parent__isnull=True)
-    else:
-        roots = Organization.objects.filter(path__in=scope.paths(Permission.VIEW))
     context = {
         "assignments": user.role_assignments.select_related("org").order_by("org__path"),
-        "roots": roots.order_by("path"),
+        "roots": subtree_roots(user).order_by("path"),
         "org_count": Organization.objects.visible_to(user).active().count(),
         "member_count": Member.objects.visible_to(user).current().count(),
     }

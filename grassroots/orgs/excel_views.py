@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
@@ -98,6 +97,9 @@ def _page(request, result=None, result_kind=None, upload_forms=None):
 
 @login_required
 def home(request):
+    """The page; a POST (to the page itself, with `kind`) is an upload."""
+    if request.method == "POST":
+        return _upload(request, request.POST.get("kind"))
     return _page(request)
 
 
@@ -107,9 +109,7 @@ def template_download(request, kind):
     return xlsx_response(template(), f"{label}导入模板.xlsx")
 
 
-@login_required
-@require_POST
-def upload(request, kind):
+def _upload(request, kind):
     label, importer, _, _ = _kind(kind)
     if not Scope.of(request.user).has_any(Permission.EDIT):
         raise PermissionDenied("您没有录入数据的权限")

@@ -55,7 +55,7 @@ class BootstrapForm(forms.Form):
             widget.attrs["class"] = css
             field.wide = name in self.wide_fields or isinstance(widget, forms.Textarea)
             if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 4)
+                widget.attrs["rows"] = 4
             choices = getattr(field, "choices", None)
             if isinstance(widget, forms.Select) and choices and choices[0] == ("", "---------"):
                 field.choices = [("", "请选择"), *choices[1:]]

@@ -20,7 +20,7 @@ from grassroots.core.identifiers import mask_id_number, mask_phone
 
 from . import forms, services
 from .api.views import post_order
-from .choices import OrgKind, Severity
+from .choices import OrgKind, OrgStatus, Severity
 from .health import findings_for
 from .models import HostUnit, HostUnitLink, Member, Membership, Organization, Post
 
@@ -130,14 +130,17 @@ def tree_nodes(queryset):
     )
 
 
+def subtree_roots(user):
+    """The tops of the subtrees the user sees (the whole tree's roots for a superuser)."""
+    scope = Scope.of(user)
+    if scope.unrestricted:
+        return Organization.objects.filter(parent__isnull=True)
+    return Organization.objects.filter(path__in=scope.paths(Permission.VIEW))
+
+
 @login_required
 def org_tree(request):
-    scope = Scope.of(request.user)
-    if scope.unrestricted:
-        roots = Organization.objects.filter(parent__isnull=True)
-    else:
-        roots = Organization.objects.filter(path__in=scope.paths(Permission.VIEW))
-    roots = list(tree_nodes(roots))
+    roots = list(tree_nodes(subtree_roots(request.user)))
     if len(roots) == 1 and roots[0].child_count:
         # A single root is shown opened: its children come with the page.
         roots[0].opened = children_page(roots[0], 0)
@@ -200,11 +203,11 @@ def render_picker(request, items):
 PICKER_PURPOSES = {
     # purpose: (permission, filter)
     "view": (Permission.VIEW, Q()),
-    "edit": (Permission.EDIT, Q(status="active")),
-    "manage": (Permission.MANAGE_USERS, Q(status="active")),
+    "edit": (Permission.EDIT, Q(status=OrgStatus.ACTIVE)),
+    "manage": (Permission.MANAGE_USERS, Q(status=OrgStatus.ACTIVE)),
     "transfer": (
         Permission.EDIT,
-        Q(status="active") & ~Q(kind__in=[OrgKind.FUNCTIONAL_BRANCH, OrgKind.DEPARTMENT]),
+        Q(status=OrgStatus.ACTIVE) & ~Q(kind__in=[OrgKind.FUNCTIONAL_BRANCH, OrgKind.DEPARTMENT]),
     ),
 }
 
@@ -227,7 +230,8 @@ def org_picker(request):
 def member_picker(request):
     """Members who may hold a post in `org`: its subtree's members and its functional
     members (two queries: an OR across both would defeat the indexes)."""
-    org = visible_org(request, request.GET.get("org") or 0)
+    org_id = request.GET.get("org", "")
+    org = visible_org(request, int(org_id) if org_id.isdigit() else 0)
     visible = Member.objects.visible_to(request.user).current().select_related("org")
     query = picker_query(request)
     if query:
@@ -650,6 +654,8 @@ def member_leave(request, pk):
 @login_required
 def membership_add(request, pk):
     member = visible_member(request, pk)
+    if not Scope.of(request.user).has_any(Permission.EDIT):
+        raise PermissionDenied("您没有录入数据的权限")
     form = forms.MembershipForm(request.POST or None, user=request.user)
     return member_form_page(
         request,

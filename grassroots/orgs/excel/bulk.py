@@ -77,7 +77,12 @@ def _copy(table, fields, rows):
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     statement = f"COPY {quote(table)} ({columns}) FROM STDIN"
-    # Django's cursor wrapper has no COPY; psycopg's own cursor (`.cursor`) does.
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    # Django's cursor wrapper has no COPY; psycopg's own cursor (`.cursor`) does, and
+    # wrap_database_errors turns its errors into Django's (IntegrityError…).
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement) as copy,
+    ):
         for row in rows:
             copy.write_row(row)

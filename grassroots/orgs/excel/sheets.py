@@ -133,6 +133,8 @@ class WorkbookError(Exception):
     """The upload is not a readable .xlsx workbook."""
 
 
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a 100,000-member workbook is about 7 MB
+TOO_LARGE = "文件超过50MB，请分成几个文件导入"
 BAD_FILE = (
     "无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（.xls 或 .csv 请先另存为 .xlsx）"
 )
@@ -292,8 +294,17 @@ def export_workbook(title, headers, widths, rows):
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_as_data(sheet, value) for value in row])
     return _to_bytes(workbook)
+
+
+def _as_data(sheet, value):
+    """openpyxl writes a string starting with "=" as a formula; data never becomes one."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _to_bytes(workbook):

@@ -142,13 +142,13 @@ def test_page_upload_shows_errors_then_success(client, make_user, city):
     client.force_login(make_user(role=Role.CLERK, org=city["east"]))
     bad = member_file([member_row(city["east_branch"], 1, 联系电话="12345")], MEMBER_HEADER)
     bad.name = "党员.xlsx"
-    page = client.post("/excel/import/members/", {"members-file": bad})
+    page = client.post("/excel/", {"kind": "members", "members-file": bad})
     assert page.status_code == 200
     html = page.content.decode()
     assert "没有导入任何数据" in html and "第2行" in html and "N列（联系电话）" in html
     good = member_file([member_row(city["east_branch"], 1)], MEMBER_HEADER)
     good.name = "党员.xlsx"
-    done = client.post("/excel/import/members/", {"members-file": good}, follow=True)
+    done = client.post("/excel/", {"kind": "members", "members-file": good}, follow=True)
     assert "导入成功：新建党员1个" in done.content.decode()
     assert Member.objects.count() == 1
 
@@ -158,5 +158,14 @@ def test_page_for_a_viewer(client, make_user, city):
     assert "上传并导入" not in client.get("/excel/").content.decode()
     file = org_file([org_row("甲支部", city["east"].pk)])
     file.name = "组织.xlsx"
-    assert client.post("/excel/import/orgs/", {"orgs-file": file}).status_code == 403
+    assert client.post("/excel/", {"kind": "orgs", "orgs-file": file}).status_code == 403
     assert client.get("/excel/export/members.xlsx").status_code == 200
+
+
+def test_page_upload_without_a_file_or_kind(client, make_user, city):
+    client.force_login(make_user(role=Role.CLERK, org=city["east"]))
+    page = client.post("/excel/", {"kind": "orgs"})
+    assert page.status_code == 200
+    assert 'data-error-for="file"' in page.content.decode()
+    assert client.post("/excel/", {"kind": "users"}).status_code == 404
+    assert client.post("/excel/", {}).status_code == 404

@@ -171,3 +171,12 @@ def test_export_pages_refuse_other_subtrees(client, make_user, city, kind):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "filename*=utf-8''" in response["Content-Disposition"]
+
+
+def test_text_that_looks_like_a_formula_stays_text(make_user, make_member, city):
+    make_member(city["east_branch"], name="=HYPERLINK(1)", job_title="=1+1")
+    admin = make_user(is_superuser=True)
+    workbook = load_workbook(io.BytesIO(excel.export_members(admin)))
+    row = list(workbook.worksheets[0][2])
+    assert (row[1].value, row[1].data_type) == ("=HYPERLINK(1)", "s")
+    assert (row[12].value, row[12].data_type) == ("=1+1", "s")

@@ -432,3 +432,42 @@ def test_organisation_template(clerk):
     assert notes["组织类型"][3] == "、".join(OrgKind.labels)
     assert notes["所属领域"][3].startswith("农村、城镇社区")
     assert notes["上级组织"][1] == "必填"
+
+
+def test_a_duplicate_registered_meanwhile_writes_nothing(clerk, city, make_member, monkeypatch):
+    """Between the check and the write someone registers one of the ID numbers: the unique
+    index refuses it and the whole import is rolled back."""
+    from grassroots.orgs.excel import imports
+
+    existing = make_member(city["west_branch"])
+    rows = [
+        member_row(city["east_branch"], 80),
+        member_row(
+            city["east_branch"], 81, 公民身份号码=existing.id_number, 出生日期=existing.birth_date
+        ),
+    ]
+    original = imports._MemberImport.check_file
+
+    def check_without_database_duplicates(self):
+        self.first_row_of_id.clear()  # as if the ID numbers were all still free
+        original(self)
+
+    monkeypatch.setattr(imports._MemberImport, "check_file", check_without_database_duplicates)
+    result = excel.import_members(clerk, member_file(rows), today=TODAY)
+    assert result.created == 0
+    assert [(e.row, e.message[:9]) for e in result.errors] == [(None, "导入时数据已被他人")]
+    assert Member.objects.count() == 1
+    assert Member.history.count() == 1
+
+
+def test_an_oversized_upload_is_refused_unread(clerk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grassroots.orgs.excel.sheets import MAX_UPLOAD_BYTES
+
+    upload = SimpleUploadedFile("大.xlsx", b"x")
+    upload.size = MAX_UPLOAD_BYTES + 1
+    result = excel.import_members(clerk, upload)
+    assert [(e.row, e.message) for e in result.errors] == [
+        (None, "文件超过50MB，请分成几个文件导入")
+    ]

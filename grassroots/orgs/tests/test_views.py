@@ -126,6 +126,15 @@ def test_viewer_may_look_but_not_change(client, scene, name):
     assert client.get(reverse(name, args=[scene["east_branch"].pk])).status_code == 403
 
 
+@pytest.mark.parametrize(
+    "name", ["member-edit", "member-transfer", "member-leave", "membership-add"]
+)
+def test_viewer_may_not_change_a_member(client, scene, name):
+    client.force_login(scene["viewer"])
+    assert client.get(reverse(name, args=[scene["east_member"].pk])).status_code == 403
+    assert client.post(reverse(name, args=[scene["east_member"].pk]), {}).status_code == 403
+
+
 def test_viewer_sees_no_action_buttons(client, scene):
     client.force_login(scene["viewer"])
     html = client.get(reverse("org-detail", args=[scene["east_branch"].pk])).content.decode()
@@ -540,6 +549,10 @@ def test_org_picker_offers_only_what_the_user_may_edit(client, scene, make_user)
     assert "没有可选的项" in html
     html = client.get(reverse("org-picker"), {"purpose": "view"}).content.decode()
     assert "东区党工委" in html
+
+
+def test_member_picker_needs_a_visible_organisation(clerk_client):
+    assert clerk_client.get(reverse("member-picker"), {"org": "x"}).status_code == 404
 
 
 def test_transfer_picker_leaves_out_departments(clerk_client, scene):

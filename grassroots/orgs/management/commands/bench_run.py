@@ -41,7 +41,7 @@ class Command(BaseCommand):
     help = "Run the benchmark on data made by bench_generate and print the figures."
 
     def add_arguments(self, parser):
-        parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
+        parser.add_argument("--requests", type=int, default=100, help="timed requests per case")
         parser.add_argument("--import-rows", type=int, default=100_000)
         parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow queries")
         parser.add_argument("--no-import", action="store_true")
