@@ -13,7 +13,7 @@ from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 
 from . import excel
-from .excel.sheets import XLSX_CONTENT_TYPE
+from .excel.sheets import ORG_NUMBER, XLSX_CONTENT_TYPE
 from .forms import BootstrapForm, org_picker
 from .models import Organization
 
@@ -56,7 +56,7 @@ def visible_ancestor(user, value):
     404 otherwise, so that organisations outside the user's subtree stay unknown."""
     if value in (None, ""):
         return None
-    if not str(value).isascii() or not str(value).isdigit():
+    if not ORG_NUMBER.fullmatch(str(value)):
         raise Http404
     org = Organization.objects.visible_to(user).filter(pk=int(value)).first()
     if org is None:

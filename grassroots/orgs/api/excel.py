@@ -18,6 +18,7 @@ from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 
 from .. import excel
+from ..excel import RowError
 from ..excel.sheets import XLSX_CONTENT_TYPE
 from ..excel_views import export_response
 
@@ -58,12 +59,7 @@ class _ImportView(APIView):
             raise PermissionDenied("您没有录入数据的权限")
         upload = request.FILES.get("file")
         if upload is None:
-            missing = {
-                "row": None,
-                "column": "",
-                "letter": "",
-                "message": "请上传文件（字段名 file）",
-            }
+            missing = RowError(None, "", "", "请上传文件（字段名 file）").as_dict()
             return Response({"errors": [missing]}, status=status.HTTP_400_BAD_REQUEST)
         result = self.importer(request.user, upload)
         if result.errors:

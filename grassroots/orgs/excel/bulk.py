@@ -62,9 +62,9 @@ def _copy_with_history(model, objects, user, reason):
         "history_type": "+",
         "history_user_id": user.pk,
     }
-    # history_id is the history table's own serial key; every other column is either
-    # bookkeeping or a tracked field of the same attribute name.
-    history_fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
+    # The history table's own key (history_id) is left to its sequence; every other column
+    # is either bookkeeping or a tracked field of the same attribute name.
+    history_fields = [f for f in history._meta.concrete_fields if not f.primary_key]
     names = [f.attname for f in history_fields]
     _copy(
         history._meta.db_table,

@@ -69,6 +69,9 @@ class Choice:
         return cells.read_choice(value, self.lookup, self.labels)
 
 
+ORG_NUMBER = re.compile(r"[0-9]{1,18}")  # longer digit strings overflow a bigint key
+
+
 class OrgReference:
     """An organisation by its number (编号, digits) or its exact name; resolved later."""
 
@@ -77,7 +80,7 @@ class OrgReference:
 
     def read(self, value, today):
         text = cells.read_text(value)
-        return int(text) if text.isascii() and text.isdigit() else text or None
+        return int(text) if ORG_NUMBER.fullmatch(text) else text or None
 
 
 class Ignored:

@@ -91,7 +91,8 @@ def test_exports(api, city, make_member, kind):
     assert clerk.get(f"/api/v1/{kind}/export/", {"ancestor": city["west"].pk}).status_code == 404
     everything = clerk.get(f"/api/v1/{kind}/export/", HTTP_ACCEPT=XLSX)
     assert everything.status_code == 200
-    assert clerk.get(f"/api/v1/{kind}/export/", {"ancestor": 0}).status_code == 404
+    for wrong in (0, "1" * 30, "x"):
+        assert clerk.get(f"/api/v1/{kind}/export/", {"ancestor": wrong}).status_code == 404
 
 
 @pytest.mark.django_db

@@ -243,6 +243,7 @@ def test_organisation_references(clerk, city, make_org, make_user):
         member_row(branch, 34, 所在党组织="已撤销支部"),
         member_row(branch, 35, 所在党组织=functional.name),
         member_row(branch, 36, 所在党组织=""),
+        member_row(branch, 37, 所在党组织="1" * 30),
     ]
     result = excel.import_members(clerk, member_file(rows), today=TODAY)
     west = city["west_branch"]
@@ -253,6 +254,7 @@ def test_organisation_references(clerk, city, make_org, make_user):
         (6, "O", "该党组织已撤销"),
         (7, "O", "功能型党支部不接转组织关系"),
         (8, "O", "必填，不能为空"),
+        (9, "O", f"未找到名称为“{'1' * 30}”的党组织（须在您可以录入的范围内）"),
     ]
 
 
