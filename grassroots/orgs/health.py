@@ -10,31 +10,50 @@ from grassroots.core.access import minimal_prefixes
 
 from .choices import MemberStatus, OrgKind, OrgStatus, PostKind
 from .models import HostUnitLink, Member, Membership, Post, Term, WeakDesignation
-from .rules import OrgFacts, RuleConfig, check_organization
+from .rules import FORMED_KINDS, OrgFacts, RuleConfig, check_organization
+
+# Above this many organisations, filter by their subtrees' path prefixes instead of an id
+# list: a 100,000-item IN list costs more than reading the subtree.
+ID_LIST_LIMIT = 1000
+PREFIX_LIMIT = 50
 
 
 def _within(paths, field):
+    prefixes = minimal_prefixes(paths)
+    if not prefixes:
+        # Still run the query (an empty IN would skip it and make the count vary).
+        return Q(**{field: ""})
     condition = Q()
-    for prefix in minimal_prefixes(paths):
+    for prefix in prefixes:
         condition |= Q(**{f"{field}__startswith": prefix})
     return condition
 
 
+def _among(orgs, org_field):
+    """Rows belonging to `orgs` (the caller keeps only wanted ids from the answer)."""
+    if len(orgs) > ID_LIST_LIMIT:
+        return _within([org.path for org in orgs], f"{org_field}__path")
+    return Q(**{f"{org_field}_id__in": [org.pk for org in orgs]})
+
+
 def collect_facts(orgs, today=None):
     """OrgFacts for each organisation of `orgs` (a list), keyed by id: six queries however
-    many organisations. Only member counts need the subtrees; the rest is read for `orgs`
-    themselves."""
+    many organisations. Only member counts need the subtrees, and only for the kinds whose
+    rules count members; the rest is read for `orgs` themselves."""
     today = today or timezone.localdate()
     if not orgs:
         return {}
-    wanted = {org.pk for org in orgs}
-    paths = [org.path for org in orgs]
+    counted = [org for org in orgs if org.kind in FORMED_KINDS]
+    counted_ids = {org.pk for org in counted}
+    count_paths = [org.path for org in counted]
+    if len(minimal_prefixes(count_paths)) > PREFIX_LIMIT:
+        count_paths = [org.path for org in orgs]
 
     subtree_counts = defaultdict(Counter)
     primary_counts = Counter()
     rows = (
         Member.objects.current()
-        .filter(_within(paths, "org__path"), org__status=OrgStatus.ACTIVE)
+        .filter(_within(count_paths, "org__path"), org__status=OrgStatus.ACTIVE)
         .values_list("org_id", "org__path", "status")
         .annotate(n=Count("id"))
         .order_by()
@@ -42,7 +61,7 @@ def collect_facts(orgs, today=None):
     for org_id, path, status, n in rows:
         primary_counts[org_id] += n
         for ancestor in path.strip("/").split("/"):
-            if int(ancestor) in wanted:
+            if int(ancestor) in counted_ids:
                 subtree_counts[int(ancestor)][status] += n
 
     functional_counts = defaultdict(Counter)
@@ -50,7 +69,7 @@ def collect_facts(orgs, today=None):
         # Filtered by kind in the database, not by a Python list that may be empty (an empty
         # IN skips the query, and the query count would depend on the organisations given).
         Membership.objects.filter(
-            org_id__in=wanted,
+            _among(orgs, "org"),
             org__kind=OrgKind.FUNCTIONAL_BRANCH,
             ended_on__isnull=True,
             member__left_on__isnull=True,
@@ -63,7 +82,7 @@ def collect_facts(orgs, today=None):
         functional_counts[org_id][status] += n
 
     unit_counts = dict(
-        HostUnitLink.objects.filter(org_id__in=wanted, ended_on__isnull=True)
+        HostUnitLink.objects.filter(_among(orgs, "org"), ended_on__isnull=True)
         .values_list("org_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -71,7 +90,7 @@ def collect_facts(orgs, today=None):
     terms = {
         t.org_id: t
         for t in Term.objects.current()
-        .filter(org_id__in=wanted)
+        .filter(_among(orgs, "org"))
         .only("org_id", "number", "planned_end_on")
     }
     posts_by_org = defaultdict(list)
@@ -79,7 +98,7 @@ def collect_facts(orgs, today=None):
     committee_members = defaultdict(set)
     for org_id, post, member_id, society_role in (
         Post.objects.current()
-        .filter(term__org_id__in=wanted)
+        .filter(_among(orgs, "term__org"))
         .values_list("term__org_id", "post", "member_id", "member__society_role")
     ):
         posts_by_org[org_id].append(post)
@@ -88,7 +107,7 @@ def collect_facts(orgs, today=None):
             secretary_role[org_id] = society_role
     weak = set(
         WeakDesignation.objects.filter(
-            org_id__in=wanted, year=today.year, rectified=False
+            _among(orgs, "org"), year=today.year, rectified=False
         ).values_list("org_id", flat=True)
     )
 

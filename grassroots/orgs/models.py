@@ -365,3 +365,8 @@ class Post(TimeStamped):
 
     def __str__(self):
         return f"{self.get_post_display()} {self.member}"
+
+
+def post_order(post):
+    """Sort key listing a committee as documents do: 书记, 副书记, 组织, 宣传, 纪检, 委员."""
+    return (PostKind.values.index(post.post), post.started_on, post.pk)

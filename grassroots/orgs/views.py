@@ -16,13 +16,12 @@ from django.utils import timezone
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.core.history import history_entries
-from grassroots.core.identifiers import mask_id_number, mask_phone
 
 from . import forms, services
-from .api.views import post_order
 from .choices import OrgKind, OrgStatus, Severity
 from .health import findings_for
-from .models import HostUnit, HostUnitLink, Member, Membership, Organization, Post
+from .models import HostUnit, HostUnitLink, Member, Membership, Organization, Post, post_order
+from .personal_data import member_history
 
 TREE_PAGE = 100  # children shown per request when a node is expanded
 SEARCH_LIMIT = 50
@@ -85,26 +84,6 @@ def form_page(request, form, action, done, title, context=None, success="已保�
             messages.success(request, success)
             return redirect(done(result) if callable(done) else done)
     return render(request, "orgs/form_page.html", {"form": form, "title": title, **(context or {})})
-
-
-def masked_history(user, member):
-    """The member's history with ID numbers and phones masked where the user may not see
-    them (history records carry the same personal data as the member)."""
-    entries = history_entries(member.history.select_related("history_user"))
-    if Scope.of(user).covers(Permission.PERSONAL_DATA, member.org.path):
-        return entries
-    maskers = {
-        str(Member._meta.get_field("id_number").verbose_name): mask_id_number,
-        str(Member._meta.get_field("phone").verbose_name): mask_phone,
-    }
-    for entry in entries:
-        entry.changes = [
-            (label, *(maskers[label](v) if v else v for v in (before, after)))
-            if label in maskers
-            else (label, before, after)
-            for label, before, after in entry.changes
-        ]
-    return entries
 
 
 # --- tree ------------------------------------------------------------------------------------
@@ -560,7 +539,7 @@ def member_detail(request, pk):
         .order_by("-started_on", "-pk"),
         "memberships": member.memberships.select_related("org").order_by("-started_on", "-pk"),
         "transfers": member.transfers.select_related("from_org", "to_org", "recorded_by"),
-        "history": masked_history(user, member),
+        "history": member_history(user, member),
         "flags_form": forms.FlagsForm(
             initial={"is_mobile": member.is_mobile, "is_lost_contact": member.is_lost_contact}
         ),

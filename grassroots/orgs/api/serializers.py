@@ -1,13 +1,11 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from grassroots.core.access import Scope
 from grassroots.core.api.base import VisiblePrimaryKeyField
-from grassroots.core.choices import Permission
-from grassroots.core.identifiers import mask_id_number, mask_phone
 
 from .. import services
 from ..models import HostUnit, Member, Membership, Organization, Post, Term
+from ..personal_data import member_id_number, member_phone
 
 
 def refuse_other_changes(instance, validated_data, allowed, message):
@@ -65,17 +63,6 @@ class SubtreeFindingSerializer(FindingSerializer):
     org_name = serializers.CharField()
 
 
-def shows_personal_data(user, member):
-    return Scope.of(user).covers(Permission.PERSONAL_DATA, member.org.path)
-
-
-# Masking of personal data in history entries, keyed by the field labels history shows.
-PERSONAL_DATA_MASKS = {
-    str(Member._meta.get_field("id_number").verbose_name): mask_id_number,
-    str(Member._meta.get_field("phone").verbose_name): mask_phone,
-}
-
-
 class MemberSerializer(serializers.ModelSerializer):
     org = VisiblePrimaryKeyField(queryset=Organization.objects.all())
 
@@ -113,9 +100,9 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not shows_personal_data(self.context["request"].user, instance):
-            data["id_number"] = mask_id_number(data["id_number"])
-            data["phone"] = mask_phone(data["phone"])
+        user = self.context["request"].user
+        data["id_number"] = member_id_number(user, instance)
+        data["phone"] = member_phone(user, instance)
         return data
 
     def create(self, validated_data):

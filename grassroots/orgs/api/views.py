@@ -13,9 +13,19 @@ from grassroots.core.choices import Permission
 from grassroots.core.history import history_entries
 
 from .. import services
-from ..choices import PostKind, Severity
+from ..choices import Severity
 from ..health import findings_for
-from ..models import HostUnit, HostUnitLink, Member, Membership, Organization, Post, Term
+from ..models import (
+    HostUnit,
+    HostUnitLink,
+    Member,
+    Membership,
+    Organization,
+    Post,
+    Term,
+    post_order,
+)
+from ..personal_data import member_history
 from . import serializers as s
 
 # Detail GET actions answer one object's data as a plain JSON value: no page, no list filters.
@@ -94,16 +104,8 @@ class ScopedViewSet(
     def may_edit(self, user, obj):
         return Scope.of(user).covers(Permission.EDIT, self.org_path(obj))
 
-    def history_response(self, obj, masks=None):
-        """`masks`: {field label: function} hiding the before and after values of fields."""
+    def history_response(self, obj):
         entries = history_entries(obj.history.select_related("history_user"))
-        for entry in entries if masks else ():
-            entry.changes = [
-                (label, masks[label](before), masks[label](after))
-                if label in masks
-                else (label, before, after)
-                for label, before, after in entry.changes
-            ]
         return Response(s.HistoryEntrySerializer(entries, many=True).data)
 
 
@@ -156,10 +158,6 @@ class OrganizationViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"], **PLAIN_ACTION)
     def history(self, request, pk=None):
         return self.history_response(self.get_object())
-
-
-def post_order(post):
-    return (PostKind.values.index(post.post), post.started_on, post.pk)
 
 
 class CheckListViewSet(viewsets.GenericViewSet):
@@ -217,9 +215,8 @@ class MemberViewSet(ScopedViewSet):
     @extend_schema(responses=s.HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], **PLAIN_ACTION)
     def history(self, request, pk=None):
-        member = self.get_object()
-        personal = s.shows_personal_data(request.user, member)
-        return self.history_response(member, None if personal else s.PERSONAL_DATA_MASKS)
+        entries = member_history(request.user, self.get_object())
+        return Response(s.HistoryEntrySerializer(entries, many=True).data)
 
 
 class MembershipViewSet(ScopedViewSet):

@@ -6,30 +6,20 @@ from django import template
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.core.formats import chinese_date
-from grassroots.core.identifiers import mask_id_number, mask_phone
 from grassroots.orgs.choices import Severity
+from grassroots.orgs.personal_data import member_id_number, member_phone
 
 register = template.Library()
 
 
-def shows_personal_data(user, member):
-    return Scope.of(user).covers(Permission.PERSONAL_DATA, member.org.path)
-
-
 @register.simple_tag(takes_context=True)
 def id_number(context, member):
-    user = context["request"].user
-    return (
-        member.id_number if shows_personal_data(user, member) else mask_id_number(member.id_number)
-    )
+    return member_id_number(context["request"].user, member)
 
 
 @register.simple_tag(takes_context=True)
 def phone(context, member):
-    if not member.phone:
-        return ""
-    user = context["request"].user
-    return member.phone if shows_personal_data(user, member) else mask_phone(member.phone)
+    return member_phone(context["request"].user, member)
 
 
 @register.simple_tag(takes_context=True)
