@@ -3,6 +3,14 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+
+def save_by(instance, user, **save_kwargs):
+    """Save, attributing the history record to `user` even outside a request."""
+    instance._history_user = user
+    instance.save(**save_kwargs)
+    return instance
+
+
 CHANGE_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
 # Bookkeeping columns every model has; a change to them tells the reader nothing.
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})

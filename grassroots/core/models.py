@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
+from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from .choices import Role
@@ -47,3 +49,8 @@ class LoginLock(models.Model):
 
     def __str__(self):
         return self.username
+
+
+# Accounts are changed by department administrators (activation, roles, passwords): keep who
+# did what. The password hash itself is not copied into history.
+register(get_user_model(), app="grassroots.core", excluded_fields=["password", "last_login"])

@@ -9,13 +9,8 @@ from django.db import transaction
 
 from .access import Scope
 from .choices import Permission
+from .history import save_by
 from .models import RoleAssignment
-
-
-def _save(instance, admin):
-    instance._history_user = admin
-    instance.save()
-    return instance
 
 
 def require_manage(admin, org, field="org"):
@@ -57,8 +52,8 @@ def create_user(admin, username, password, role, org, **fields):
     _check_password(user, password)
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    user.save()
-    _save(RoleAssignment(user=user, org=org, role=role), admin)
+    save_by(user, admin)
+    save_by(RoleAssignment(user=user, org=org, role=role), admin)
     return user
 
 
@@ -68,7 +63,7 @@ def add_role(admin, user, role, org):
     require_manage(admin, org)
     if RoleAssignment.objects.filter(user=user, org=org, role=role).exists():
         raise ValidationError({"role": "该用户已在该组织担任此角色"})
-    assignment = _save(RoleAssignment(user=user, org=org, role=role), admin)
+    assignment = save_by(RoleAssignment(user=user, org=org, role=role), admin)
     Scope.forget(user)
     return assignment
 
@@ -88,14 +83,14 @@ def remove_role(admin, assignment):
 def deactivate_user(admin, user):
     require_manageable(admin, user)
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    save_by(user, admin, update_fields=["is_active"])
 
 
 @transaction.atomic
 def reactivate_user(admin, user):
     require_manageable(admin, user)
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    save_by(user, admin, update_fields=["is_active"])
 
 
 @transaction.atomic
@@ -103,4 +98,4 @@ def set_password(admin, user, password):
     require_manageable(admin, user)
     _check_password(user, password)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    save_by(user, admin, update_fields=["password"])

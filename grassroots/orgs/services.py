@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
+from grassroots.core.history import save_by
 from grassroots.core.identifiers import citizen_id_birth_mismatch
 
 from .choices import LeaveReason, MemberStatus, OrgKind, OrgStatus, PostKind
@@ -28,13 +29,6 @@ from .models import (
     WeakDesignation,
 )
 from .rules import RuleConfig, planned_term_end
-
-
-def _save(instance, user):
-    """Save, attributing the history record to `user` even outside a request."""
-    instance._history_user = user
-    instance.save()
-    return instance
 
 
 def require_edit(user, org, field="org"):
@@ -60,7 +54,7 @@ def create_organization(user, **fields):
     check_parent(user, fields.get("parent"))
     org = Organization(**fields)
     org.full_clean(exclude=["path", "depth"])
-    _save(org, user)
+    save_by(org, user)
     return org
 
 
@@ -74,7 +68,7 @@ def update_organization(user, org, **fields):
     org.full_clean(exclude=["path", "depth", "parent"])
     if (new_parent.pk if new_parent else None) != org.parent_id:
         return move_organization(user, org, new_parent)
-    return _save(org, user)
+    return save_by(org, user)
 
 
 def _lock_path(org):
@@ -105,7 +99,7 @@ def move_organization(user, org, new_parent):
     )
     org.parent = new_parent
     org.path, org.depth = new_prefix, org.depth + depth_change
-    _save(org, user)
+    save_by(org, user)
     return org
 
 
@@ -126,7 +120,7 @@ def dissolve_organization(user, org, dissolved_on, reason=""):
     org.status = OrgStatus.DISSOLVED
     org.dissolved_on = dissolved_on
     org.dissolved_reason = reason
-    _save(org, user)
+    save_by(org, user)
     # What lives only through the organisation ends with it; members of a functional branch
     # keep their organisation relation elsewhere.
     for term in terms:
@@ -145,7 +139,7 @@ def designate_weak(user, org, year, reason=""):
     designation = WeakDesignation.objects.filter(org=org, year=year).first()
     designation = designation or WeakDesignation(org=org, year=year)
     designation.reason = reason
-    return _save(designation, user)
+    return save_by(designation, user)
 
 
 # --- host units ------------------------------------------------------------------------------
@@ -164,7 +158,7 @@ def save_host_unit(user, unit, org=None):
     # One spelling per code, so the unique index catches duplicates; no code is NULL, not "".
     unit.uscc = unit.uscc.strip().upper() if unit.uscc else None
     unit.full_clean()
-    _save(unit, user)
+    save_by(unit, user)
     if org is not None:
         link_host_unit(user, org, unit)
     return unit
@@ -190,7 +184,7 @@ def link_host_unit(user, org, unit):
         raise ValidationError({"unit": f"联合党支部覆盖的单位一般不超过{limit}个，不能再关联"})
     if org.kind != OrgKind.JOINT_BRANCH and linked:
         raise ValidationError({"unit": "只有联合党支部可以关联多个单位"})
-    return _save(HostUnitLink(org=org, unit=unit), user)
+    return save_by(HostUnitLink(org=org, unit=unit), user)
 
 
 @transaction.atomic
@@ -199,7 +193,7 @@ def unlink_host_unit(user, link, ended_on):
     if link.ended_on:
         raise ValidationError({"ended_on": "该单位关联已解除"})
     link.ended_on = ended_on
-    _save(link, user)
+    save_by(link, user)
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -242,7 +236,7 @@ def create_member(user, **fields):
         require_edit(user, member.org)
         check_relation_org(member.org)
     check_member(member)
-    return _save(member, user)
+    return save_by(member, user)
 
 
 @transaction.atomic
@@ -254,7 +248,7 @@ def update_member(user, member, **fields):
         setattr(member, name, value)
     member.id_number = member.id_number.upper()
     check_member(member)
-    _save(member, user)
+    save_by(member, user)
     if new_org.pk != member.org_id:
         transfer_member(user, member, new_org, timezone.localdate())
     return member
@@ -277,9 +271,9 @@ def transfer_member(user, member, to_org, transferred_on, reason=""):
         reason=reason,
         recorded_by=user,
     )
-    _save(record, user)
+    save_by(record, user)
     member.org = to_org
-    _save(member, user)
+    save_by(member, user)
     # Organisational life there now comes with the relation itself.
     for membership in member.memberships.filter(org=to_org, ended_on__isnull=True):
         end_membership(user, membership, max(transferred_on, membership.started_on))
@@ -294,7 +288,7 @@ def record_member_leaving(user, member, left_on, reason):
     if reason not in LeaveReason.values:
         raise ValidationError({"left_reason": "请选择离开原因"})
     member.left_on, member.left_reason = left_on, reason
-    _save(member, user)
+    save_by(member, user)
     for post in Post.objects.filter(member=member, ended_on__isnull=True):
         end_post(user, post, left_on)
     for membership in member.memberships.filter(ended_on__isnull=True):
@@ -313,7 +307,7 @@ def add_membership(user, member, org, started_on):
         raise ValidationError({"org": "组织关系已在该组织，无需另行参加组织生活"})
     if member.memberships.filter(org=org, ended_on__isnull=True).exists():
         raise ValidationError({"org": "该党员已在该组织参加组织生活"})
-    return _save(Membership(member=member, org=org, started_on=started_on), user)
+    return save_by(Membership(member=member, org=org, started_on=started_on), user)
 
 
 @transaction.atomic
@@ -326,7 +320,7 @@ def end_membership(user, membership, ended_on):
     if ended_on < membership.started_on:
         raise ValidationError({"ended_on": "退出日期不能早于加入日期"})
     membership.ended_on = ended_on
-    _save(membership, user)
+    save_by(membership, user)
 
 
 # --- committees ------------------------------------------------------------------------------
@@ -355,7 +349,7 @@ def start_term(user, org, started_on, number=None, planned_end_on=None):
     if planned <= started_on:
         raise ValidationError({"planned_end_on": "应届满日期应晚于开始日期"})
     term = Term(org=org, number=number, started_on=started_on, planned_end_on=planned)
-    return _save(term, user)
+    return save_by(term, user)
 
 
 @transaction.atomic
@@ -368,7 +362,7 @@ def update_term(user, term, **fields):
         raise ValidationError({"planned_end_on": "应届满日期应晚于开始日期"})
     if term.ended_on and term.ended_on < term.started_on:
         raise ValidationError({"ended_on": "结束日期不能早于开始日期"})
-    _save(term, user)
+    save_by(term, user)
     return term
 
 
@@ -380,10 +374,10 @@ def end_term(user, term, ended_on):
     if ended_on < term.started_on:
         raise ValidationError({"ended_on": "结束日期不能早于本届开始日期"})
     term.ended_on = ended_on
-    _save(term, user)
+    save_by(term, user)
     for post in term.posts.filter(ended_on__isnull=True):
         post.ended_on = ended_on
-        _save(post, user)
+        save_by(post, user)
 
 
 SINGLE_HOLDER_POSTS = {PostKind.SECRETARY}
@@ -414,7 +408,7 @@ def appoint_post(user, term, member, post, started_on):
     if started_on < term.started_on:
         raise ValidationError({"started_on": "任职日期不能早于本届开始日期"})
     record = Post(term=term, member=member, post=post, started_on=started_on)
-    return _save(record, user)
+    return save_by(record, user)
 
 
 @transaction.atomic
@@ -425,4 +419,4 @@ def end_post(user, post, ended_on):
     if ended_on < post.started_on:
         raise ValidationError({"ended_on": "离任日期不能早于任职日期"})
     post.ended_on = ended_on
-    _save(post, user)
+    save_by(post, user)

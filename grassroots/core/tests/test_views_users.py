@@ -141,6 +141,17 @@ def test_deactivate_reactivate_and_set_password(admin_client, people):
     assert clerk.check_password(PASSWORD)
 
 
+def test_account_changes_are_recorded_without_the_password(people):
+    admin, clerk = people["admin"], people["east_clerk"]
+    services.deactivate_user(admin, clerk)
+    services.set_password(admin, clerk, PASSWORD)
+    latest = clerk.history.order_by("-history_id").first()
+    assert latest.history_user == admin
+    deactivation = clerk.history.filter(is_active=False).first()
+    assert deactivation.history_user == admin
+    assert not hasattr(latest, "password")
+
+
 def test_admin_may_not_change_themselves_or_a_superuser(people, make_user):
     admin = people["admin"]
     with pytest.raises(ValidationError):

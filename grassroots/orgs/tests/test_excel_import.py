@@ -194,6 +194,20 @@ def test_bad_cells(clerk, city, header, value, letter, message):
         assert error.message == message
 
 
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("姓名", "名" * 50),  # the field's max_length
+        ("转正时间", datetime.date(2005, 7, 1)),  # the day of joining
+        ("出生日期", "1980年1月6日"),
+        ("参加工作时间", datetime.date(1900, 1, 1)),
+    ],
+)
+def test_cells_at_the_accepted_edge(clerk, city, header, value):
+    row = member_row(city["east_branch"], 5, **{header: value})
+    assert errors_of(excel.import_members(clerk, member_file([row]), today=TODAY)) == []
+
+
 def test_probationary_member_with_confirmation_date(clerk, city):
     error = one_error(clerk, city, 党员类别="预备党员")
     assert (error.letter, error.message) == ("J", "预备党员不应有转正时间")
