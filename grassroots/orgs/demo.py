@@ -369,6 +369,8 @@ COMMUNITY_BRANCHES = ("第一党支部", "第二党支部", "第三党支部", "
 
 
 class DemoCity:
+    """Builds the whole city in memory (`generate`), then writes it (`save`)."""
+
     def __init__(self, today=None, seed=SEED):
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
@@ -1043,8 +1045,9 @@ class DemoCity:
         return self.rng.choice(free[: max(3, len(free) // 2)])
 
     def society_roles(self, node, secretary):
-        """ "双向进入、交叉任职": the secretary chairs the society (except where the demo wants
-        SECRETARY_NOT_HEAD); a few other members sit on its council."""
+        """Cross-holding of posts (双向进入、交叉任职): the secretary chairs the society, or is
+        a vice-chair (except where the demo wants SECRETARY_NOT_HEAD); a few other members sit
+        on its council."""
         rng = self.rng
         unit = rng.choice(node.units or (node.workplace,))
         if node.committee == "not_head":

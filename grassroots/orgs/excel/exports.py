@@ -1,15 +1,12 @@
-"""Exports of what the user may see: a subtree's organisations, and the member roster (seed 004
-template 3) with ID numbers and phones masked where the user's role does not carry the
-personal-data permission. Each is a fixed number of queries, streamed into a write-only
-workbook."""
+"""Exports of what the user may see: a subtree's organisations, and the member roster (seed
+004 template 3) with ID numbers and phones masked where the user's role does not carry the
+personal-data permission (`personal_data`, as on the pages and in the API). Each is a fixed
+number of queries, streamed into a write-only workbook."""
 
 from collections import defaultdict
 
-from grassroots.core.access import Scope
-from grassroots.core.choices import Permission
-from grassroots.core.identifiers import mask_id_number, mask_phone
-
 from ..models import HostUnitLink, Member, Organization
+from ..personal_data import member_id_number, member_phone
 from .columns import MEMBER_ORG, ROSTER_COLUMNS, SEQUENCE
 from .sheets import export_workbook
 
@@ -78,7 +75,6 @@ def export_organizations(user, ancestor=None) -> bytes:
 def export_members(user, ancestor=None) -> bytes:
     """The roster of current members the user may see (within `ancestor`'s subtree if given),
     ordered by organisation."""
-    scope = Scope.of(user)
     members = Member.objects.visible_to(user).current().select_related("org")
     if ancestor is not None:
         members = members.filter(org__path__startswith=ancestor.path)
@@ -105,9 +101,8 @@ def export_members(user, ancestor=None) -> bytes:
 
     def rows():
         for sequence, member in enumerate(members.iterator(chunk_size=ITERATOR_CHUNK), start=1):
-            if not scope.covers(Permission.PERSONAL_DATA, member.org.path):
-                member.id_number = mask_id_number(member.id_number)
-                member.phone = mask_phone(member.phone) if member.phone else ""
+            member.id_number = member_id_number(user, member)
+            member.phone = member_phone(user, member)
             yield [cell(member, column, sequence) for column in ROSTER_COLUMNS]
 
     headers = [column.header for column in ROSTER_COLUMNS]

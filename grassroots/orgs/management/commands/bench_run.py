@@ -56,9 +56,14 @@ class Command(BaseCommand):
         if options["import_workbook"]:
             return self.import_in_this_process(options["import_workbook"])
         self.explain = options["explain"]
+        orgs, members, version = (
+            Organization.objects.count(),
+            Member.objects.count(),
+            connection.pg_version,
+        )
         self.out(
-            f"数据：党组织 {Organization.objects.count():,} 个，党员 {Member.objects.count():,} 名；"
-            f"PostgreSQL {connection.cursor().connection.info.server_version}"
+            f"数据：党组织 {orgs:,} 个，党员 {members:,} 名；"
+            f"PostgreSQL {version // 10000}.{version % 100}"
         )
         self.lists(options["requests"])
         if not options["no_import"]:
@@ -146,9 +151,10 @@ class Command(BaseCommand):
             raise CommandError(f"导入进程失败：{child.stderr[-2000:]}")
         figures = json.loads(child.stdout.strip().splitlines()[-1])
         self.out(
-            f"  用时 {figures['seconds']:.1f} s，进程峰值内存 {figures['peak_rss_mib']:.0f} MiB"
-            f"（导入前 {figures['baseline_rss_mib']:.0f} MiB），新增党员 {figures['created']:,} 名，"
-            f"错误 {figures['errors']} 条"
+            "  用时 {seconds:.1f} s，进程峰值内存 {peak_rss_mib:.0f} MiB（导入前 "
+            "{baseline_rss_mib:.0f} MiB），新增党员 {created:,} 名，错误 {errors} 条".format(
+                **figures
+            )
         )
         for error in figures["first_errors"]:
             self.out(f"    {error}")
