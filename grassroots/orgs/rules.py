@@ -9,8 +9,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from grassroots.core.formats import chinese_date
+from grassroots.core.identifiers import citizen_id_birth_mismatch, citizen_id_error
 
-from .choices import Category, OrgKind, OrgStatus, PostKind, Severity, SocietyRole
+from .choices import Category, MemberStatus, OrgKind, OrgStatus, PostKind, Severity, SocietyRole
 
 # Kinds that are party organisations in their own right (not managing bodies or groups).
 FORMED_KINDS = frozenset(
@@ -238,3 +239,20 @@ def check_organization(
     if facts.weak_designated:
         findings.append(Finding("WEAK_DESIGNATED", Severity.INFO, "本年度被确定为软弱涣散党组织"))
     return findings
+
+
+def member_field_errors(id_number, birth_date, joined_on, confirmed_on, status):
+    """Checks across a member's fields (each field's own format is checked by its
+    validator), as {field: [message]}."""
+    errors = {}
+    if id_number and birth_date and citizen_id_error(id_number) is None:
+        mismatch = citizen_id_birth_mismatch(id_number, birth_date)
+        if mismatch:
+            # Either field may be the wrong one: the message goes next to both.
+            errors["id_number"] = [mismatch]
+            errors["birth_date"] = [mismatch]
+    if confirmed_on and joined_on and confirmed_on < joined_on:
+        errors.setdefault("confirmed_on", []).append("转正时间不能早于入党时间")
+    if status == MemberStatus.PROBATIONARY and confirmed_on:
+        errors.setdefault("confirmed_on", []).append("预备党员不应有转正时间")
+    return errors

@@ -14,9 +14,8 @@ from django.utils import timezone
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.core.history import save_by
-from grassroots.core.identifiers import citizen_id_birth_mismatch
 
-from .choices import LeaveReason, MemberStatus, OrgKind, OrgStatus, PostKind
+from .choices import LeaveReason, OrgKind, OrgStatus, PostKind
 from .models import (
     HostUnit,
     HostUnitLink,
@@ -28,7 +27,7 @@ from .models import (
     Transfer,
     WeakDesignation,
 )
-from .rules import RuleConfig, planned_term_end
+from .rules import RuleConfig, member_field_errors, planned_term_end
 
 
 def require_edit(user, org, field="org"):
@@ -206,16 +205,10 @@ def check_member(member):
         member.full_clean(validate_unique=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if member.id_number and "id_number" not in errors and member.birth_date:
-        mismatch = citizen_id_birth_mismatch(member.id_number, member.birth_date)
-        if mismatch:
-            # Either field may be the wrong one: show the message next to both.
-            errors.setdefault("id_number", []).append(mismatch)
-            errors.setdefault("birth_date", []).append(mismatch)
-    if member.confirmed_on and member.joined_on and member.confirmed_on < member.joined_on:
-        errors.setdefault("confirmed_on", []).append("转正时间不能早于入党时间")
-    if member.status == MemberStatus.PROBATIONARY and member.confirmed_on:
-        errors.setdefault("confirmed_on", []).append("预备党员不应有转正时间")
+    for field, messages in member_field_errors(
+        member.id_number, member.birth_date, member.joined_on, member.confirmed_on, member.status
+    ).items():
+        errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 

@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from grassroots.core.choices import Permission
-from grassroots.core.identifiers import citizen_id_birth_mismatch
 
 from .. import services
-from ..choices import MemberStatus, OrgStatus
+from ..choices import OrgStatus
 from ..models import HostUnit, HostUnitLink, Member, Organization
+from ..rules import member_field_errors
 from .bulk import create_with_history
 from .cells import CellError, column_letter, is_blank
 from .columns import (
@@ -254,26 +254,11 @@ class _OrgDirectory:
 
 MEMBER_FIELD_COLUMNS = [c for c in MEMBER_COLUMNS if c.field and c is not MEMBER_ORG]
 _MEMBER_HEADER = {column.field: column.header for column in MEMBER_FIELD_COLUMNS}
-# member_rule_errors needs these cells read without error.
+# member_field_errors needs these cells read without error.
 _RULE_HEADERS = {
     _MEMBER_HEADER[name]
     for name in ("birth_date", "id_number", "joined_on", "confirmed_on", "status")
 }
-
-
-def member_rule_errors(member):
-    """The checks across a member's fields that services.check_member makes, as
-    {field: message}, without touching the database."""
-    errors = {}
-    if member.id_number and member.birth_date:
-        mismatch = citizen_id_birth_mismatch(member.id_number, member.birth_date)
-        if mismatch:
-            errors["birth_date"] = mismatch
-    if member.confirmed_on and member.joined_on and member.confirmed_on < member.joined_on:
-        errors["confirmed_on"] = "转正时间不能早于入党时间"
-    if member.status == MemberStatus.PROBATIONARY and member.confirmed_on:
-        errors["confirmed_on"] = "预备党员不应有转正时间"
-    return errors
 
 
 class _MemberImport(_Importer):
@@ -287,7 +272,13 @@ class _MemberImport(_Importer):
     def check_row(self, row):
         member = self.instance(Member, row, MEMBER_FIELD_COLUMNS)
         if not _RULE_HEADERS & row.failed:
-            problems = member_rule_errors(member)
+            problems = member_field_errors(
+                member.id_number.upper(),
+                member.birth_date,
+                member.joined_on,
+                member.confirmed_on,
+                member.status,
+            )
             if problems:
                 self.errors.add_validation(row.number, ValidationError(problems), _MEMBER_HEADER)
         id_header = _MEMBER_HEADER["id_number"]
