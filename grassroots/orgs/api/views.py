@@ -201,7 +201,14 @@ class MemberViewSet(ScopedViewSet):
     filterset_class = MemberFilter
 
     def get_queryset(self):
-        return Member.objects.visible_to(self.request.user).select_related("org").order_by("id")
+        user = self.request.user
+        members = Member.objects.visible_to(user)
+        ancestor = self.request.query_params.get("ancestor", "")
+        if self.action == "list" and ancestor.isdigit():
+            path = Organization.objects.filter(pk=ancestor).values_list("path", flat=True).first()
+            if path:
+                members = Member.objects.visible_within(user, path)
+        return members.select_related("org").order_by("id")
 
     @extend_schema(request=s.TransferSerializer, responses=s.MemberSerializer)
     @action(detail=True, methods=["post"])
