@@ -24,5 +24,6 @@ urlpatterns = [
     path("orgs/export/", excel.OrganizationExportView.as_view(), name="api-org-export"),
     path("members/import/", excel.MemberImportView.as_view(), name="api-member-import"),
     path("members/export/", excel.MemberExportView.as_view(), name="api-member-export"),
+    path("", include("grassroots.lifecycle.api.urls")),
     path("", include(router.urls)),
 ]

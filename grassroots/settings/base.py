@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "simple_history",
     "grassroots.core",
     "grassroots.orgs",
+    "grassroots.lifecycle",
+    "grassroots.documents",
 ]
 
 MIDDLEWARE = [
