@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("grassroots.core.urls")),
     path("", include("grassroots.orgs.urls")),
     path("", include("grassroots.orgs.excel_urls")),
+    path("", include("grassroots.lifecycle.urls")),
 ]

@@ -25,5 +25,6 @@ urlpatterns = [
     path("members/import/", excel.MemberImportView.as_view(), name="api-member-import"),
     path("members/export/", excel.MemberExportView.as_view(), name="api-member-export"),
     path("", include("grassroots.lifecycle.api.urls")),
+    path("", include("grassroots.lifecycle.api.workflow_urls")),
     path("", include(router.urls)),
 ]
