@@ -1178,6 +1178,7 @@ class DemoCity:
         save(self.links, HostUnitLink, **options)
         members = [m for node in self.nodes for m in node.members]
         save(members, Member, **options)
+        Organization.objects.subtree(self.named["root"].org).recount_members()
         memberships = [
             Membership(member=m, org=node.org, started_on=max(node.org.established_on, m.joined_on))
             for node in self.nodes

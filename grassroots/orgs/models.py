@@ -4,9 +4,12 @@ The tree is stored as a materialized path of primary keys ("/1/5/23/"), so a sub
 indexed prefix query on SQLite and PostgreSQL alike (docs/decisions/0002-tree-as-path.md).
 """
 
+from collections import defaultdict
+
 from django.conf import settings
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from grassroots.core.access import Scope
@@ -34,6 +37,9 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+COUNT_BATCH = 2000  # organisation ids per UPDATE, well under SQLite's parameter limit
+
+
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user, permission=Permission.VIEW):
         return self.filter(Scope.of(user).q(permission, "path"))
@@ -43,6 +49,34 @@ class OrganizationQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(status=OrgStatus.ACTIVE)
+
+    def add_members(self, changes):
+        """Add `changes` ({organisation id: number of current members gained, or lost if
+        negative}) to `member_count`: F() arithmetic, so concurrent changes add up, in one
+        UPDATE per distinct change (an import adds about as many to every organisation)."""
+        by_change = defaultdict(list)
+        for org_id, change in changes.items():
+            if change:
+                by_change[change].append(org_id)
+        for change, org_ids in by_change.items():
+            for start in range(0, len(org_ids), COUNT_BATCH):
+                self.filter(pk__in=org_ids[start : start + COUNT_BATCH]).update(
+                    member_count=F("member_count") + change
+                )
+
+    def recount_members(self):
+        """Set `member_count` from the members, in one UPDATE; returns how many
+        organisations had a wrong count."""
+        current = (
+            Member.objects.current()
+            .filter(org=OuterRef("pk"))
+            .order_by()
+            .values("org")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        actual = Coalesce(Subquery(current), 0)
+        return self.filter(~Q(member_count=actual)).update(member_count=actual)
 
 
 class Organization(TimeStamped):
@@ -66,11 +100,15 @@ class Organization(TimeStamped):
     )
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)
     dissolved_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    # Current members whose organisation relation is here (not below): a subtree's count is
+    # a sum over the subtree instead of a COUNT(*) over its members (docs/benchmarks.md).
+    # Kept by `OrganizationQuerySet.add_members`; `manage.py recount_members` rebuilds it.
+    member_count = models.PositiveIntegerField("党员人数", default=0, editable=False)
     host_units = models.ManyToManyField(
         "HostUnit", through="HostUnitLink", related_name="organizations", verbose_name="所在单位"
     )
 
-    history = HistoricalRecords(excluded_fields=["path", "depth"])
+    history = HistoricalRecords(excluded_fields=["path", "depth", "member_count"])
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
@@ -92,6 +130,14 @@ class Organization(TimeStamped):
         return self.name
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Never write member_count back: this instance's value may predate F() updates.
+            skipped = {"member_count", *self.get_deferred_fields()}
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname not in skipped
+            ]
         super().save(*args, **kwargs)
         expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
         if self.path != expected:
@@ -264,6 +310,15 @@ class Member(TimeStamped):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            # A new current member counts in its organisation (bulk inserts, which bypass
+            # save(), count theirs themselves); later moves and leaving: see services.py.
+            if adding and self.left_on is None:
+                Organization.objects.add_members({self.org_id: 1})
 
 
 class Membership(TimeStamped):

@@ -229,7 +229,7 @@ def create_member(user, **fields):
         require_edit(user, member.org)
         check_relation_org(member.org)
     check_member(member)
-    return save_by(member, user)
+    return save_by(member, user)  # Member.save counts the new member in its organisation
 
 
 @transaction.atomic
@@ -256,6 +256,7 @@ def transfer_member(user, member, to_org, transferred_on, reason=""):
     if to_org.pk == member.org_id:
         raise ValidationError({"to_org": "转入组织与现组织相同"})
     check_relation_org(to_org, "to_org")
+    Organization.objects.add_members({member.org_id: -1, to_org.pk: 1})
     record = Transfer(
         member=member,
         from_org=member.org,
@@ -282,6 +283,7 @@ def record_member_leaving(user, member, left_on, reason):
         raise ValidationError({"left_reason": "请选择离开原因"})
     member.left_on, member.left_reason = left_on, reason
     save_by(member, user)
+    Organization.objects.add_members({member.org_id: -1})
     for post in Post.objects.filter(member=member, ended_on__isnull=True):
         end_post(user, post, left_on)
     for membership in member.memberships.filter(ended_on__isnull=True):

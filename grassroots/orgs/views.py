@@ -251,9 +251,7 @@ def org_detail(request, pk):
             key=post_order,
         )
     members = page_of(request, org.members.current().order_by("name", "pk"), MEMBERS_PAGE, "mpage")
-    children = tree_nodes(org.children.all()).annotate(
-        member_count=count_of(Member.objects.current(), "org")
-    )
+    children = tree_nodes(org.children.all())  # each with its own member_count
     context = {
         "org": org,
         "trail": ancestors(user, org),

@@ -1,6 +1,10 @@
 """Shared API pieces: pagination, scoped related fields, permissions, error mapping."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -10,10 +14,33 @@ from ..access import Scope
 from ..choices import Permission
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator that takes the number of rows as given (`known_count`) instead of
+    counting them, when given."""
+
+    def __init__(self, *args, known_count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self):
+        return super().count if self.known_count is None else self.known_count
+
+
 class StandardPagination(PageNumberPagination):
+    """Pages of 50 rows. A view that knows its list's exact count without a COUNT(*) over
+    the rows answers it from `known_count()` (None, or no such method: count the rows)."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        known_count = getattr(view, "known_count", None)
+        self.django_paginator_class = partial(
+            KnownCountPaginator, known_count=known_count() if known_count else None
+        )
+        return super().paginate_queryset(queryset, request, view)
 
 
 def exception_handler(exc, context):

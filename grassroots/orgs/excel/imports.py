@@ -6,7 +6,7 @@ per row. Only if no row has an error is anything written: in one transaction, in
 with history records attributed to the importing user (docs/decisions/0004-excel-import.md).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -312,7 +312,10 @@ class _MemberImport(_Importer):
     def write(self):
         members = [member for _, member, _ in self.pending]
         self.pending = []
-        return len(self.create(Member, members))
+        self.create(Member, members)
+        # The bulk insert bypasses Member.save, which counts a single new member.
+        Organization.objects.add_members(Counter(member.org_id for member in members))
+        return len(members)
 
 
 def import_members(user, fileobj, *, today=None) -> ImportResult:

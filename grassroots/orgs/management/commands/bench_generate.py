@@ -1,5 +1,6 @@
 """Benchmark data: a province-sized tree (100,000 organisations) and 1,000,000 members,
-written with PostgreSQL COPY. No history rows are written for it (docs/benchmarks.md)."""
+written with PostgreSQL COPY, then each organisation's member count set from its members.
+No history rows are written for it (docs/benchmarks.md)."""
 
 import datetime
 import random
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             self.log(f"{orgs} organisations", started)
             self.write_members(members, branches)
             self.log(f"{members} members", started)
+            Organization.objects.recount_members()
+            self.log("member counts", started)
             self.write_functional(members, branches)
             self.bench_user()
             self.reset_sequences()
