@@ -1,1 +1,9 @@
-urlpatterns = []
+"""Lifecycle API routes that are not workflow viewsets (included before the router)."""
+
+from django.urls import path
+
+from .tally import TallyView
+
+urlpatterns = [
+    path("elections/tally/", TallyView.as_view(), name="api-election-tally"),
+]
