@@ -18,6 +18,7 @@ system-deps:
 ## Serve the platform with the demo city on SQLite at http://127.0.0.1:$(PORT)
 run: venv
 	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_standards
 	$(PY) manage.py load_demo_city
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

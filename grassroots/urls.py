@@ -11,4 +11,8 @@ urlpatterns = [
     path("", include("grassroots.orgs.urls")),
     path("", include("grassroots.orgs.excel_urls")),
     path("", include("grassroots.lifecycle.urls")),
+    path("", include("grassroots.documents.urls")),
+    path("", include("grassroots.life.urls")),
+    path("", include("grassroots.standards.urls")),
+    path("", include("grassroots.assessments.urls")),
 ]

@@ -26,5 +26,9 @@ urlpatterns = [
     path("members/export/", excel.MemberExportView.as_view(), name="api-member-export"),
     path("", include("grassroots.lifecycle.api.urls")),
     path("", include("grassroots.lifecycle.api.workflow_urls")),
+    path("", include("grassroots.documents.api.urls")),
+    path("", include("grassroots.life.api.urls")),
+    path("", include("grassroots.standards.api.urls")),
+    path("", include("grassroots.assessments.api.urls")),
     path("", include(router.urls)),
 ]

@@ -1383,6 +1383,7 @@ DEMO_USERS = (
     ("city_admin", "市委组织部管理员", Role.ADMIN, "root"),
     ("district_clerk", "江北区委组织部党务工作者", Role.CLERK, "district"),
     ("street_viewer", "北门街道党工委干部", Role.VIEWER, "street"),
+    ("district_reviewer", "江北区委组织部审批人", Role.REVIEWER, "district"),
     ("liangxin_reviewer", "市委两新工委审核人", Role.REVIEWER, "liangxin"),
     ("society_clerk", "青川市医学会党务工作者", Role.CLERK, "society"),
     ("evaluator", "第三方测评机构", Role.EVALUATOR, "root"),

@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "grassroots.orgs",
     "grassroots.lifecycle",
     "grassroots.documents",
+    "grassroots.life",
+    "grassroots.standards",
+    "grassroots.assessments",
 ]
 
 MIDDLEWARE = [

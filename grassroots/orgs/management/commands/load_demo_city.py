@@ -1,5 +1,6 @@
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from grassroots.orgs.choices import Category, OrgKind
@@ -14,7 +15,15 @@ class Command(BaseCommand):
         summary = load_demo_city()
         if summary is None:
             self.stdout.write("示范城市“青川市”已加载，未做改动。")
-            return
+        else:
+            self.report(summary, started)
+        # Later apps add their demo records (meetings, workflows...) over the city through
+        # an optional `load_demo(stdout)` on their AppConfig, each idempotent.
+        for config in apps.get_app_configs():
+            if hasattr(config, "load_demo"):
+                config.load_demo(self.stdout)
+
+    def report(self, summary, started):
         kinds = "、".join(f"{OrgKind(k).label}{n}" for k, n in sorted(summary["kinds"].items()))
         categories = "、".join(
             f"{Category(k).label}{n}" for k, n in sorted(summary["categories"].items())

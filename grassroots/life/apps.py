@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LifeConfig(AppConfig):
+    name = "grassroots.life"
+    verbose_name = "组织生活"
