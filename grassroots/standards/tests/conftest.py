@@ -1,0 +1,56 @@
+import pytest
+from django.utils import timezone
+
+from grassroots.standards.choices import SetStatus
+from grassroots.standards.models import Dimension, Item, StandardSet
+
+# (code, text, metric, comparator, threshold, veto)
+DEFAULT_ITEMS = [
+    ("1.1", "党员每月集体学习不少于1次", "collective_study_months", ">=", 12, False),
+    ("1.2", "全年不少于32学时。", "study_hours_per_member", ">=", 32, False),
+    ("1.3", "制定责任清单。", None, None, None, False),
+    ("1.4", "无违纪违法行为。", None, None, None, True),
+]
+
+
+@pytest.fixture
+def make_set(db):
+    """A set with one dimension and `items`; published unless told otherwise."""
+
+    def make(
+        code="t-set",
+        version=1,
+        owner=None,
+        status=SetStatus.PUBLISHED,
+        items=DEFAULT_ITEMS,
+        **fields,
+    ):
+        standard_set = StandardSet.objects.create(
+            code=code,
+            version=version,
+            title=fields.pop("title", f"测试标准 {code}"),
+            source=fields.pop("source", "《测试文件》"),
+            year=fields.pop("year", 2020),
+            categories=fields.pop("categories", ["village"]),
+            status=status,
+            owner=owner,
+            published_at=timezone.now() if status == SetStatus.PUBLISHED else None,
+            **fields,
+        )
+        dimension = Dimension.objects.create(
+            set=standard_set, code="1", title="政治领导力强", order=1
+        )
+        for order, (item_code, text, metric, comparator, threshold, veto) in enumerate(items):
+            Item.objects.create(
+                dimension=dimension,
+                code=item_code,
+                text=text,
+                metric=metric,
+                comparator=comparator,
+                threshold=threshold,
+                veto=veto,
+                order=order,
+            )
+        return standard_set
+
+    return make
