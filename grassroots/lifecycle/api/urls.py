@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from .reminders import RemindersView
 from .tally import TallyView
 
 urlpatterns = [
     path("elections/tally/", TallyView.as_view(), name="api-election-tally"),
+    path("reminders/", RemindersView.as_view(), name="api-reminders"),
 ]

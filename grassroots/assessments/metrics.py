@@ -1,0 +1,397 @@
+"""The metric engine: every metric of `grassroots.standards.metrics.METRICS` for a set of
+organisations and a year, from the records.
+
+`collect()` reads the records of any number of organisations in a fixed number of aggregate
+queries (the database does the counting: a year of a province's attendance is millions of
+rows) into one `OrgYear` of plain values per organisation; `metric_values()` and
+`explain()` are pure functions of an `OrgYear`. `metric_evidence()` lists, for one
+organisation, the meetings and members behind a value.
+
+Definitions (docs/decisions/0011-metric-engine.md): the year is 1 January – 31 December, or
+up to `today` for the current year; voided meetings do not count; an organisation's members
+are its current members (organisation relation there) plus its current functional members;
+hours credited at volunteer meetings are volunteer hours, at any other meeting study hours.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractQuarter
+from django.utils import timezone
+
+from grassroots.life.choices import MeetingType
+from grassroots.life.models import Attendance, Meeting, SecretaryReport, YearlyFact
+from grassroots.orgs.choices import Education, PostKind
+from grassroots.orgs.models import Member, Membership, Organization, Post
+from grassroots.standards.metrics import METRICS, format_number
+
+HUNDRED = Decimal(100)
+HIGH_SCHOOL_OR_ABOVE = frozenset(
+    {
+        Education.POSTGRADUATE,
+        Education.UNIVERSITY,
+        Education.COLLEGE,
+        Education.SECONDARY,
+        Education.HIGH_SCHOOL,
+    }
+)
+YOUNG_CADRE_AGE = 50
+
+# Metrics that count meetings of one type, and those that count the months or quarters of
+# the year with at least one.
+COUNTED = {
+    "general_meetings": MeetingType.GENERAL_MEETING,
+    "committee_meetings": MeetingType.COMMITTEE_MEETING,
+    "group_meetings": MeetingType.GROUP_MEETING,
+    "party_lectures": MeetingType.PARTY_LECTURE,
+    "theme_days": MeetingType.THEME_DAY,
+    "life_meetings": MeetingType.LIFE_MEETING,
+    "democratic_reviews": MeetingType.DEMOCRATIC_REVIEW,
+    "collective_studies": MeetingType.STUDY,
+}
+MONTHS = {
+    "committee_meeting_months": MeetingType.COMMITTEE_MEETING,
+    "theme_day_months": MeetingType.THEME_DAY,
+    "collective_study_months": MeetingType.STUDY,
+}
+QUARTERS = {"general_meeting_quarters": MeetingType.GENERAL_MEETING}
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    meetings: int = 0
+    months: int = 0  # distinct months with at least one
+    quarters: int = 0
+
+
+@dataclass(frozen=True)
+class Turnout:
+    present: int = 0
+    expected: int = 0  # attendance rows: present and absent
+    hours: Decimal = Decimal(0)  # hours credited to those present
+
+
+@dataclass(frozen=True)
+class CommitteeMember:
+    member_id: int
+    post: str
+    birth_date: datetime.date | None
+    education: str
+
+
+@dataclass
+class OrgYear:
+    """What the records say about one organisation in one year, as plain values."""
+
+    org_id: int
+    year: int
+    until: datetime.date  # the last day counted
+    members: int = 0
+    functional_members: int = 0
+    lost_contact_members: int = 0
+    meetings: dict[str, TypeCount] = field(default_factory=dict)
+    turnout: dict[str, Turnout] = field(default_factory=dict)
+    lecturers: list[int | None] = field(default_factory=list)  # one per 党课; None: outsider
+    committee: list[CommitteeMember] = field(default_factory=list)
+    superiors: frozenset[int] = frozenset()  # committee members of the levels above
+    mobile_sessions: list[int] | None = None  # per mobile member, meetings attended
+    secretary_reports: int = 0
+    facts: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def committee_ids(self):
+        return {c.member_id for c in self.committee}
+
+    @property
+    def secretary_id(self):
+        return next((c.member_id for c in self.committee if c.post == PostKind.SECRETARY), None)
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def _share(part, whole):
+    return None if not whole else Decimal(part) * HUNDRED / whole
+
+
+def _per_member(total, members):
+    return None if not members else Decimal(total) / members
+
+
+def metric_values(records: OrgYear) -> dict[str, Decimal | None]:
+    """Every metric of METRICS for one organisation-year; None where the records cannot
+    give a value (a fact not entered, a rate without anyone to count)."""
+    count = records.meetings.get
+    values: dict[str, Decimal | None] = {}
+    for code, kind in COUNTED.items():
+        values[code] = Decimal(count(kind, TypeCount()).meetings)
+    for code, kind in MONTHS.items():
+        values[code] = Decimal(count(kind, TypeCount()).months)
+    for code, kind in QUARTERS.items():
+        values[code] = Decimal(count(kind, TypeCount()).quarters)
+
+    committee = records.committee_ids
+    lectures = records.lecturers
+    values["committee_member_lectures"] = Decimal(sum(1 for x in lectures if x in committee))
+    values["secretary_lectures"] = Decimal(
+        sum(1 for x in lectures if x is not None and x == records.secretary_id)
+    )
+    values["superior_leader_lectures"] = Decimal(
+        sum(1 for x in lectures if x in records.superiors and x not in committee)
+    )
+    values["lectures_per_committee_member"] = (
+        Decimal(min(lectures.count(member) for member in committee)) if committee else None
+    )
+
+    turnout = records.turnout
+    study_hours = sum(
+        (t.hours for kind, t in turnout.items() if kind != MeetingType.VOLUNTEER), Decimal(0)
+    )
+    volunteer = turnout.get(MeetingType.VOLUNTEER, Turnout())
+    review = turnout.get(MeetingType.DEMOCRATIC_REVIEW, Turnout())
+    values["study_hours_per_member"] = _per_member(study_hours, records.members)
+    values["volunteer_hours_per_member"] = _per_member(volunteer.hours, records.members)
+    values["democratic_review_participation"] = _share(review.present, review.expected)
+    values["attendance_rate"] = _share(
+        sum(t.present for t in turnout.values()), sum(t.expected for t in turnout.values())
+    )
+    values["mobile_member_min_sessions"] = (
+        Decimal(min(records.mobile_sessions)) if records.mobile_sessions else None
+    )
+    values["secretary_reports"] = Decimal(records.secretary_reports)
+
+    values["members_total"] = Decimal(records.members)
+    values["functional_members"] = Decimal(records.functional_members)
+    values["lost_contact_members"] = Decimal(records.lost_contact_members)
+    values["committee_size"] = Decimal(len(committee))
+    values["cadres_under_50"] = Decimal(
+        sum(
+            1
+            for c in records.committee
+            if c.birth_date and age_on(c.birth_date, records.until) < YOUNG_CADRE_AGE
+        )
+    )
+    values["committee_high_school_share"] = _share(
+        sum(1 for c in records.committee if c.education in HIGH_SCHOOL_OR_ABOVE),
+        len(records.committee),
+    )
+    for code, metric in METRICS.items():
+        if metric.source == "fact":
+            values[code] = records.facts.get(code)
+    return values
+
+
+def explain(code: str, records: OrgYear) -> str:
+    """One line in Chinese saying where a value comes from."""
+    if code in COUNTED:
+        return f"全年{MeetingType(COUNTED[code]).label}{_count_of(records, COUNTED[code])}次"
+    if code in MONTHS:
+        kind = records.meetings.get(MONTHS[code], TypeCount())
+        return f"{kind.months}个月开展{MeetingType(MONTHS[code]).label}，共{kind.meetings}次"
+    if code in QUARTERS:
+        kind = records.meetings.get(QUARTERS[code], TypeCount())
+        return f"{kind.quarters}个季度召开{MeetingType(QUARTERS[code]).label}，共{kind.meetings}次"
+    if code in ("study_hours_per_member", "volunteer_hours_per_member"):
+        volunteer = code == "volunteer_hours_per_member"
+        hours = sum(
+            (
+                t.hours
+                for kind, t in records.turnout.items()
+                if (kind == MeetingType.VOLUNTEER) == volunteer
+            ),
+            Decimal(0),
+        )
+        what = "志愿服务" if volunteer else "学习"
+        return f"党员{records.members}名，出席{what}共{format_number(hours)}小时"
+    if code in ("democratic_review_participation", "attendance_rate"):
+        rows = (
+            [records.turnout.get(MeetingType.DEMOCRATIC_REVIEW, Turnout())]
+            if code == "democratic_review_participation"
+            else list(records.turnout.values())
+        )
+        present, expected = sum(t.present for t in rows), sum(t.expected for t in rows)
+        return f"应到{expected}人次，实到{present}人次"
+    if code in ("committee_member_lectures", "secretary_lectures", "superior_leader_lectures"):
+        return f"全年党课{len(records.lecturers)}次"
+    if code in ("committee_size", "cadres_under_50", "committee_high_school_share"):
+        return f"现任班子成员{len(records.committee_ids)}名"
+    metric = METRICS.get(code)
+    if metric and metric.source == "fact":
+        return "本组织填报的年度数据" if code in records.facts else "尚未填报"
+    return ""
+
+
+def _count_of(records, kind):
+    return records.meetings.get(kind, TypeCount()).meetings
+
+
+# --- reading the records ---------------------------------------------------------------------
+
+
+def year_span(year: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The days counted: the whole year, or up to today for the current year."""
+    return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
+
+
+def collect(orgs, year: int, today: datetime.date | None = None) -> dict[int, OrgYear]:
+    """An OrgYear per organisation of the queryset `orgs`, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    start, until = year_span(year, today)
+    org_ids = orgs.values("pk")
+    org_rows = list(orgs.values_list("pk", "path", "member_count"))
+    records = {pk: OrgYear(org_id=pk, year=year, until=until, members=n) for pk, _, n in org_rows}
+    if not records:
+        return records
+
+    meetings = Meeting.objects.held().filter(org__in=org_ids, date__gte=start, date__lte=until)
+    for row in (
+        meetings.order_by()
+        .values("org_id", "type")
+        .annotate(
+            n=Count("pk"),
+            months=Count(ExtractMonth("date"), distinct=True),
+            quarters=Count(ExtractQuarter("date"), distinct=True),
+        )
+    ):
+        records[row["org_id"]].meetings[row["type"]] = TypeCount(
+            row["n"], row["months"], row["quarters"]
+        )
+
+    attendances = Attendance.objects.filter(
+        meeting__org__in=org_ids,
+        meeting__cancelled_at__isnull=True,
+        meeting__date__gte=start,
+        meeting__date__lte=until,
+    )
+    for row in (
+        attendances.order_by()
+        .values("meeting__org_id", "meeting__type")
+        .annotate(
+            # Not named after the fields they count: "present" would shadow the field.
+            n_present=Count("pk", filter=Q(present=True)),
+            n_expected=Count("pk"),
+            n_hours=Sum("meeting__hours", filter=Q(present=True)),
+        )
+    ):
+        records[row["meeting__org_id"]].turnout[row["meeting__type"]] = Turnout(
+            row["n_present"], row["n_expected"], row["n_hours"] or Decimal(0)
+        )
+
+    lectures = meetings.filter(type=MeetingType.PARTY_LECTURE).order_by("date", "pk")
+    for org_id, lecturer_id in lectures.values_list("org_id", "lecturer_id"):
+        records[org_id].lecturers.append(lecturer_id)
+
+    _collect_committees(records, org_rows)
+    _collect_members(records, org_ids, until)
+    for org_id, n in (
+        SecretaryReport.objects.filter(org__in=org_ids, year=year)
+        .order_by()
+        .values_list("org_id")
+        .annotate(n=Count("pk"))
+    ):
+        records[org_id].secretary_reports = n
+    for org_id, code, value in YearlyFact.objects.filter(org__in=org_ids, year=year).values_list(
+        "org_id", "code", "value"
+    ):
+        records[org_id].facts[code] = value
+    return records
+
+
+def _collect_committees(records, org_rows):
+    """Current committees of the organisations and of every organisation above them (their
+    members give lectures as leaders of the level above)."""
+    ancestors = {int(pk) for _, path, _ in org_rows for pk in path.strip("/").split("/")}
+    by_org = defaultdict(list)
+    posts = Post.objects.current().filter(term__org__in=ancestors | set(records))
+    for org_id, member_id, post, birth, education in posts.values_list(
+        "term__org_id", "member_id", "post", "member__birth_date", "member__education"
+    ):
+        by_org[org_id].append(CommitteeMember(member_id, post, birth, education))
+    for pk, path, _ in org_rows:
+        records[pk].committee = by_org.get(pk, [])
+        above = [int(x) for x in path.strip("/").split("/")[:-1]]
+        records[pk].superiors = frozenset(c.member_id for org in above for c in by_org.get(org, []))
+
+
+def _collect_members(records, org_ids, until):
+    functional = Membership.objects.filter(org__in=org_ids, ended_on__isnull=True)
+    for org_id, n in functional.order_by().values_list("org_id").annotate(n=Count("pk")):
+        records[org_id].functional_members = n
+        records[org_id].members += n
+    current = Member.objects.current().filter(org__in=org_ids)
+    lost = current.filter(is_lost_contact=True).order_by().values_list("org_id")
+    for org_id, n in lost.annotate(n=Count("pk")):
+        records[org_id].lost_contact_members = n
+    mobile = current.filter(is_mobile=True).annotate(
+        sessions=Count(
+            "attendances",
+            filter=Q(
+                attendances__present=True,
+                attendances__meeting__cancelled_at__isnull=True,
+                attendances__meeting__date__year=until.year,
+                attendances__meeting__date__lte=until,
+            ),
+        )
+    )
+    for org_id, sessions in mobile.order_by().values_list("org_id", "sessions"):
+        if records[org_id].mobile_sessions is None:
+            records[org_id].mobile_sessions = []
+        records[org_id].mobile_sessions.append(sessions)
+
+
+def compute_metrics(orgs, year, today=None) -> dict[int, dict[str, Decimal | None]]:
+    """{organisation id: {metric code: value}} for the queryset `orgs`."""
+    return {pk: metric_values(r) for pk, r in collect(orgs, year, today).items()}
+
+
+def org_year(org: Organization, year: int, today=None) -> OrgYear:
+    return collect(Organization.objects.filter(pk=org.pk), year, today)[org.pk]
+
+
+def metric_evidence(org: Organization, year: int, code: str, today=None) -> dict:
+    """The records behind one organisation's value: the meetings counted, and for per-member
+    metrics each member's hours (so a clerk sees who is behind)."""
+    start, until = year_span(year, today or timezone.localdate())
+    meetings = Meeting.objects.held().filter(org=org, date__gte=start, date__lte=until)
+    kinds = {**COUNTED, **MONTHS, **QUARTERS}
+    if code in kinds:
+        meetings = meetings.filter(type=kinds[code])
+    elif code.endswith("lectures") or code == "lectures_per_committee_member":
+        meetings = meetings.filter(type=MeetingType.PARTY_LECTURE)
+    elif code == "volunteer_hours_per_member":
+        meetings = meetings.filter(type=MeetingType.VOLUNTEER)
+    elif code == "study_hours_per_member":
+        meetings = meetings.exclude(type=MeetingType.VOLUNTEER).filter(hours__gt=0)
+    elif code == "democratic_review_participation":
+        meetings = meetings.filter(type=MeetingType.DEMOCRATIC_REVIEW)
+    elif code != "attendance_rate":
+        meetings = meetings.none()
+    evidence = {"meetings": list(meetings.order_by("date", "pk"))}
+    if code in ("study_hours_per_member", "volunteer_hours_per_member"):
+        evidence["members"] = member_hours(org, start, until, code == "volunteer_hours_per_member")
+    return evidence
+
+
+def member_hours(org, start, until, volunteer=False):
+    """Each member of the organisation (relation or functional) with the hours credited to
+    them in the period, fewest first."""
+    credited = Q(
+        attendances__present=True,
+        attendances__meeting__org=org,
+        attendances__meeting__cancelled_at__isnull=True,
+        attendances__meeting__date__gte=start,
+        attendances__meeting__date__lte=until,
+    )
+    volunteer_q = Q(attendances__meeting__type=MeetingType.VOLUNTEER)
+    credited &= volunteer_q if volunteer else ~volunteer_q
+    functional = Membership.objects.filter(member=OuterRef("pk"), org=org, ended_on__isnull=True)
+    members = Member.objects.current().filter(Q(org=org) | Exists(functional))
+    return list(
+        members.annotate(hours=Sum("attendances__meeting__hours", filter=credited))
+        .order_by("hours", "name", "pk")
+        .values("pk", "name", "hours")
+    )

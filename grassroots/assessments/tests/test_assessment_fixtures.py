@@ -1,0 +1,132 @@
+"""Fixtures shared by the assessment, rectification and sample tests (imported by name)."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from grassroots.assessments import services
+from grassroots.assessments.choices import ItemStatus
+from grassroots.core.choices import Role
+from grassroots.orgs.choices import Category, OrgKind
+from grassroots.standards.choices import SetStatus
+from grassroots.standards.models import Dimension, Item, StandardSet
+
+YEAR = 2026
+TODAY = datetime.date(2026, 11, 23)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n" + b"0" * 64
+
+# (dimension, code, text, metric, comparator, threshold, veto)
+ITEMS = [
+    ("1", "1.1", "党员人数不少于3名。", "members_total", ">=", 3, False),
+    ("1", "1.2", "党员每年学习不少于32学时。", "study_hours_per_member", ">=", 32, False),
+    ("2", "2.1", "建立党员联系服务群众制度。", None, None, None, False),
+    ("2", "2.2", "无违纪违法行为发生。", None, None, None, True),
+]
+DIMENSIONS = {"1": "政治领导力强", "2": "群众组织力强"}
+
+
+def upload(name="证明.png", content=PNG):
+    return SimpleUploadedFile(name, content)
+
+
+def build_set(code="t-assess", items=ITEMS, status=SetStatus.PUBLISHED, year=2020):
+    standard_set = StandardSet.objects.create(
+        code=code,
+        title=f"测试考核标准 {code}",
+        source="《测试文件》",
+        year=year,
+        categories=["community"],
+        status=status,
+        published_at=timezone.now() if status == SetStatus.PUBLISHED else None,
+    )
+    dimensions = {}
+    for order, (dim, code_, text, metric, comparator, threshold, veto) in enumerate(items):
+        if dim not in dimensions:
+            dimensions[dim] = Dimension.objects.create(
+                set=standard_set, code=dim, title=DIMENSIONS.get(dim, dim), order=len(dimensions)
+            )
+        Item.objects.create(
+            dimension=dimensions[dim],
+            code=code_,
+            text=text,
+            metric=metric,
+            comparator=comparator,
+            threshold=threshold,
+            veto=veto,
+            order=order,
+        )
+    return standard_set
+
+
+@pytest.fixture
+def standard_set(db):
+    return build_set()
+
+
+@pytest.fixture
+def people(city, make_org, make_member, make_user):
+    """The city with three members in the east branch, a second branch in the east, the
+    east district's clerk and reviewer, and a clerk and reviewer of the west district."""
+    branch = city["east_branch"]
+    members = [make_member(branch, name=n) for n in ("王建国", "李秀英", "张卫东")]
+    return {
+        **city,
+        "branch": branch,
+        "members": members,
+        "other_branch": make_org("东区光明社区党支部", city["east"]),
+        "committee": make_org(
+            "东区机关党委", city["east"], kind=OrgKind.COMMITTEE, category=Category.ORGAN
+        ),
+        "clerk": make_user("east_clerk", role=Role.CLERK, org=city["east"]),
+        "reviewer": make_user("east_reviewer", role=Role.REVIEWER, org=city["east"]),
+        "branch_clerk": make_user("branch_clerk", role=Role.CLERK, org=branch),
+        "branch_reviewer": make_user("branch_reviewer", role=Role.REVIEWER, org=branch),
+        "west_clerk": make_user("west_clerk", role=Role.CLERK, org=city["west"]),
+        "west_reviewer": make_user("west_reviewer", role=Role.REVIEWER, org=city["west"]),
+        "admin": make_user("east_admin", role=Role.ADMIN, org=city["east"]),
+    }
+
+
+def attest(clerk, assessment, veto_met=True):
+    """Attest the manual items: met with evidence (the veto item as told)."""
+    for row in assessment.items.select_related("item").order_by("position"):
+        if row.is_manual:
+            met = veto_met or not row.item.veto
+            services.update_self_assessment(
+                clerk,
+                row,
+                self_status=ItemStatus.MET if met else ItemStatus.NOT_MET,
+                evidence="见台账" if met else "",
+            )
+    return assessment
+
+
+def submitted(people, standard_set, veto_met=True):
+    """The east branch's assessment, attested and submitted."""
+    assessment = services.start_assessment(
+        people["clerk"], people["branch"], standard_set, YEAR, TODAY
+    )
+    attest(people["clerk"], assessment, veto_met)
+    return services.submit_assessment(people["clerk"], assessment, TODAY)
+
+
+def rows_by_code(assessment):
+    return {r.item.code: r for r in assessment.items.select_related("item")}
+
+
+def many_assessments(people, make_org, standard_set, count):
+    """`count` branches in the east, each with a reviewed assessment and its tasks."""
+    for i in range(count):
+        branch = make_org(f"东区批量第{i}党支部", people["east"])
+        assessment = services.start_assessment(people["clerk"], branch, standard_set, YEAR, TODAY)
+        attest(people["clerk"], assessment)
+        assessment = services.submit_assessment(people["clerk"], assessment, TODAY)
+        rows = assessment.items.select_related("item")
+        services.review_items(
+            people["reviewer"], assessment, {r.pk: (r.suggested_score, "") for r in rows}
+        )
+        services.complete_review(people["reviewer"], assessment, today=TODAY)
+        services.draw_inspection_sample(people["reviewer"], people["east"], YEAR, "0.5", i, TODAY)

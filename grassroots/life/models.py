@@ -1,0 +1,270 @@
+"""Organisational life: meetings (三会一课, 主题党日 …) with who attended, their attachments,
+the secretary's yearly report (述职) with the level above's evaluation, and yearly facts a
+standard needs that are not meetings. Nothing is deleted: a meeting entered in error is
+voided (`cancelled_at`), and every change is kept by django-simple-history."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from simple_history.models import HistoricalRecords
+
+from grassroots.core.access import Scope
+from grassroots.core.choices import Permission
+from grassroots.orgs.models import Member, Membership, Organization, TimeStamped
+
+from .choices import FactKind, MeetingType, ReportRating
+
+MAX_MEETING_HOURS = Decimal(24)
+
+
+def eligible_members(org, on):
+    """Members who may attend `org`'s meetings on day `on`: the organisation relation in
+    its subtree (a committee's members' meeting draws on its branches, a branch's on its
+    party groups) or a functional membership (参加组织生活) in it on that day; members who
+    had not yet joined the Party or had left by then are not."""
+    functional = Membership.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on),
+        member=OuterRef("pk"),
+        org=org,
+        started_on__lte=on,
+    )
+    return Member.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=on),
+        Q(org__path__startswith=org.path) | Exists(functional),
+        joined_on__lte=on,
+    )
+
+
+class ScopedQuerySet(models.QuerySet):
+    org_path = "org__path"
+
+    def visible_to(self, user, permission=Permission.VIEW):
+        return self.filter(Scope.of(user).q(permission, self.org_path))
+
+    def subtree(self, org):
+        return self.filter(**{f"{self.org_path}__startswith": org.path})
+
+
+class MeetingQuerySet(ScopedQuerySet):
+    def held(self):
+        """Meetings that count: those not voided."""
+        return self.filter(cancelled_at__isnull=True)
+
+    def in_year(self, year):
+        # A date range rather than __year, so that the (org, date) index serves it.
+        return self.filter(date__gte=f"{year}-01-01", date__lte=f"{year}-12-31")
+
+
+class Meeting(TimeStamped):
+    org = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="meetings"
+    )
+    type = models.CharField("会议类型", max_length=20, choices=MeetingType.choices)
+    date = models.DateField("日期")
+    topic = models.CharField("主题", max_length=200)
+    place = models.CharField("地点", max_length=100, blank=True)
+    host = models.ForeignKey(
+        Member,
+        verbose_name="主持人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lecturer = models.ForeignKey(
+        Member,
+        verbose_name="授课人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A lecturer from outside the organisation (a leader of the level above, an expert).
+    lecturer_name = models.CharField("授课人（非本组织党员）", max_length=50, blank=True)
+    hours = models.DecimalField(
+        "计入学时",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_MEETING_HOURS)],
+    )
+    minutes = models.TextField("会议记录", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField("作废时间", null=True, blank=True)
+    cancel_reason = models.CharField("作废原因", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "组织生活会议"
+        verbose_name_plural = "组织生活会议"
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["org", "date"], name="meeting_org_date"),
+            models.Index(fields=["date"], name="meeting_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=0) & Q(hours__lte=MAX_MEETING_HOURS),
+                name="meeting_hours_0_to_24",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_type_display()}：{self.topic}"
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
+
+
+class MeetingPartQuerySet(ScopedQuerySet):
+    org_path = "meeting__org__path"
+
+
+class AttendanceQuerySet(MeetingPartQuerySet):
+    def held(self):
+        return self.filter(meeting__cancelled_at__isnull=True)
+
+    def present(self):
+        return self.filter(present=True)
+
+
+class Attendance(TimeStamped):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="attendances"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="attendances"
+    )
+    present = models.BooleanField("出席", default=True)
+    absence_reason = models.CharField("缺席原因", max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "出席情况"
+        verbose_name_plural = "出席情况"
+        ordering = ["meeting_id", "member_id"]
+        indexes = [models.Index(fields=["member", "meeting"], name="attendance_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_each"),
+            models.CheckConstraint(
+                condition=Q(present=True) | ~Q(absence_reason=""),
+                name="absence_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {'出席' if self.present else '缺席'}"
+
+
+class Attachment(TimeStamped):
+    """A photo or PDF of a meeting (sign-in sheet, minutes, pictures); the type is read
+    from the file's content, not only its name."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField("文件", upload_to="life/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = MeetingPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "会议附件"
+        verbose_name_plural = "会议附件"
+        ordering = ["meeting_id", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class SecretaryReport(TimeStamped):
+    """The secretary's yearly written report to the level above (述职), and its evaluation
+    by a reviewer of the level above."""
+
+    org = models.ForeignKey(
+        Organization,
+        verbose_name="党组织",
+        on_delete=models.PROTECT,
+        related_name="secretary_reports",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    secretary = models.ForeignKey(
+        Member, verbose_name="述职书记", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField("述职内容")
+    submitted_on = models.DateField("述职日期")
+    rating = models.CharField("评价等次", max_length=12, choices=ReportRating.choices, blank=True)
+    comment = models.TextField("评价意见", blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="评价人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evaluated_at = models.DateTimeField("评价时间", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "书记述职"
+        verbose_name_plural = "书记述职"
+        ordering = ["-year", "org_id"]
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="one_report_a_year")]
+
+    def __str__(self):
+        return f"{self.year}年度书记述职"
+
+    @property
+    def is_evaluated(self):
+        return bool(self.rating)
+
+
+class YearlyFact(TimeStamped):
+    org = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="yearly_facts"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    code = models.CharField("项目", max_length=30, choices=FactKind.choices)
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "年度数据"
+        verbose_name_plural = "年度数据"
+        ordering = ["org_id", "-year", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "code"], name="one_fact_a_year")
+        ]
+
+    def __str__(self):
+        return f"{self.year}年{self.get_code_display()}"

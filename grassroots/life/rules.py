@@ -1,0 +1,146 @@
+"""Pure rules of organisational-life records: plain values in, `{field: [Chinese message]}`
+out. The services, the pages, the API and the Excel import all check through these."""
+
+from decimal import Decimal, InvalidOperation
+
+from .choices import PERCENT_FACTS, WHOLE_NUMBER_FACTS, FactKind, MeetingType
+
+MAX_HOURS = Decimal(24)
+HOURS_PLACES = 1
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+EARLIEST_YEAR = 2000
+
+# Allowed attachments: extension -> the content type its first bytes must show.
+ATTACHMENT_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "pdf": "application/pdf",
+}
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+)
+SNIFF_BYTES = 8  # the longest signature
+
+
+def _add(errors, field, message):
+    errors.setdefault(field, []).append(message)
+
+
+def hours_error(hours) -> str | None:
+    """Why `hours` (a Decimal, int or numeric text) cannot be a meeting's credited study
+    hours, or None: 0 to 24 in steps of at most one decimal place."""
+    try:
+        value = Decimal(str(hours))
+    except (InvalidOperation, ValueError):
+        return "学时应为数字，如 2 或 1.5"
+    if not value.is_finite():
+        return "学时应为数字，如 2 或 1.5"
+    if value < 0:
+        return "学时不能为负数"
+    if value > MAX_HOURS:
+        return "一次会议计入的学时不能超过24小时"
+    if value != value.quantize(Decimal(1).scaleb(-HOURS_PLACES)):
+        return "学时最多保留一位小数，如 1.5"
+    return None
+
+
+def meeting_field_errors(
+    meeting_type, date, hours, today, established_on=None, lecturer_given=False
+) -> dict:
+    errors = {}
+    if meeting_type not in MeetingType.values:
+        _add(errors, "type", "请选择会议类型")
+    if date is None:
+        _add(errors, "date", "请填写会议日期")
+    elif date > today:
+        _add(errors, "date", "会议日期不能晚于今天：请在会议开过之后登记")
+    elif established_on and date < established_on:
+        _add(errors, "date", f"会议日期不能早于本组织成立日期（{established_on:%Y-%m-%d}）")
+    message = hours_error(hours)
+    if message:
+        _add(errors, "hours", message)
+    if meeting_type == MeetingType.PARTY_LECTURE and not lecturer_given:
+        _add(errors, "lecturer", "党课请填写授课人（本组织党员，或填写外请授课人姓名）")
+    return errors
+
+
+def attendance_errors(present_ids, absent_reasons) -> dict:
+    """`present_ids`: members present; `absent_reasons`: {member id: reason as typed}.
+    An absent member needs a reason; nobody is both present and absent."""
+    errors = {}
+    both = sorted(set(present_ids) & set(absent_reasons))
+    if both:
+        ids = "、".join(str(pk) for pk in both)
+        _add(errors, "absentees", f"编号为 {ids} 的党员既登记为出席又登记为缺席")
+    missing = sorted(pk for pk, reason in absent_reasons.items() if not (reason or "").strip())
+    if missing:
+        _add(errors, "absentees", "请填写每位缺席党员的缺席原因")
+    return errors
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type the first bytes of a file show (JPEG, PNG or PDF), or None."""
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def attachment_errors(name, size, head) -> dict:
+    """Checks of an uploaded attachment: its extension, its size and what its first bytes
+    (`head`) say it is."""
+    errors = {}
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    expected = ATTACHMENT_TYPES.get(extension)
+    if expected is None:
+        _add(errors, "file", "只能上传 JPG、PNG 图片或 PDF 文件")
+    elif size == 0:
+        _add(errors, "file", "文件是空的")
+    elif size > MAX_ATTACHMENT_BYTES:
+        _add(errors, "file", "文件超过10MB，请压缩后再上传")
+    elif sniff_content_type(head) != expected:
+        kind = extension.upper()
+        _add(errors, "file", f"文件内容不是 {kind} 格式（可能只是改了扩展名），请重新导出后上传")
+    return errors
+
+
+def fact_value_errors(code, value) -> dict:
+    errors = {}
+    if code not in FactKind.values:
+        _add(errors, "code", "请选择年度数据项目")
+        return errors
+    if value is None:
+        _add(errors, "value", "请填写数值")
+    elif value < 0:
+        _add(errors, "value", "数值不能为负数")
+    elif code in PERCENT_FACTS and value > 100:
+        _add(errors, "value", "百分比不能超过100")
+    elif code in WHOLE_NUMBER_FACTS and value != value.to_integral_value():
+        _add(errors, "value", "应为整数")
+    return errors
+
+
+def year_error(year, today) -> str | None:
+    if year is None or year < EARLIEST_YEAR:
+        return f"年度应在{EARLIEST_YEAR}年以后"
+    if year > today.year:
+        return "年度不能晚于今年"
+    return None
+
+
+def report_errors(year, submitted_on, today) -> dict:
+    """A yearly report is given in its year or early the next, and not in the future."""
+    errors = {}
+    message = year_error(year, today)
+    if message:
+        _add(errors, "year", message)
+    if submitted_on is None:
+        _add(errors, "submitted_on", "请填写述职日期")
+    elif submitted_on > today:
+        _add(errors, "submitted_on", "述职日期不能晚于今天")
+    elif not message and submitted_on.year not in (year, year + 1):
+        _add(errors, "submitted_on", f"述职日期应在{year}年或{year + 1}年")
+    return errors
