@@ -1,5 +1,8 @@
 from django.db import models
 
+from grassroots.standards.choices import MetricSource
+from grassroots.standards.metrics import METRICS
+
 
 class MeetingType(models.TextChoices):
     """DESIGN.md's meeting types (三会一课, 主题党日, 组织生活会 …)."""
@@ -42,31 +45,18 @@ TYPE_MARKS = {
 }
 
 
-class FactKind(models.TextChoices):
-    """Yearly facts a standard needs that are not meetings; the codes are the metric codes
-    of docs/helpers-brief.md ("yearly facts entered by the organisation")."""
-
-    COLLECTIVE_INCOME = "collective_income", "村集体经济收入"
-    SATISFACTION_RATE = "satisfaction_rate", "群众满意度"
-    CULTURAL_ACTIVITIES = "cultural_activities", "文化活动"
-    RESERVE_CADRES = "reserve_cadres", "后备干部"
-    VENUE_AREA = "venue_area", "活动场所面积"
-    VOLUNTEER_ACTIVITIES = "volunteer_activities", "志愿服务活动"
-
-
-FACT_UNITS = {
-    FactKind.COLLECTIVE_INCOME: "元",
-    FactKind.SATISFACTION_RATE: "%",
-    FactKind.CULTURAL_ACTIVITIES: "次",
-    FactKind.RESERVE_CADRES: "人",
-    FactKind.VENUE_AREA: "m²",
-    FactKind.VOLUNTEER_ACTIVITIES: "次",
-}
-# Facts that count things: whole numbers only.
-WHOLE_NUMBER_FACTS = frozenset(
-    {FactKind.CULTURAL_ACTIVITIES, FactKind.RESERVE_CADRES, FactKind.VOLUNTEER_ACTIVITIES}
+# Yearly facts a standard needs that are not meetings: exactly the metrics of the standards'
+# vocabulary whose source is a fact the organisation enters (grassroots/standards/metrics.py),
+# so every such item of every standard set can be measured.
+_FACTS = [metric for metric in METRICS.values() if metric.source == MetricSource.FACT]
+FactKind = models.TextChoices(
+    "FactKind", [(metric.code.upper(), (metric.code, metric.label)) for metric in _FACTS]
 )
-PERCENT_FACTS = frozenset({FactKind.SATISFACTION_RATE})
+FACT_UNITS = {metric.code: metric.unit for metric in _FACTS}
+# Facts that count things: whole numbers only.
+COUNTING_UNITS = frozenset({"次", "人", "个", "件", "处", "A"})
+WHOLE_NUMBER_FACTS = frozenset(m.code for m in _FACTS if m.unit in COUNTING_UNITS)
+PERCENT_FACTS = frozenset(m.code for m in _FACTS if m.unit == "%")
 
 
 class ReportRating(models.TextChoices):

@@ -251,7 +251,7 @@ class YearlyFact(TimeStamped):
         Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="yearly_facts"
     )
     year = models.PositiveSmallIntegerField("年度")
-    code = models.CharField("项目", max_length=30, choices=FactKind.choices)
+    code = models.CharField("项目", max_length=40, choices=FactKind.choices)
     value = models.DecimalField("数值", max_digits=14, decimal_places=2)
     note = models.CharField("说明", max_length=200, blank=True)
 

@@ -119,6 +119,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Swagger UI's default validator badge loads an image from validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One schema name per choice set that several apps' fields share a name with.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "grassroots.assessments.choices.ItemStatus",
+        "AssessmentStateEnum": "grassroots.assessments.models.AssessmentState",
+        "TaskStatusEnum": "grassroots.assessments.models.TaskStatus",
+        "WorkflowStateEnum": "grassroots.lifecycle.workflow_choices.State",
+    },
 }
 
 # Failed-login lockout: this many failures within the window lock the account for LOCK_MINUTES.
