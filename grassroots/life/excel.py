@@ -19,7 +19,7 @@ from django.db.models import Q
 from grassroots.orgs.excel import cells
 from grassroots.orgs.excel.bulk import create_with_history
 from grassroots.orgs.excel.cells import CellError
-from grassroots.orgs.excel.imports import CHANGE_REASON, ImportResult, _Importer, _OrgDirectory
+from grassroots.orgs.excel.imports import CHANGE_REASON, Importer, ImportResult, OrgDirectory
 from grassroots.orgs.excel.sheets import (
     Column,
     Ignored,
@@ -250,7 +250,7 @@ def _resolve(token, members, by_name):
     return found[0]
 
 
-class _MeetingImport(_Importer):
+class _MeetingImport(Importer):
     columns = COLUMNS
 
     def __init__(self, user, today=None):
@@ -263,7 +263,7 @@ class _MeetingImport(_Importer):
 
     def check_file(self):
         references = {p.values.get(ORG.header) for p in self.pending} - {None}
-        directory = _OrgDirectory(self.user, references)
+        directory = OrgDirectory(self.user, references)
         placed = []
         for pending in self.pending:
             reference = pending.values.get(ORG.header)

@@ -183,14 +183,14 @@ class YearlyFactViewSet(ScopedViewSet):
         )
 
 
-class MeetingImportView(orgs_excel._ImportView):
+class MeetingImportView(orgs_excel.ImportView):
     importer = staticmethod(excel.import_meetings)
 
     @extend_schema(
         operation_id="v1_meetings_import",
         summary="从 Excel 导入会议（全部导入或全部不导入）",
         request={"multipart/form-data": orgs_excel.UploadSerializer},
-        responses=orgs_excel._IMPORT_RESPONSES,
+        responses=orgs_excel.IMPORT_RESPONSES,
     )
     def post(self, request):
         return super().post(request)

@@ -50,7 +50,7 @@ ANCESTOR = OpenApiParameter(
 )
 
 
-class _ImportView(APIView):
+class ImportView(APIView):
     parser_classes = [MultiPartParser]
     importer = None  # staticmethod(user, fileobj) -> ImportResult
 
@@ -70,7 +70,7 @@ class _ImportView(APIView):
         return Response({"created": result.created}, status=status.HTTP_201_CREATED)
 
 
-_IMPORT_RESPONSES = {
+IMPORT_RESPONSES = {
     201: CreatedSerializer,
     400: OpenApiResponse(
         ImportErrorsSerializer, description="未导入任何数据：每处错误的行、列和说明"
@@ -79,27 +79,27 @@ _IMPORT_RESPONSES = {
 }
 
 
-class OrganizationImportView(_ImportView):
+class OrganizationImportView(ImportView):
     importer = staticmethod(excel.import_organizations)
 
     @extend_schema(
         operation_id="v1_orgs_import",
         summary="从 Excel 导入党组织（全部导入或全部不导入）",
         request={"multipart/form-data": UploadSerializer},
-        responses=_IMPORT_RESPONSES,
+        responses=IMPORT_RESPONSES,
     )
     def post(self, request):
         return super().post(request)
 
 
-class MemberImportView(_ImportView):
+class MemberImportView(ImportView):
     importer = staticmethod(excel.import_members)
 
     @extend_schema(
         operation_id="v1_members_import",
         summary="从 Excel 导入党员（全部导入或全部不导入）",
         request={"multipart/form-data": UploadSerializer},
-        responses=_IMPORT_RESPONSES,
+        responses=IMPORT_RESPONSES,
     )
     def post(self, request):
         return super().post(request)

@@ -53,7 +53,7 @@ def _copy_with_history(model, objects, user, reason):
             field.pre_save(instance, add=True)  # created_at / updated_at, as an INSERT sets them
         instance._state.adding = False
         instance._state.db = connection.alias
-    _copy(meta.db_table, fields, ([getattr(o, f.attname) for f in fields] for o in objects))
+    copy_rows(meta.db_table, fields, ([getattr(o, f.attname) for f in fields] for o in objects))
 
     history = get_history_model_for_model(model)
     bookkeeping = {
@@ -66,14 +66,14 @@ def _copy_with_history(model, objects, user, reason):
     # is either bookkeeping or a tracked field of the same attribute name.
     history_fields = [f for f in history._meta.concrete_fields if not f.primary_key]
     names = [f.attname for f in history_fields]
-    _copy(
+    copy_rows(
         history._meta.db_table,
         history_fields,
         ([bookkeeping[n] if n in bookkeeping else getattr(o, n) for n in names] for o in objects),
     )
 
 
-def _copy(table, fields, rows):
+def copy_rows(table, fields, rows):
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     statement = f"COPY {quote(table)} ({columns}) FROM STDIN"

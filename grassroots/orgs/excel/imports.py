@@ -107,7 +107,7 @@ class _Row:
     failed: set  # template headers whose cell has an error
 
 
-class _Importer:
+class Importer:
     """Reads the sheet and checks each row (`check_row`), then the whole file
     (`check_file`); writes (`write`) only if nothing was wrong."""
 
@@ -215,7 +215,7 @@ class _Importer:
         return create_with_history(model, objects, self.user, CHANGE_REASON)
 
 
-class _OrgDirectory:
+class OrgDirectory:
     """The organisations in the user's edit scope that the file names, by number (编号) and
     by exact name, read in a few queries."""
 
@@ -261,7 +261,7 @@ _RULE_HEADERS = {
 }
 
 
-class _MemberImport(_Importer):
+class _MemberImport(Importer):
     columns = MEMBER_COLUMNS
 
     def __init__(self, user, today=None):
@@ -289,7 +289,7 @@ class _MemberImport(_Importer):
         self.pending.append((row.number, member, row.values.get(MEMBER_ORG.header)))
 
     def check_file(self):
-        directory = _OrgDirectory(self.user, {ref for _, _, ref in self.pending if ref})
+        directory = OrgDirectory(self.user, {ref for _, _, ref in self.pending if ref})
         registered = set()
         for batch in _batches(list(self.first_row_of_id), LOOKUP_BATCH):
             registered.update(
@@ -340,7 +340,7 @@ class _PendingOrg:
     generation: int = 0  # 0: the parent exists already; n: parent created in generation n-1
 
 
-class _OrganizationImport(_Importer):
+class _OrganizationImport(Importer):
     columns = ORG_COLUMNS
 
     def __init__(self, user, today=None):
@@ -373,7 +373,7 @@ class _OrganizationImport(_Importer):
 
     def check_file(self):
         references = {p.reference for p in self.pending if p.reference is not None}
-        directory = _OrgDirectory(self.user, references)
+        directory = OrgDirectory(self.user, references)
         for pending in self.pending:
             try:
                 self._place(pending, directory)
