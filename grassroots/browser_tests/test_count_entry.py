@@ -161,3 +161,35 @@ def test_members_left_out_of_the_count(open_page, approved, shot, viewport):
     expect(page.locator("#tally .tally-quorum")).to_contain_text("8/9 > 4/5")
     expect(page.locator("#errors-exclusions")).to_be_empty()
     shot(page, "left-out")
+
+
+def test_exactly_half_fails_and_more_ballots_back_than_issued_voids(open_page, approved, shot):
+    page = open_page(TABLET)
+    log_in(page, "clerk")
+    page.goto(f"/workflows/{approved.pk}/count/")
+    tally = page.locator("#tally")
+    for field, value in [
+        ("#id_present_members", "10"),
+        ("#id_present_voters", "10"),
+        ("#id_ballots_issued", "10"),
+        ("#id_ballots_returned", "10"),
+        ("#id_invalid_ballots", "0"),
+    ]:
+        page.fill(field, value)
+    for name, votes in zip(NAMES, [9, 8, 8, 7, 5, 4], strict=False):
+        page.get_by_role("spinbutton", name=name, exact=True).fill(str(votes))
+    # 10 voters present: 5 yes-votes is exactly half and fails, the seat stays open.
+    expect(tally.locator('tr[data-candidate="陈志强"]')).not_to_have_attribute(
+        "data-outcome", "elected"
+    )
+    expect(tally.locator('tr[data-outcome="elected"]')).to_have_count(4)
+    page.get_by_role("spinbutton", name="陈志强", exact=True).fill("6")
+    expect(tally.locator('tr[data-candidate="陈志强"]')).to_have_attribute(
+        "data-outcome", "elected"
+    )
+    shot(page, "half-plus-one")
+
+    page.fill("#id_ballots_issued", "9")
+    expect(tally).to_contain_text("收回选票多于发出选票")
+    expect(tally.locator('tr[data-outcome="elected"]')).to_have_count(0)
+    shot(page, "more-back-than-issued")
