@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.conf import settings
 
 from grassroots.standards.choices import SetStatus
 from grassroots.standards.loader import DATA_DIR, load_standards, read_all
 from grassroots.standards.models import Item, StandardSet
 
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent.parent / "sources"
 FILES = sorted(DATA_DIR.glob("*.yaml"))
 
 # Items and measurable items per set transcribed from seeds 000 and 001. A clause of a seed
@@ -44,8 +43,7 @@ def squeeze(text):
 
 def seed_text(seed):
     found = sorted(SEEDS.glob(f"{seed}_*.txt"))
-    if not found:
-        pytest.skip(f"seed {seed} not found under {SEEDS}")
+    assert found, f"seed {seed} not found under {SEEDS}"
     return squeeze(found[0].read_text(encoding="utf-8"))
 
 
