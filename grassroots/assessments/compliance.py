@@ -57,9 +57,10 @@ def judge(items, values, records) -> list[ItemResult]:
 def compliance_for(orgs, standard_set, year, today=None) -> dict[int, list[ItemResult]]:
     """{organisation id: [ItemResult per item of the set]} for the queryset `orgs`."""
     items = set_items(standard_set)
+    codes = {item.metric for item in items if item.metric}
     return {
         pk: judge(items, metric_values(records), records)
-        for pk, records in collect(orgs, year, today).items()
+        for pk, records in collect(orgs, year, today, codes).items()
     }
 
 

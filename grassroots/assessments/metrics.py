@@ -26,6 +26,7 @@ from grassroots.life.choices import MeetingType
 from grassroots.life.models import Attendance, Meeting, SecretaryReport, YearlyFact
 from grassroots.orgs.choices import Education, PostKind
 from grassroots.orgs.models import Member, Membership, Organization, Post
+from grassroots.standards.choices import MetricSource
 from grassroots.standards.metrics import METRICS, format_number
 
 HUNDRED = Decimal(100)
@@ -180,7 +181,7 @@ def metric_values(records: OrgYear) -> dict[str, Decimal | None]:
         len(records.committee),
     )
     for code, metric in METRICS.items():
-        if metric.source == "fact":
+        if metric.source == MetricSource.FACT:
             values[code] = records.facts.get(code)
     return values
 
@@ -220,7 +221,7 @@ def explain(code: str, records: OrgYear) -> str:
     if code in ("committee_size", "cadres_under_50", "committee_high_school_share"):
         return f"现任班子成员{len(records.committee_ids)}名"
     metric = METRICS.get(code)
-    if metric and metric.source == "fact":
+    if metric and metric.source == MetricSource.FACT:
         return "本组织填报的年度数据" if code in records.facts else "尚未填报"
     return ""
 
@@ -237,19 +238,26 @@ def year_span(year: int, today: datetime.date) -> tuple[datetime.date, datetime.
     return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
 
 
-def collect(orgs, year: int, today: datetime.date | None = None) -> dict[int, OrgYear]:
-    """An OrgYear per organisation of the queryset `orgs`, in a fixed number of queries."""
-    today = today or timezone.localdate()
-    start, until = year_span(year, today)
-    org_ids = orgs.values("pk")
-    org_rows = list(orgs.values_list("pk", "path", "member_count"))
-    records = {pk: OrgYear(org_id=pk, year=year, until=until, members=n) for pk, _, n in org_rows}
-    if not records:
-        return records
+@dataclass(frozen=True)
+class Reading:
+    """What one reading of the records covers: the organisations and the days counted."""
 
-    meetings = Meeting.objects.held().filter(org__in=org_ids, date__gte=start, date__lte=until)
+    org_ids: object  # a subquery of organisation ids
+    org_rows: list  # (id, path, member_count)
+    year: int
+    start: datetime.date
+    until: datetime.date
+
+    def meetings(self):
+        return Meeting.objects.held().filter(
+            org__in=self.org_ids, date__gte=self.start, date__lte=self.until
+        )
+
+
+def _read_meetings(records, reading):
     for row in (
-        meetings.order_by()
+        reading.meetings()
+        .order_by()
         .values("org_id", "type")
         .annotate(
             n=Count("pk"),
@@ -261,11 +269,13 @@ def collect(orgs, year: int, today: datetime.date | None = None) -> dict[int, Or
             row["n"], row["months"], row["quarters"]
         )
 
+
+def _read_turnout(records, reading):
     attendances = Attendance.objects.filter(
-        meeting__org__in=org_ids,
+        meeting__org__in=reading.org_ids,
         meeting__cancelled_at__isnull=True,
-        meeting__date__gte=start,
-        meeting__date__lte=until,
+        meeting__date__gte=reading.start,
+        meeting__date__lte=reading.until,
     )
     for row in (
         attendances.order_by()
@@ -281,29 +291,17 @@ def collect(orgs, year: int, today: datetime.date | None = None) -> dict[int, Or
             row["n_present"], row["n_expected"], row["n_hours"] or Decimal(0)
         )
 
-    lectures = meetings.filter(type=MeetingType.PARTY_LECTURE).order_by("date", "pk")
+
+def _read_lectures(records, reading):
+    lectures = reading.meetings().filter(type=MeetingType.PARTY_LECTURE).order_by("date", "pk")
     for org_id, lecturer_id in lectures.values_list("org_id", "lecturer_id"):
         records[org_id].lecturers.append(lecturer_id)
 
-    _collect_committees(records, org_rows)
-    _collect_members(records, org_ids, until)
-    for org_id, n in (
-        SecretaryReport.objects.filter(org__in=org_ids, year=year)
-        .order_by()
-        .values_list("org_id")
-        .annotate(n=Count("pk"))
-    ):
-        records[org_id].secretary_reports = n
-    for org_id, code, value in YearlyFact.objects.filter(org__in=org_ids, year=year).values_list(
-        "org_id", "code", "value"
-    ):
-        records[org_id].facts[code] = value
-    return records
 
-
-def _collect_committees(records, org_rows):
+def _read_committees(records, reading):
     """Current committees of the organisations and of every organisation above them (their
     members give lectures as leaders of the level above)."""
+    org_rows = reading.org_rows
     ancestors = {int(pk) for _, path, _ in org_rows for pk in path.strip("/").split("/")}
     by_org = defaultdict(list)
     posts = Post.objects.current().filter(term__org__in=ancestors | set(records))
@@ -317,24 +315,33 @@ def _collect_committees(records, org_rows):
         records[pk].superiors = frozenset(c.member_id for org in above for c in by_org.get(org, []))
 
 
-def _collect_members(records, org_ids, until):
-    functional = Membership.objects.filter(org__in=org_ids, ended_on__isnull=True)
+def _read_functional(records, reading):
+    functional = Membership.objects.filter(org__in=reading.org_ids, ended_on__isnull=True)
     for org_id, n in functional.order_by().values_list("org_id").annotate(n=Count("pk")):
         records[org_id].functional_members = n
         records[org_id].members += n
-    current = Member.objects.current().filter(org__in=org_ids)
-    lost = current.filter(is_lost_contact=True).order_by().values_list("org_id")
-    for org_id, n in lost.annotate(n=Count("pk")):
+
+
+def _read_lost_contact(records, reading):
+    current = Member.objects.current().filter(org__in=reading.org_ids, is_lost_contact=True)
+    for org_id, n in current.order_by().values_list("org_id").annotate(n=Count("pk")):
         records[org_id].lost_contact_members = n
-    mobile = current.filter(is_mobile=True).annotate(
-        sessions=Count(
-            "attendances",
-            filter=Q(
-                attendances__present=True,
-                attendances__meeting__cancelled_at__isnull=True,
-                attendances__meeting__date__year=until.year,
-                attendances__meeting__date__lte=until,
-            ),
+
+
+def _read_mobile(records, reading):
+    mobile = (
+        Member.objects.current()
+        .filter(org__in=reading.org_ids, is_mobile=True)
+        .annotate(
+            sessions=Count(
+                "attendances",
+                filter=Q(
+                    attendances__present=True,
+                    attendances__meeting__cancelled_at__isnull=True,
+                    attendances__meeting__date__gte=reading.start,
+                    attendances__meeting__date__lte=reading.until,
+                ),
+            )
         )
     )
     for org_id, sessions in mobile.order_by().values_list("org_id", "sessions"):
@@ -343,13 +350,68 @@ def _collect_members(records, org_ids, until):
         records[org_id].mobile_sessions.append(sessions)
 
 
+def _read_reports(records, reading):
+    reports = SecretaryReport.objects.filter(org__in=reading.org_ids, year=reading.year)
+    for org_id, n in reports.order_by().values_list("org_id").annotate(n=Count("pk")):
+        records[org_id].secretary_reports = n
+
+
+def _read_facts(records, reading):
+    facts = YearlyFact.objects.filter(org__in=reading.org_ids, year=reading.year)
+    for org_id, code, value in facts.values_list("org_id", "code", "value"):
+        records[org_id].facts[code] = value
+
+
+LECTURE_METRICS = frozenset(
+    {
+        "committee_member_lectures",
+        "secretary_lectures",
+        "superior_leader_lectures",
+        "lectures_per_committee_member",
+    }
+)
+PER_MEMBER_METRICS = frozenset({"study_hours_per_member", "volunteer_hours_per_member"})
+# Each reading of the records and the metrics that need it: a standard set's compliance
+# reads only what its items measure (a year of attendance is the costly one).
+READERS = (
+    (_read_meetings, frozenset(COUNTED) | frozenset(MONTHS) | frozenset(QUARTERS)),
+    (
+        _read_turnout,
+        PER_MEMBER_METRICS | {"democratic_review_participation", "attendance_rate"},
+    ),
+    (_read_lectures, LECTURE_METRICS),
+    (
+        _read_committees,
+        LECTURE_METRICS | {"committee_size", "cadres_under_50", "committee_high_school_share"},
+    ),
+    (_read_functional, PER_MEMBER_METRICS | {"members_total", "functional_members"}),
+    (_read_lost_contact, frozenset({"lost_contact_members"})),
+    (_read_mobile, frozenset({"mobile_member_min_sessions"})),
+    (_read_reports, frozenset({"secretary_reports"})),
+    (_read_facts, frozenset(c for c, m in METRICS.items() if m.source == MetricSource.FACT)),
+)
+
+
+def collect(orgs, year: int, today=None, codes=None) -> dict[int, OrgYear]:
+    """An OrgYear per organisation of the queryset `orgs`, in a fixed number of queries;
+    with `codes`, only the records those metrics need are read (the others keep their
+    empty defaults, so only the values of `codes` are meaningful)."""
+    today = today or timezone.localdate()
+    start, until = year_span(year, today)
+    org_rows = list(orgs.values_list("pk", "path", "member_count"))
+    records = {pk: OrgYear(org_id=pk, year=year, until=until, members=n) for pk, _, n in org_rows}
+    if not records:
+        return records
+    reading = Reading(orgs.values("pk"), org_rows, year, start, until)
+    for read, serves in READERS:
+        if codes is None or serves & set(codes):
+            read(records, reading)
+    return records
+
+
 def compute_metrics(orgs, year, today=None) -> dict[int, dict[str, Decimal | None]]:
     """{organisation id: {metric code: value}} for the queryset `orgs`."""
     return {pk: metric_values(r) for pk, r in collect(orgs, year, today).items()}
-
-
-def org_year(org: Organization, year: int, today=None) -> OrgYear:
-    return collect(Organization.objects.filter(pk=org.pk), year, today)[org.pk]
 
 
 def metric_evidence(org: Organization, year: int, code: str, today=None) -> dict:
