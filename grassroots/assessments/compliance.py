@@ -39,29 +39,32 @@ def set_items(standard_set: StandardSet) -> list[Item]:
     )
 
 
-def judge(items, values, records) -> list[ItemResult]:
-    return [
-        ItemResult(
-            item=item,
-            status=rules.item_status(
-                item.metric, values.get(item.metric), item.comparator, item.threshold
-            ),
-            value=values.get(item.metric) if item.metric else None,
-            threshold=item.threshold,
-            explanation=explain(item.metric, records) if item.metric else "",
-        )
-        for item in items
-    ]
+def judge(item, values, records) -> ItemResult:
+    value = values.get(item.metric)
+    return ItemResult(
+        item=item,
+        status=rules.item_status(item.metric, value, item.comparator, item.threshold),
+        value=value,
+        threshold=item.threshold,
+        explanation=explain(item.metric, records),
+    )
 
 
 def compliance_for(orgs, standard_set, year, today=None) -> dict[int, list[ItemResult]]:
     """{organisation id: [ItemResult per item of the set]} for the queryset `orgs`."""
     items = set_items(standard_set)
     codes = {item.metric for item in items if item.metric}
-    return {
-        pk: judge(items, metric_values(records), records)
-        for pk, records in collect(orgs, year, today, codes).items()
+    # An item without a metric reads the same for every organisation: one result each.
+    manual = {
+        item.pk: ItemResult(item, ItemStatus.MANUAL, None, item.threshold, "")
+        for item in items
+        if not item.metric
     }
+    results = {}
+    for pk, records in collect(orgs, year, today, codes).items():
+        values = metric_values(records)
+        results[pk] = [manual.get(item.pk) or judge(item, values, records) for item in items]
+    return results
 
 
 def applicable_sets(category: str):

@@ -40,6 +40,7 @@ HIGH_SCHOOL_OR_ABOVE = frozenset(
     }
 )
 YOUNG_CADRE_AGE = 50
+ID_LIST_LIMIT = 2000
 
 # Metrics that count meetings of one type, and those that count the months or quarters of
 # the year with at least one.
@@ -94,7 +95,7 @@ class OrgYear:
     functional_members: int = 0
     lost_contact_members: int = 0
     meetings: dict[str, TypeCount] = field(default_factory=dict)
-    turnout: dict[str, Turnout] = field(default_factory=dict)
+    turnout: dict[str, Turnout] = field(default_factory=dict)  # by TURNOUT_GROUPS
     lecturers: list[int | None] = field(default_factory=list)  # one per 党课; None: outsider
     committee: list[CommitteeMember] = field(default_factory=list)
     superiors: frozenset[int] = frozenset()  # committee members of the levels above
@@ -242,7 +243,7 @@ def year_span(year: int, today: datetime.date) -> tuple[datetime.date, datetime.
 class Reading:
     """What one reading of the records covers: the organisations and the days counted."""
 
-    org_ids: object  # a subquery of organisation ids
+    org_ids: object  # organisation ids: a list or a subquery
     org_rows: list  # (id, path, member_count)
     year: int
     start: datetime.date
@@ -270,6 +271,16 @@ def _read_meetings(records, reading):
         )
 
 
+# Attendance is summed in three groups, enough for every metric: volunteer meetings,
+# democratic reviews, and all other meetings (filed under STUDY). Grouping by organisation
+# alone, with filtered sums, keeps a province's year (millions of rows) in memory.
+TURNOUT_GROUPS = {
+    MeetingType.VOLUNTEER: Q(meeting__type=MeetingType.VOLUNTEER),
+    MeetingType.DEMOCRATIC_REVIEW: Q(meeting__type=MeetingType.DEMOCRATIC_REVIEW),
+    MeetingType.STUDY: ~Q(meeting__type__in=[MeetingType.VOLUNTEER, MeetingType.DEMOCRATIC_REVIEW]),
+}
+
+
 def _read_turnout(records, reading):
     attendances = Attendance.objects.filter(
         meeting__org__in=reading.org_ids,
@@ -277,19 +288,21 @@ def _read_turnout(records, reading):
         meeting__date__gte=reading.start,
         meeting__date__lte=reading.until,
     )
-    for row in (
-        attendances.order_by()
-        .values("meeting__org_id", "meeting__type")
-        .annotate(
-            # Not named after the fields they count: "present" would shadow the field.
-            n_present=Count("pk", filter=Q(present=True)),
-            n_expected=Count("pk"),
-            n_hours=Sum("meeting__hours", filter=Q(present=True)),
-        )
-    ):
-        records[row["meeting__org_id"]].turnout[row["meeting__type"]] = Turnout(
-            row["n_present"], row["n_expected"], row["n_hours"] or Decimal(0)
-        )
+    sums = {}
+    for group, among in TURNOUT_GROUPS.items():
+        # Not named after the fields they count: "present" would shadow the field.
+        sums[f"{group}_present"] = Count("pk", filter=among & Q(present=True))
+        sums[f"{group}_expected"] = Count("pk", filter=among)
+        sums[f"{group}_hours"] = Sum("meeting__hours", filter=among & Q(present=True))
+    for row in attendances.order_by().values("meeting__org_id").annotate(**sums):
+        turnout = records[row["meeting__org_id"]].turnout
+        for group in TURNOUT_GROUPS:
+            if row[f"{group}_expected"]:
+                turnout[group] = Turnout(
+                    row[f"{group}_present"],
+                    row[f"{group}_expected"],
+                    row[f"{group}_hours"] or Decimal(0),
+                )
 
 
 def _read_lectures(records, reading):
@@ -402,7 +415,10 @@ def collect(orgs, year: int, today=None, codes=None) -> dict[int, OrgYear]:
     records = {pk: OrgYear(org_id=pk, year=year, until=until, members=n) for pk, _, n in org_rows}
     if not records:
         return records
-    reading = Reading(orgs.values("pk"), org_rows, year, start, until)
+    # A short list of ids lets the database go straight to their rows; for a large subtree
+    # the subquery is cheaper than thousands of parameters (docs/benchmarks.md).
+    org_ids = list(records) if len(records) <= ID_LIST_LIMIT else orgs.values("pk")
+    reading = Reading(org_ids, org_rows, year, start, until)
     for read, serves in READERS:
         if codes is None or serves & set(codes):
             read(records, reading)
