@@ -27,9 +27,12 @@ run: venv
 test: venv system-deps
 	scripts/test.sh
 
-## Benchmarks on a throwaway PostgreSQL cluster (not part of the test run)
+## Benchmarks on throwaway PostgreSQL clusters (not part of the test run)
 bench: venv system-deps
 	scripts/bench.sh
+	scripts/bench-compliance.sh
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py bench_documents
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,5 @@
 """Standard sets from the repository's data files (`data/<code>.yaml`, schema in
-docs/helpers-brief.md "Standards data") into the database as published sets.
+grassroots/standards/data/README.md) into the database as published sets.
 
 Every file is read and checked first; if any is wrong nothing is loaded and every problem
 is reported with its file and item. A file whose content is what was last loaded from it
