@@ -124,6 +124,18 @@ def _per_member(total, members):
     return None if not members else Decimal(total) / members
 
 
+def credited_hours(records: OrgYear, volunteer=False) -> Decimal:
+    """Hours credited to those present: at volunteer meetings, or at every other meeting."""
+    return sum(
+        (
+            t.hours
+            for kind, t in records.turnout.items()
+            if (kind == MeetingType.VOLUNTEER) == volunteer
+        ),
+        Decimal(0),
+    )
+
+
 def metric_values(records: OrgYear) -> dict[str, Decimal | None]:
     """Every metric of METRICS for one organisation-year; None where the records cannot
     give a value (a fact not entered, a rate without anyone to count)."""
@@ -150,13 +162,11 @@ def metric_values(records: OrgYear) -> dict[str, Decimal | None]:
     )
 
     turnout = records.turnout
-    study_hours = sum(
-        (t.hours for kind, t in turnout.items() if kind != MeetingType.VOLUNTEER), Decimal(0)
-    )
-    volunteer = turnout.get(MeetingType.VOLUNTEER, Turnout())
     review = turnout.get(MeetingType.DEMOCRATIC_REVIEW, Turnout())
-    values["study_hours_per_member"] = _per_member(study_hours, records.members)
-    values["volunteer_hours_per_member"] = _per_member(volunteer.hours, records.members)
+    values["study_hours_per_member"] = _per_member(credited_hours(records), records.members)
+    values["volunteer_hours_per_member"] = _per_member(
+        credited_hours(records, volunteer=True), records.members
+    )
     values["democratic_review_participation"] = _share(review.present, review.expected)
     values["attendance_rate"] = _share(
         sum(t.present for t in turnout.values()), sum(t.expected for t in turnout.values())
@@ -199,14 +209,7 @@ def explain(code: str, records: OrgYear) -> str:
         return f"{kind.quarters}个季度召开{MeetingType(QUARTERS[code]).label}，共{kind.meetings}次"
     if code in ("study_hours_per_member", "volunteer_hours_per_member"):
         volunteer = code == "volunteer_hours_per_member"
-        hours = sum(
-            (
-                t.hours
-                for kind, t in records.turnout.items()
-                if (kind == MeetingType.VOLUNTEER) == volunteer
-            ),
-            Decimal(0),
-        )
+        hours = credited_hours(records, volunteer)
         what = "志愿服务" if volunteer else "学习"
         return f"党员{records.members}名，出席{what}共{format_number(hours)}小时"
     if code in ("democratic_review_participation", "attendance_rate"):

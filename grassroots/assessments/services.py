@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from grassroots.core.access import Scope
+from grassroots.core.access import parent_path as path_above
 from grassroots.core.choices import Permission
 from grassroots.core.history import save_by
 from grassroots.life import rules as life_rules
@@ -86,8 +87,7 @@ def rectification_days() -> int:
 
 def parent_path(org):
     """The parent's path read from the organisation's own ("/1/5/23/" → "/1/5/"), or None."""
-    trimmed = org.path.rstrip("/")
-    return trimmed[: trimmed.rfind("/") + 1] if trimmed.count("/") > 1 else None
+    return path_above(org.path)
 
 
 def may_edit(user, org):
@@ -98,11 +98,7 @@ def may_review(user, org):
     """A reviewer of the level above: the approve permission over the organisation's
     parent, i.e. held at a strict ancestor (never at the organisation itself), as
     lifecycle's `may_review` decides for workflows."""
-    scope = Scope.of(user)
-    upper = parent_path(org)
-    if upper is None:
-        return scope.unrestricted
-    return scope.covers(Permission.APPROVE, upper)
+    return Scope.of(user).reviews_from_above(parent_path(org))
 
 
 def may_sample(user, org):

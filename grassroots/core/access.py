@@ -10,6 +10,13 @@ from django.db.models import Q
 
 from .choices import Permission, Role
 
+
+def parent_path(path):
+    """The path of the organisation above ("/1/5/23/" → "/1/5/"), or None at the root."""
+    trimmed = path.rstrip("/")
+    return trimmed[: trimmed.rfind("/") + 1] if trimmed.count("/") > 1 else None
+
+
 ROLE_PERMISSIONS = {
     Role.VIEWER: {Permission.VIEW},
     Role.CLERK: {Permission.VIEW, Permission.EDIT, Permission.PERSONAL_DATA},
@@ -94,6 +101,14 @@ class Scope:
         if self.unrestricted:
             return True
         return any(path.startswith(prefix) for prefix in self.paths(permission))
+
+    def reviews_from_above(self, upper_path):
+        """A reviewer of the level above: the approve permission over `upper_path`, the
+        organisation above the one reviewed (so held at a strict ancestor, never at the
+        organisation itself); with nothing above, only an unrestricted scope."""
+        if upper_path is None:
+            return self.unrestricted
+        return self.covers(Permission.APPROVE, upper_path)
 
     def has_any(self, permission):
         return self.unrestricted or bool(self.paths(permission))

@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from grassroots.core.access import Scope
-from grassroots.core.choices import Permission
+from grassroots.core.access import Scope, parent_path
 from grassroots.core.history import save_by
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.models import Post
@@ -270,8 +269,7 @@ def submit_secretary_report(user, org, year, text, submitted_on, secretary=None)
 def may_evaluate(user, org):
     """A reviewer of the level above: the approve permission over the organisation's
     parent (a reviewer of the organisation itself does not evaluate its own report)."""
-    parent_path = org.path.rsplit("/", 2)[0] + "/" if org.parent_id else None
-    return parent_path is not None and Scope.of(user).covers(Permission.APPROVE, parent_path)
+    return Scope.of(user).reviews_from_above(parent_path(org.path))
 
 
 @transaction.atomic

@@ -104,11 +104,8 @@ def may_edit(user, workflow):
 def may_review(user, workflow):
     """A reviewer of the level above: the approve permission over the parent, i.e. a role
     held at a strict ancestor of the organisation (never at the organisation itself)."""
-    scope = Scope.of(user)
     upper = upper_org(workflow)
-    if upper is None:
-        return scope.unrestricted
-    return scope.covers(Permission.APPROVE, upper.path)
+    return Scope.of(user).reviews_from_above(upper.path if upper else None)
 
 
 def may_act(user, workflow, step):

@@ -1,6 +1,5 @@
 """GET /api/v1/orgs/{id}/compliance/ (issue 4 contract) and /orgs/{id}/warnings/."""
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -9,15 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from grassroots.orgs.models import Organization
+from grassroots.orgs.views import visible_org
 from grassroots.standards.models import StandardSet
 
 from ..choices import ItemStatus, Light
 from ..compliance import compliance_for, warnings_for
 from ..views_standing import FIRST_YEAR
-
-
-def visible_org(request, pk):
-    return get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
 
 
 def _number(value):
