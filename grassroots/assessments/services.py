@@ -108,6 +108,10 @@ def may_sample(user, org):
     )
 
 
+def may_set_policy(user, org):
+    return Scope.of(user).covers(Permission.MANAGE_USERS, org.path)
+
+
 def _require_review(user, assessment):
     if not may_review(user, assessment.org):
         raise ValidationError({"reviewer": NOT_REVIEWER})
@@ -140,14 +144,16 @@ def _checked_upload(upload, field):
 
 @transaction.atomic
 def set_grading_policy(user, org, year, excellent, good, fair, veto_cap, note=""):
-    """Set the bands (and veto cap) for the organisation's subtree, for one year or (year
-    None) all years; an administrator of the organisation sets them."""
-    if not Scope.of(user).covers(Permission.MANAGE_USERS, org.path):
+    """Set the bands (and veto cap) for the organisation's subtree, for one year (not a
+    future one) or (year None) all years; an administrator of the organisation sets them."""
+    if not may_set_policy(user, org):
         raise ValidationError({"org": "只有该组织的管理员可以设置考核等次分数线"})
     bands = rules.GradeBands(Decimal(excellent), Decimal(good), Decimal(fair), veto_cap)
     errors = bands.errors()
     if bands.excellent > HUNDRED:
         errors.setdefault("excellent", "分数线不能超过100分")
+    if year is not None and (message := life_rules.year_error(year, timezone.localdate())):
+        errors["year"] = message
     _raise(errors)
     policy = GradingPolicy.objects.filter(org=org, year=year).first() or GradingPolicy(
         org=org, year=year

@@ -1,4 +1,5 @@
-"""Serializers of assessments, their items, rectification tasks and inspection samples.
+"""Serializers of assessments, their items, rectification tasks, inspection samples and
+grading policies.
 Output serializers read prefetched rows only; input serializers only parse: the services
 check and apply every change."""
 
@@ -15,6 +16,7 @@ from ..models import (
     SELF_STATUS_CHOICES,
     Assessment,
     AssessmentItem,
+    GradingPolicy,
     InspectionSample,
     RectificationTask,
     TaskStatus,
@@ -320,4 +322,56 @@ class SampleInput(serializers.Serializer):
     )
     seed = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, help_text="随机种子；不填则随机生成"
+    )
+
+
+# A grade as a plain string, as in BandsSerializer: an enum here would give the grades a
+# second schema name beside `GradeEnum`. The service checks the value.
+VETO_CAP_HELP = "一票否决条目未达标时的最高等次：excellent 优秀、good 良好、fair 一般、poor 较差"
+
+
+class GradingPolicySerializer(serializers.ModelSerializer):
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    excellent = serializers.DecimalField(**POINTS, read_only=True)
+    good = serializers.DecimalField(**POINTS, read_only=True)
+    fair = serializers.DecimalField(**POINTS, read_only=True)
+    veto_cap = serializers.CharField(read_only=True, help_text=VETO_CAP_HELP)
+
+    class Meta:
+        model = GradingPolicy
+        fields = [
+            "id",
+            "org",
+            "org_name",
+            "year",
+            "excellent",
+            "good",
+            "fair",
+            "veto_cap",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class GradingPolicyBandsInput(serializers.Serializer):
+    """The bands of a policy; a change keeps its organisation and year."""
+
+    excellent = serializers.DecimalField(**POINTS, help_text="优秀分数线（总分不低于此为优秀）")
+    good = serializers.DecimalField(**POINTS, help_text="良好分数线")
+    fair = serializers.DecimalField(**POINTS, help_text="一般分数线；低于此为较差")
+    veto_cap = serializers.CharField(help_text=VETO_CAP_HELP)
+    note = serializers.CharField(max_length=200, allow_blank=True, required=False)
+
+
+class GradingPolicyInput(GradingPolicyBandsInput):
+    """The policy of an organisation's subtree for a year or all years; one already set
+    for that organisation and year is replaced."""
+
+    org = VisiblePrimaryKeyField(
+        queryset=Organization.objects.active(), help_text="适用组织编号（含其全部下级组织）"
+    )
+    year = serializers.IntegerField(
+        allow_null=True, default=None, help_text="年度；不填或 null 为各年度"
     )

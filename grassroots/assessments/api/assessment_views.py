@@ -1,14 +1,16 @@
-"""Assessments, rectification tasks and inspection samples in API v1 (issue 4, item 6).
+"""Assessments, rectification tasks, inspection samples and grading policies in API v1
+(issue 4, item 6).
 
 Who sees a record is its `visible_to` (another subtree: 404). Who may act is decided as the
 services decide it: the organisation's clerk self-assesses and submits, a reviewer of the
-level above returns, scores and completes (anyone else: 403); a service's ValidationError
-is a 400 naming the field (`grassroots.core.api.base.exception_handler`). Lists read a fixed
-number of queries whatever their length.
+level above returns, scores and completes, an administrator sets grading policies (anyone
+else: 403); a service's ValidationError is a 400 naming the field
+(`grassroots.core.api.base.exception_handler`). Lists read a fixed number of queries
+whatever their length.
 """
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -29,6 +31,7 @@ from ..models import (
     Assessment,
     AssessmentItem,
     AssessmentState,
+    GradingPolicy,
     InspectionSample,
     RectificationTask,
     TaskStatus,
@@ -349,3 +352,87 @@ class SampleViewSet(
         )
         sample = self.get_queryset().get(pk=sample.pk)
         return Response(self.detail_data(sample), status=status.HTTP_201_CREATED)
+
+
+class PolicyPermission(permissions.BasePermission):
+    """Setting bands is an administrator's, as on the page: creating needs the role somewhere
+    (the service then checks the organisation chosen and answers 400 naming `org`), changing
+    a policy needs it over the policy's organisation."""
+
+    message = "只有管理员可以设置考核等次分数线"
+
+    def has_permission(self, request, view):
+        if view.action != "create":
+            return True
+        return Scope.of(request.user).has_any(Permission.MANAGE_USERS)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return services.may_set_policy(request.user, obj.org)
+
+
+class PolicyFilter(django_filters.FilterSet):
+    ancestor = AncestorFilter("org__path")
+
+    class Meta:
+        model = GradingPolicy
+        fields = ["org", "year"]
+
+
+@extend_schema(tags=["grading-policies"])
+class PolicyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Grade bands and veto caps set for organisations of the caller's subtree, by
+    organisation, "all years" before each year. `POST` sets the policy of an organisation
+    and year as the page does, replacing the one there is (201 new, 200 replaced); `PATCH`
+    changes the bands of one, its organisation and year staying. Both go through
+    `services.set_grading_policy`."""
+
+    serializer_class = s.GradingPolicySerializer
+    filterset_class = PolicyFilter
+    permission_classes = [*viewsets.GenericViewSet.permission_classes, PolicyPermission]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        # GradingPolicy has no `visible_to`; the same scope filter as the page's list.
+        scope = Scope.of(self.request.user)
+        return (
+            GradingPolicy.objects.filter(scope.q(Permission.VIEW, "org__path"))
+            .select_related("org")
+            .order_by("org__path", F("year").asc(nulls_first=True), "pk")
+        )
+
+    def policy_response(self, pk, status_code=status.HTTP_200_OK):
+        policy = self.get_queryset().get(pk=pk)
+        return Response(s.GradingPolicySerializer(policy).data, status=status_code)
+
+    @extend_schema(
+        request=s.GradingPolicyInput,
+        responses={201: s.GradingPolicySerializer, 200: s.GradingPolicySerializer},
+    )
+    def create(self, request):
+        payload = s.GradingPolicyInput(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        replaced = GradingPolicy.objects.filter(org=data["org"], year=data["year"]).exists()
+        policy = services.set_grading_policy(request.user, **data)
+        return self.policy_response(
+            policy.pk, status.HTTP_200_OK if replaced else status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.GradingPolicyBandsInput, responses=s.GradingPolicySerializer)
+    def partial_update(self, request, pk=None):
+        policy = self.get_object()
+        payload = s.GradingPolicyBandsInput(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        # The service sets every band at once: what is not given stays as it is.
+        bands = {name: getattr(policy, name) for name in payload.fields} | payload.validated_data
+        services.set_grading_policy(request.user, policy.org, policy.year, **bands)
+        return self.policy_response(policy.pk)
