@@ -36,8 +36,13 @@ class LifecycleConfig(AppConfig):
         with transaction.atomic():
             renewal = _demo_renewal(clerk, district)
             by_election = _demo_by_election(clerk, reviewer, district, exclude=renewal.org)
+            taken = [renewal.org] + ([by_election.org] if by_election else [])
+            vacancy = _demo_vacancy(clerk, district, exclude=taken)
         done = f"、{by_election}（已办结）" if by_election else ""
-        stdout.write(f"已加载换届、补选示范事项：{renewal}（待 {DEMO_REVIEWER} 审批）{done}")
+        vacant = f"；{vacancy.name}书记空缺，可发起补选" if vacancy else ""
+        stdout.write(
+            f"已加载换届、补选示范事项：{renewal}（待 {DEMO_REVIEWER} 审批）{done}{vacant}"
+        )
 
 
 def _demo_branches(district, **term_filter):
@@ -176,3 +181,33 @@ def _demo_by_election(clerk, reviewer, district, exclude):
     services.submit_result(clerk, workflow, f"{branch.name[:2]}党〔{today.year}〕4号")
     services.approve_result(reviewer, workflow, "同意。")
     return workflow
+
+
+def _demo_vacancy(clerk, district, exclude):
+    """A branch committee whose secretary left a month ago (工作调动): the vacancy a clerk
+    answers with a by-election on the demo."""
+    from django.utils import timezone
+
+    from grassroots.orgs import services as org_services
+    from grassroots.orgs.choices import PostKind
+    from grassroots.orgs.models import Post
+
+    today = timezone.localdate()
+    left_on = today - datetime.timedelta(days=30)
+    branches = _demo_branches(district, planned_end_on__gt=today + datetime.timedelta(days=365))
+    post = (
+        Post.objects.filter(
+            term__org__in=branches.exclude(pk__in=[org.pk for org in exclude]),
+            term__ended_on__isnull=True,
+            post=PostKind.SECRETARY,
+            ended_on__isnull=True,
+            started_on__lt=left_on,
+        )
+        .select_related("term__org")
+        .order_by("term__org__path")
+        .first()
+    )
+    if post is None:
+        return None
+    org_services.end_post(clerk, post, left_on)
+    return post.term.org

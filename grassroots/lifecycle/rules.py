@@ -11,6 +11,7 @@ approves, never the organisation itself.
 
 from dataclasses import dataclass
 
+from grassroots.core.formats import chinese_date
 from grassroots.orgs.choices import MemberStatus, OrgKind, PostKind, Severity
 from grassroots.orgs.rules import (
     BRANCH_KINDS,
@@ -131,6 +132,57 @@ def next_round(kind, seats, result):
     if candidate_count_problem(kind, left, len(remaining)):
         return None
     return left, remaining
+
+
+# --- what a by-election request can start from -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeldPost:
+    """A post of the current term: who held it, from when and, if they left it, until when."""
+
+    member_id: int
+    member_name: str
+    post: str
+    started_on: object
+    ended_on: object = None
+
+
+def by_election_defaults(posts, term_started_on):
+    """What the platform already knows of a by-election from the current term's posts
+    (`HeldPost`s): the seats (members who left the committee, less those taken since by
+    members who joined it after the term began), the committee's size (those holding a post
+    now plus those seats) and the reason (who left which post, when). Empty when no seat is
+    open: the clerk says what the vacancy is."""
+    by_member = {}
+    for post in posts:
+        by_member.setdefault(post.member_id, []).append(post)
+    holders = {m for m, held in by_member.items() if any(p.ended_on is None for p in held)}
+    leavers = sorted(
+        (max(held, key=lambda p: p.ended_on) for m, held in by_member.items() if m not in holders),
+        key=lambda p: (p.ended_on, p.member_id),
+    )
+    joined = sorted(
+        min(p.started_on for p in by_member[m])
+        for m in holders
+        if min(p.started_on for p in by_member[m]) > term_started_on
+    )
+    # Each member who joined later took the seat of the earliest leaver gone by then.
+    for day in joined:
+        taken = next((p for p in leavers if p.ended_on <= day), None)
+        if taken is not None:
+            leavers.remove(taken)
+    if not leavers:
+        return {}
+    reasons = "；".join(
+        f"原{PostKind(p.post).label}{p.member_name}于{chinese_date(p.ended_on)}离任"
+        for p in leavers
+    )
+    return {
+        "committee_size": len(holders) + len(leavers),
+        "seats": len(leavers),
+        "reason": reasons,
+    }
 
 
 # --- checks before submission ----------------------------------------------------------------

@@ -178,6 +178,8 @@ def _record(user, workflow, checked, target=None):
     previous = workflow.state
     workflow.state = target or checked.target
     save_by(workflow, user)
+    if _repeats_last_row(user, workflow, checked, previous):
+        return
     record = Transition(
         workflow=workflow,
         action=checked.action,
@@ -187,6 +189,33 @@ def _record(user, workflow, checked, target=None):
         comment=checked.comment,
     )
     save_by(record, user)
+
+
+def _repeats_last_row(user, workflow, checked, previous):
+    """Whether this step only saves again what the timeline's last row already says (the
+    same user saving the count, or the committee meeting, once more without a comment): the
+    row's time is brought forward instead of adding a row per save. What changed is still
+    in the rounds' and the workflow's history."""
+    if previous != workflow.state or checked.comment:
+        return False
+    last = workflow.transitions.order_by("-at", "-id").first()
+    if last is None or (last.action, last.by_id, last.comment) != (checked.action, user.pk, ""):
+        return False
+    last.at = timezone.now()
+    save_by(last, user)
+    return True
+
+
+def by_election_defaults(org):
+    """The by-election request's figures the current term already tells (rules.py)."""
+    term = org.terms.current().first()
+    if term is None:
+        return {}
+    posts = [
+        rules.HeldPost(p.member_id, p.member.name, p.post, p.started_on, p.ended_on)
+        for p in term.posts.select_related("member")
+    ]
+    return rules.by_election_defaults(posts, term.started_on)
 
 
 # --- the request -----------------------------------------------------------------------------
@@ -674,6 +703,10 @@ def confirm_result(user, workflow, comment=""):
     count_round = current_round(workflow)
     if count_round is None:
         raise ValidationError({"state": "请先登记党员大会的计票"})
+    # A count may be prepared before the day (voters expected, exclusions), but only a
+    # meeting that has been held has a result.
+    if count_round.held_on and count_round.held_on > timezone.localdate():
+        raise ValidationError({"held_on": "大会日期晚于今天，大会召开后才能确认计票结果"})
     inputs = tally_inputs(workflow, count_round)
     result = run_tally(inputs)
     following = rules.next_round(inputs["kind"], count_round.seats, result)
@@ -783,6 +816,10 @@ def record_committee_meeting(
     votes = votes or {}
     if met_on is None:
         raise ValidationError({"committee_met_on": "请填写会议日期"})
+    if met_on > timezone.localdate():
+        raise ValidationError({"committee_met_on": "会议日期不能晚于今天"})
+    if met_on < election_day(workflow):
+        raise ValidationError({"committee_met_on": "会议日期不能早于党员大会选举日期"})
     if expected is None or present is None:
         raise ValidationError({"committee_present": "请填写应到会和实到会委员人数"})
     if present > expected:

@@ -15,10 +15,11 @@ from grassroots.core.choices import Role
 from grassroots.lifecycle import services
 from grassroots.lifecycle.apps import DEMO_DISTRICT
 from grassroots.lifecycle.models import Transition, Workflow
+from grassroots.lifecycle.reminders import user_reminders
 from grassroots.lifecycle.workflow_choices import Action, State, WorkflowKind
 from grassroots.orgs import demo
 from grassroots.orgs.choices import Category, OrgKind, PostKind, SocietyRole
-from grassroots.orgs.models import Membership, Organization
+from grassroots.orgs.models import Membership, Organization, Post
 
 from . import test_workflows
 from .test_workflows import (
@@ -33,6 +34,7 @@ from .test_workflows import (
 
 scene = test_workflows.scene  # the fixture shared with the workflow tests
 
+LEFT = datetime.date(2026, 10, 24)
 SURPLUS_8_OF_7 = "应选7名，差额不低于20%，候选人应不少于9名，现有8名"
 
 
@@ -237,6 +239,22 @@ def test_by_election_request(scene, as_user):
     assert response.status_code == 302
     workflow = Workflow.objects.get()
     assert workflow.kind == WorkflowKind.BY_ELECTION and workflow.reason == "2位委员工作变动"
+
+
+def test_a_by_election_request_starts_from_the_vacancy(scene, as_user):
+    post = scene["old_secretary"]
+    post.ended_on = LEFT
+    post.save()
+    others = [PostKind.ORGANIZATION, PostKind.PUBLICITY]
+    for member, kind in zip(scene["members"][:2], others, strict=True):
+        Post.objects.create(term=scene["term"], member=member, post=kind, started_on=TERM_START)
+    response = as_user(scene["clerk"]).get(new_url(scene["branch"], WorkflowKind.BY_ELECTION))
+    form = response.context["form"]
+    assert (form["committee_size"].value(), form["seats"].value()) == (3, 1)
+    assert form["reason"].value() == "原书记周平于2026年10月24日离任"
+    # The live check reads the figures shown, not an empty form.
+    text = response.content.decode()
+    assert "请填写应选名额" not in text and "请填写拟召开党员大会的日期" in text
 
 
 def test_an_open_election_is_named_before_anything_is_typed(scene, as_user):
@@ -542,3 +560,18 @@ def test_the_demo_has_a_finished_by_election_and_loads_once(demo_city, client):
     out = io.StringIO()
     apps.get_app_config("lifecycle").load_demo(out)
     assert "未做改动" in out.getvalue() and Workflow.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_vacancy_for_a_by_election(demo_city, client):
+    assert "书记空缺，可发起补选" in demo_city
+    clerk = get_user_model().objects.get(username="district_clerk")
+    client.force_login(clerk)
+    # The home page loads this list once shown.
+    text = client.get(reverse("lifecycle-reminders"), HTTP_HX_REQUEST="true").content.decode()
+    vacant = [r for r in user_reminders(clerk)["vacant"] if r.post == PostKind.SECRETARY]
+    assert len(vacant) == 1
+    org = Organization.objects.get(pk=vacant[0].org_id)
+    assert new_url(org, WorkflowKind.BY_ELECTION) in text
+    form = client.get(new_url(org, WorkflowKind.BY_ELECTION)).context["form"]
+    assert form["seats"].value() == 1 and form["reason"].value().startswith("原书记")

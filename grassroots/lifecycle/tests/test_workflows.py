@@ -107,7 +107,7 @@ def count(scene, workflow, votes, expected=10, present=10, issued=None, returned
     services.record_meeting(
         scene["clerk"],
         workflow,
-        held_on=MEETING,
+        held_on=extra.pop("held_on", MEETING),
         expected_members=expected,
         expected_voters=expected,
         present_members=present,
@@ -550,6 +550,52 @@ def test_the_secretary_needs_more_than_half_of_the_committee(scene):
         )
     assert "书记人选未获得" in error.value.message_dict["votes"][0]
     assert Workflow.objects.get(pk=workflow.pk).state == State.ELECTED
+
+
+@pytest.mark.parametrize(
+    ("met_on", "message"),
+    [
+        (MEETING - datetime.timedelta(days=1), "会议日期不能早于党员大会选举日期"),
+        (datetime.date.today() + datetime.timedelta(days=1), "会议日期不能晚于今天"),
+    ],
+)
+def test_the_committee_meets_after_the_election_and_not_in_the_future(scene, met_on, message):
+    workflow = elected_general(scene)
+    votes = {PostKind.SECRETARY: 5, PostKind.DEPUTY_SECRETARY: 5}
+    with pytest.raises(ValidationError) as error:
+        services.record_committee_meeting(
+            scene["clerk"], workflow, met_on, 5, 5, divide_posts(workflow), votes
+        )
+    assert error.value.message_dict["committee_met_on"] == [message]
+    # The election day itself is fine.
+    services.record_committee_meeting(
+        scene["clerk"], workflow, MEETING, 5, 5, divide_posts(workflow), votes
+    )
+    assert workflow.state == State.CONSTITUTED
+
+
+def test_a_count_dated_after_today_cannot_be_confirmed(scene):
+    workflow = approved_general(scene)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        count(scene, workflow, [10, 9, 8, 7, 6, 2], held_on=tomorrow)
+    assert error.value.message_dict["held_on"] == ["大会日期晚于今天，大会召开后才能确认计票结果"]
+    # The count is kept (saved before the meeting), not confirmed.
+    assert Workflow.objects.get(pk=workflow.pk).state == State.COUNTING
+    assert services.current_round(workflow).confirmed_at is None
+
+
+def test_saving_the_count_again_keeps_one_timeline_row(scene):
+    workflow = approved_general(scene)
+    for present in (9, 10):
+        services.record_meeting(scene["clerk"], workflow, held_on=MEETING, present_voters=present)
+    services.record_meeting(scene["clerk"], workflow, comment="补录无效票")
+    rows = list(workflow.transitions.order_by("at", "pk").values_list("action", "comment"))
+    assert rows[-3:] == [
+        (Action.APPROVE, "同意"),
+        (Action.RECORD_MEETING, ""),
+        (Action.RECORD_MEETING, "补录无效票"),
+    ]
 
 
 def test_every_elected_member_gets_a_post_and_one_secretary(scene):

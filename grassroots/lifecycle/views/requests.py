@@ -240,6 +240,8 @@ def request_page(request, kind, subject, workflow=None):
         initial = {name: getattr(workflow, name) for name in REQUEST_FIELDS[kind]}
     elif kind == WorkflowKind.ESTABLISHMENT:
         initial = {"proposed_category": subject.category}
+    elif kind == WorkflowKind.BY_ELECTION:
+        initial = services.by_election_defaults(subject)
     else:
         initial = {}
     form = request_form(kind, data, initial=initial)
@@ -254,7 +256,7 @@ def request_page(request, kind, subject, workflow=None):
         if workflow is not None:
             problems = services.request_problems(workflow)
         else:
-            problems = dry_run(*args, {}, candidates, roster)
+            problems = dry_run(*args, initial, candidates, roster)
     elif not (form.is_valid() and rows_valid):
         problems = input_problems(form, candidates, roster)
     elif "check" in request.GET:
