@@ -1,5 +1,5 @@
 """Serving a meeting's attachment to someone who may see the meeting: files stay under
-MEDIA_ROOT and are never served as public media."""
+MEDIA_ROOT and are never served as public media; a removed attachment answers 404."""
 
 from django.http import FileResponse, Http404
 
@@ -7,7 +7,7 @@ from .models import Attachment
 
 
 def attachment_response(user, pk):
-    attachment = Attachment.objects.visible_to(user).filter(pk=pk).first()
+    attachment = Attachment.objects.visible_to(user).kept().filter(pk=pk).first()
     if attachment is None:
         raise Http404
     try:

@@ -1,7 +1,8 @@
 """Organisational life: meetings (三会一课, 主题党日 …) with who attended, their attachments,
 the secretary's yearly report (述职) with the level above's evaluation, and yearly facts a
 standard needs that are not meetings. Nothing is deleted: a meeting entered in error is
-voided (`cancelled_at`), and every change is kept by django-simple-history."""
+voided (`cancelled_at`), an attachment taken off a meeting is marked (`removed_at`), and every
+change is kept by django-simple-history."""
 
 from decimal import Decimal
 
@@ -170,9 +171,16 @@ class Attendance(TimeStamped):
         return f"{self.member_id} {'出席' if self.present else '缺席'}"
 
 
+class AttachmentQuerySet(MeetingPartQuerySet):
+    def kept(self):
+        """Attachments not removed: the only ones pages, the API and downloads show."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Attachment(TimeStamped):
     """A photo or PDF of a meeting (sign-in sheet, minutes, pictures); the type is read
-    from the file's content, not only its name."""
+    from the file's content, not only its name. A removed attachment keeps its row and its
+    file for the record (`removed_at`, `removed_by`)."""
 
     meeting = models.ForeignKey(
         Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="attachments"
@@ -188,9 +196,18 @@ class Attachment(TimeStamped):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    removed_at = models.DateTimeField("删除时间", null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="删除人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
-    objects = MeetingPartQuerySet.as_manager()
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "会议附件"

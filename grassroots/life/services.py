@@ -64,8 +64,9 @@ def check_meeting_org(org, date):
         raise ValidationError({"org": "该党组织已撤销，不能登记撤销以后的会议"})
 
 
-def _check_meeting(meeting, today):
-    """The rules, the model's own field checks, and host and lecturer being members."""
+def _check_meeting(meeting, today, moved_from=None):
+    """The rules, the model's own field checks, host and lecturer being members, and, when
+    a recorded meeting moves from the day `moved_from`, its attendance still holding."""
     org = meeting.org
     errors = rules.meeting_field_errors(
         meeting.type,
@@ -91,6 +92,21 @@ def _check_meeting(meeting, today):
             errors.setdefault("lecturer", []).append(
                 "授课人应为本组织的党员；外请的授课人请填写姓名"
             )
+        if moved_from not in (None, meeting.date):
+            # Only members the move itself rules out: one on the record who has since moved
+            # to another organisation stays acceptable, as in `_write_attendance`.
+            stranded = list(
+                eligible_members(org, moved_from)
+                .filter(attendances__meeting=meeting)
+                .exclude(pk__in=eligible_members(org, meeting.date).values("pk"))
+                .order_by("name", "pk")
+            )
+            if stranded:
+                names = "、".join(f"{m.name}（编号 {m.pk}）" for m in stranded)
+                errors.setdefault("date", []).append(
+                    f"会议日期不能改为 {meeting.date:%Y-%m-%d}：已登记出席或缺席的党员{names}"
+                    "当天不能参加本组织的组织生活（尚未入党、已离开，或不在参加组织生活的期间）"
+                )
     _raise(errors)
 
 
@@ -129,10 +145,11 @@ def update_meeting(user, meeting, **fields):
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
+    moved_from = meeting.date
     for name, value in fields.items():
         setattr(meeting, name, value)
     check_meeting_org(meeting.org, meeting.date)
-    _check_meeting(meeting, timezone.localdate())
+    _check_meeting(meeting, timezone.localdate(), moved_from)
     return save_by(meeting, user)
 
 
@@ -224,6 +241,19 @@ def add_attachment(user, meeting, upload):
         size=upload.size,
         uploaded_by=user,
     )
+    return save_by(attachment, user)
+
+
+@transaction.atomic
+def remove_attachment(user, attachment):
+    """Take an attachment off its meeting. Its row and file stay for the record; pages, the
+    API and downloads no longer show it."""
+    meeting = attachment.meeting
+    require_edit(user, meeting.org)
+    _require_open(meeting)
+    if attachment.removed_at is not None:
+        raise ValidationError({"attachment": "该附件已删除"})
+    attachment.removed_at, attachment.removed_by = timezone.now(), user
     return save_by(attachment, user)
 
 

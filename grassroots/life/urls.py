@@ -14,6 +14,11 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="life-meeting-edit"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="life-meeting-cancel"),
     path("meetings/<int:pk>/attachments/", views.attachment_add, name="life-attachment-add"),
+    path(
+        "meetings/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        views.attachment_remove,
+        name="life-attachment-remove",
+    ),
     path("life/attachments/<int:pk>/", views.attachment_download, name="life-attachment"),
     path("life/reports/<int:pk>/evaluate/", views.report_evaluate, name="life-report-evaluate"),
 ]

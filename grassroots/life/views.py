@@ -290,7 +290,7 @@ def meeting_detail(request, pk):
         meeting=meeting,
         present=[row for row in rows if row.present],
         absent=[row for row in rows if not row.present],
-        attachments=meeting.attachments.order_by("id"),
+        attachments=meeting.attachments.kept().order_by("id"),
         can_change=not meeting.is_cancelled
         and Scope.of(request.user).covers(Permission.EDIT, meeting.org.path),
         upload_form=forms.AttachmentForm(),
@@ -347,6 +347,22 @@ def attachment_add(request, pk):
             messages.success(request, "已上传附件")
     else:
         messages.error(request, "请选择要上传的文件")
+    return redirect(reverse("life-meeting", args=[meeting.pk]) + "#attachments")
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk, attachment_pk):
+    meeting = visible_meeting(request, pk)
+    require_edit(request, meeting.org)
+    attachment = get_object_or_404(meeting.attachments.kept(), pk=attachment_pk)
+    try:
+        services.remove_attachment(request.user, attachment)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, f"已删除附件“{attachment.name}”")
     return redirect(reverse("life-meeting", args=[meeting.pk]) + "#attachments")
 
 

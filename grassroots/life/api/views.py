@@ -5,8 +5,9 @@ a fixed number of queries."""
 
 import django_filters
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -22,7 +23,7 @@ from grassroots.orgs.excel_views import xlsx_response
 from .. import excel, services
 from ..attachments import attachment_response
 from ..choices import FactKind, MeetingType
-from ..models import Attendance, Meeting, SecretaryReport, YearlyFact
+from ..models import Attachment, Attendance, Meeting, SecretaryReport, YearlyFact
 from . import serializers as s
 
 
@@ -56,6 +57,8 @@ class MeetingViewSet(ScopedViewSet):
 
     serializer_class = s.MeetingSerializer
     filterset_class = MeetingFilter
+    # For an attachment only: the viewset has no destroy, so a meeting answers 405.
+    http_method_names = [*ScopedViewSet.http_method_names, "delete"]
 
     def get_queryset(self):
         return (
@@ -63,7 +66,7 @@ class MeetingViewSet(ScopedViewSet):
             .select_related("org")
             .prefetch_related(
                 Prefetch("attendances", queryset=Attendance.objects.order_by("member_id")),
-                "attachments",
+                Prefetch("attachments", queryset=Attachment.objects.kept()),
             )
             .order_by("-date", "-id")
         )
@@ -95,6 +98,25 @@ class MeetingViewSet(ScopedViewSet):
         payload.is_valid(raise_exception=True)
         attachment = services.add_attachment(request.user, meeting, payload.validated_data["file"])
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="删除会议附件",
+        parameters=[
+            OpenApiParameter("attachment_id", int, OpenApiParameter.PATH, description="附件编号")
+        ],
+        responses={
+            204: None,
+            404: OpenApiResponse(description="附件不存在、已删除或不在您的查看范围内"),
+        },
+    )
+    @action(detail=True, methods=["delete"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
+    def remove_attachment(self, request, pk=None, attachment_id=None):
+        """Take an attachment off the meeting: it is kept on file for the record but no
+        longer listed or downloaded."""
+        meeting = self.get_object()
+        attachment = get_object_or_404(meeting.attachments.kept(), pk=attachment_id)
+        services.remove_attachment(request.user, attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], **PLAIN_ACTION)

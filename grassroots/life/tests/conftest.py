@@ -7,6 +7,8 @@ from grassroots.orgs.choices import OrgKind, PostKind
 from grassroots.orgs.models import Membership, Post, Term
 
 DAY = datetime.date(2025, 3, 12)
+# A day before DAY on which a member's organisational life begins or ends (moving a meeting).
+D = DAY - datetime.timedelta(days=10)
 
 
 @pytest.fixture
@@ -44,3 +46,12 @@ def scene(city, make_org, make_member, make_user):
         "reviewer": make_user("east_reviewer", role=Role.REVIEWER, org=city["east"]),
         "branch_reviewer": make_user("branch_reviewer", role=Role.REVIEWER, org=east_branch),
     }
+
+
+@pytest.fixture
+def newcomer(scene):
+    """李秀英 of the scene, made a member of the Party since day D."""
+    member = scene["members"][1]
+    member.joined_on = D
+    member.save()
+    return member

@@ -16,7 +16,7 @@ from grassroots.life.choices import FactKind, MeetingType
 from grassroots.life.models import Meeting, SecretaryReport
 from grassroots.orgs.tests.test_api_contract import token_client
 
-from .conftest import DAY
+from .conftest import DAY, D
 from .test_import import meeting_file
 
 pytestmark = pytest.mark.django_db
@@ -239,6 +239,46 @@ def test_attachments_upload_and_download(scene, clerk, settings, tmp_path):
     assert west.post(url, {"file": SimpleUploadedFile("b.png", PNG)}).status_code == 404
 
 
+def test_removing_an_attachment(scene, clerk, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = add_meeting(scene)
+    kept, removed = (
+        services.add_attachment(scene["clerk"], meeting, SimpleUploadedFile(name, PNG))
+        for name in ("签到表.png", "照片.png")
+    )
+    url = f"/api/v1/meetings/{meeting.pk}/attachments/{removed.pk}/"
+    assert token_client(scene["west_clerk"]).delete(url).status_code == 404
+    viewer = token_client(scene["viewer"])
+    assert viewer.delete(url).status_code == 403
+    response = clerk.delete(url)
+    assert response.status_code == 204
+    detail = clerk.get(f"/api/v1/meetings/{meeting.pk}/").json()
+    assert [a["id"] for a in detail["attachments"]] == [kept.pk]
+    assert clerk.get(f"/api/v1/meeting-attachments/{removed.pk}/").status_code == 404
+    assert (tmp_path / removed.file.name).read_bytes() == PNG
+    assert clerk.delete(url).status_code == 404
+    # The attachment must belong to the meeting in the URL.
+    other = add_meeting(scene, topic="另一次学习")
+    assert clerk.delete(f"/api/v1/meetings/{other.pk}/attachments/{kept.pk}/").status_code == 404
+    # Only the attachment goes this way: the meeting itself is voided, never deleted.
+    assert clerk.delete(f"/api/v1/meetings/{meeting.pk}/").status_code == 405
+    services.cancel_meeting(scene["clerk"], meeting, "重复登记")
+    response = clerk.delete(f"/api/v1/meetings/{meeting.pk}/attachments/{kept.pk}/")
+    assert response.status_code == 400 and list(response.json()) == ["meeting"]
+
+
+def test_moving_a_meeting_before_an_attendee_joined_is_400_under_date(scene, newcomer, clerk):
+    meeting = add_meeting(scene)
+    url = f"/api/v1/meetings/{meeting.pk}/"
+    before = (D - datetime.timedelta(days=1)).isoformat()
+    response = clerk.patch(url, {"date": before, "topic": "改"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["date"]
+    assert f"李秀英（编号 {newcomer.pk}）" in response.json()["date"][0]
+    assert clerk.get(url).json()["date"] == DAY.isoformat()
+    assert clerk.patch(url, {"date": D.isoformat()}, format="json").status_code == 200
+
+
 def test_history_of_a_meeting(scene, clerk):
     meeting = add_meeting(scene)
     services.update_meeting(scene["clerk"], meeting, topic="改后的主题")
@@ -454,6 +494,8 @@ def test_schema_lists_the_endpoints(client, db):
     assert {"get", "post"} <= set(paths["/api/v1/meetings/"])
     assert {"get", "patch"} <= set(paths["/api/v1/meetings/{id}/"])
     assert "post" in paths["/api/v1/meetings/{id}/cancel/"]
+    assert set(paths["/api/v1/meetings/{id}/attachments/{attachment_id}/"]) == {"delete"}
+    assert "delete" not in paths["/api/v1/meetings/{id}/"]
     assert "post" in paths["/api/v1/secretary-reports/{id}/evaluate/"]
     assert "patch" not in paths["/api/v1/secretary-reports/{id}/"]
     assert {"get", "post"} <= set(paths["/api/v1/yearly-facts/"])

@@ -12,7 +12,7 @@ from grassroots.life import services
 from grassroots.life.choices import FactKind, MeetingType, ReportRating
 from grassroots.life.models import Attachment, Attendance, Meeting, SecretaryReport
 
-from .conftest import DAY
+from .conftest import DAY, D
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +247,74 @@ def test_a_voided_meeting_stays_on_file_but_no_longer_counts(scene):
         services.set_attendance(scene["clerk"], meeting, [], {})
 
 
+# --- moving a meeting to another day -----------------------------------------------------------
+
+BEFORE_D, AFTER_D = D - datetime.timedelta(days=1), D + datetime.timedelta(days=1)
+
+
+def joined_on_d(member):
+    member.joined_on = D
+    member.save()
+
+
+def left_on_d(member):
+    member.left_on = D
+    member.save()
+
+
+def functional_from_d(member):
+    member.memberships.update(started_on=D)
+
+
+def functional_until_d(member):
+    member.memberships.update(ended_on=D)
+
+
+@pytest.mark.parametrize(
+    ("limit", "who", "start", "refused"),
+    [
+        (joined_on_d, 1, AFTER_D, BEFORE_D),
+        (joined_on_d, 3, AFTER_D, BEFORE_D),  # an absentee as much as an attendee
+        (left_on_d, 1, BEFORE_D, AFTER_D),
+        (functional_from_d, "visitor", AFTER_D, BEFORE_D),
+        (functional_until_d, "visitor", BEFORE_D, AFTER_D),
+    ],
+)
+def test_a_meeting_moves_only_to_a_day_its_recorded_members_could_attend(
+    scene, limit, who, start, refused
+):
+    """A member joined the Party, left, or began or ended organisational life here on day D:
+    the meeting moves to D, not to the day beyond it."""
+    member = scene["visitor"] if who == "visitor" else scene["members"][who]
+    limit(member)
+    present = [m.pk for m in scene["members"][:3]] + [scene["visitor"].pk]
+    meeting = record(scene, date=start, attendees=present)
+    with pytest.raises(ValidationError) as exc:
+        services.update_meeting(scene["clerk"], meeting, date=refused, topic="改了")
+    assert messages(exc) == {
+        "date": [
+            f"会议日期不能改为 {refused:%Y-%m-%d}：已登记出席或缺席的党员{member.name}"
+            f"（编号 {member.pk}）当天不能参加本组织的组织生活"
+            "（尚未入党、已离开，或不在参加组织生活的期间）"
+        ]
+    }
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.topic) == (start, "重温入党誓词")
+    services.update_meeting(scene["clerk"], meeting, date=D)
+    meeting.refresh_from_db()
+    assert meeting.date == D
+
+
+def test_a_member_who_has_moved_away_does_not_stop_a_meeting_moving(scene):
+    meeting = record(scene)
+    moved = scene["members"][2]
+    moved.org = scene["west_branch"]
+    moved.save()
+    services.update_meeting(scene["clerk"], meeting, date=DAY - datetime.timedelta(days=1))
+    meeting.refresh_from_db()
+    assert meeting.date == DAY - datetime.timedelta(days=1)
+
+
 # --- attachments -------------------------------------------------------------------------------
 
 
@@ -307,6 +375,49 @@ def test_another_subtree_cannot_attach(scene, media):
     meeting = record(scene)
     with pytest.raises(ValidationError):
         services.add_attachment(scene["west_clerk"], meeting, SimpleUploadedFile("a.png", PNG))
+
+
+def test_a_removed_attachment_stays_on_file_with_who_removed_it(scene, media):
+    meeting = record(scene)
+    attachment = services.add_attachment(
+        scene["clerk"], meeting, SimpleUploadedFile("签到表.png", PNG)
+    )
+    services.remove_attachment(scene["clerk"], attachment)
+    attachment.refresh_from_db()
+    assert attachment.removed_by == scene["clerk"] and attachment.removed_at is not None
+    assert (media / attachment.file.name).read_bytes() == PNG
+    assert not meeting.attachments.kept().exists()
+    latest = attachment.history.latest()
+    assert (latest.history_type, latest.history_user, latest.removed_by) == (
+        "~",
+        scene["clerk"],
+        scene["clerk"],
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.remove_attachment(scene["clerk"], attachment)
+    assert messages(exc) == {"attachment": ["该附件已删除"]}
+
+
+def test_an_attachment_of_a_voided_meeting_is_not_removed(scene, media):
+    meeting = record(scene)
+    attachment = services.add_attachment(scene["clerk"], meeting, SimpleUploadedFile("a.png", PNG))
+    services.cancel_meeting(scene["clerk"], meeting, "重复登记")
+    with pytest.raises(ValidationError) as exc:
+        services.remove_attachment(scene["clerk"], attachment)
+    assert messages(exc) == {"meeting": ["该会议记录已作废，不能再修改"]}
+    attachment.refresh_from_db()
+    assert attachment.removed_at is None
+
+
+@pytest.mark.parametrize("who", ["west_clerk", "viewer"])
+def test_only_an_editor_of_the_organisation_removes_attachments(scene, media, who):
+    meeting = record(scene)
+    attachment = services.add_attachment(scene["clerk"], meeting, SimpleUploadedFile("a.png", PNG))
+    with pytest.raises(ValidationError) as exc:
+        services.remove_attachment(scene[who], attachment)
+    assert list(messages(exc)) == ["org"]
+    attachment.refresh_from_db()
+    assert attachment.removed_at is None
 
 
 # --- secretary's report ------------------------------------------------------------------------

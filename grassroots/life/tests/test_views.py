@@ -14,7 +14,7 @@ from grassroots.life import services
 from grassroots.life.choices import FactKind, MeetingType, ReportRating
 from grassroots.life.models import Attachment, Meeting, SecretaryReport, YearlyFact
 
-from .conftest import DAY
+from .conftest import DAY, D
 from .test_import import meeting_file, row
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +170,65 @@ def test_meeting_page_shows_attendance_and_attachments(scene, as_user, settings,
     assert "inline" in download["Content-Disposition"]
 
 
+def test_edit_refuses_a_date_before_a_recorded_member_joined(scene, newcomer, as_user):
+    """李秀英 joined the Party on day D: the meeting moves to D, not to the day before."""
+    meeting = add_meeting(scene)
+    client = as_user(scene["clerk"])
+    url = f"/meetings/{meeting.pk}/edit/"
+    before = (D - datetime.timedelta(days=1)).isoformat()
+    response = client.post(url, entry_post(scene, date=before, topic="改后的主题"))
+    assert response.status_code == 200
+    message = (
+        f"会议日期不能改为 {before}：已登记出席或缺席的党员李秀英（编号 {newcomer.pk}）"
+        "当天不能参加本组织的组织生活（尚未入党、已离开，或不在参加组织生活的期间）"
+    )
+    assert response.context["form"].errors == {"date": [message]}
+    assert f'<div class="invalid-feedback d-block" data-error-for="date">{message}</div>' in (
+        response.content.decode()
+    )
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.topic) == (DAY, "集中学习党章")
+    assert client.post(url, entry_post(scene, date=D.isoformat())).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.date == D
+
+
+def test_an_attachment_is_removed_from_the_meeting_page(scene, as_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = add_meeting(scene)
+    attachment = services.add_attachment(
+        scene["clerk"], meeting, SimpleUploadedFile("签到表.png", PNG)
+    )
+    client = as_user(scene["clerk"])
+    url = f"/meetings/{meeting.pk}/attachments/{attachment.pk}/remove/"
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f'action="{url}"' in page
+    assert 'data-confirm="确定删除附件“签到表.png”？' in page
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(f"/meetings/{meeting.pk}/#attachments", 302)]
+    html = response.content.decode()
+    assert "已删除附件“签到表.png”" in html and "没有附件" in html
+    assert f"/life/attachments/{attachment.pk}/" not in html
+    assert client.get(f"/life/attachments/{attachment.pk}/").status_code == 404
+    assert (tmp_path / attachment.file.name).read_bytes() == PNG
+    assert client.post(url).status_code == 404  # already removed
+
+
+def test_an_attachment_of_a_voided_meeting_stays(scene, as_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = add_meeting(scene)
+    attachment = services.add_attachment(scene["clerk"], meeting, SimpleUploadedFile("a.png", PNG))
+    services.cancel_meeting(scene["clerk"], meeting, "重复登记")
+    client = as_user(scene["clerk"])
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "attachment-remove" not in page
+    url = f"/meetings/{meeting.pk}/attachments/{attachment.pk}/remove/"
+    response = client.post(url, follow=True)
+    assert "该会议记录已作废，不能再修改" in response.content.decode()
+    assert Attachment.objects.kept().filter(pk=attachment.pk).exists()
+
+
 def test_voiding_a_meeting(scene, as_user):
     meeting = add_meeting(scene)
     client = as_user(scene["clerk"])
@@ -206,14 +265,23 @@ def test_another_subtree_gets_404_everywhere(scene, as_user, settings, tmp_path)
     ):
         assert client.get(url).status_code == 404, url
     assert "集中学习党章" not in client.get("/life/").content.decode()
+    remove = f"/meetings/{meeting.pk}/attachments/{attachment.pk}/remove/"
+    assert client.post(remove).status_code == 404
+    assert Attachment.objects.kept().filter(pk=attachment.pk).exists()
 
 
-def test_a_viewer_reads_but_may_not_change(scene, as_user):
+def test_a_viewer_reads_but_may_not_change(scene, as_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     meeting = add_meeting(scene)
+    attachment = services.add_attachment(scene["clerk"], meeting, SimpleUploadedFile("a.png", PNG))
     client = as_user(scene["viewer"])
     org = scene["east_branch"].pk
     assert client.get(f"/orgs/{org}/life/").status_code == 200
-    assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
+    page = client.get(f"/meetings/{meeting.pk}/")
+    assert page.status_code == 200 and "attachment-remove" not in page.content.decode()
+    remove = f"/meetings/{meeting.pk}/attachments/{attachment.pk}/remove/"
+    assert client.post(remove).status_code == 403
+    assert Attachment.objects.kept().filter(pk=attachment.pk).exists()
     assert client.get(f"/orgs/{org}/life/new/").status_code == 403
     assert client.post(f"/orgs/{org}/life/new/", entry_post(scene)).status_code == 403
     assert client.get(f"/meetings/{meeting.pk}/edit/").status_code == 403
