@@ -257,6 +257,29 @@ def test_a_by_election_request_starts_from_the_vacancy(scene, as_user):
     assert "请填写应选名额" not in text and "请填写拟召开党员大会的日期" in text
 
 
+def test_after_a_by_election_the_whole_committee_is_expected_at_its_meeting(scene, as_user):
+    for member in scene["members"][:3]:
+        Post.objects.create(
+            term=scene["term"], member=member, post=PostKind.MEMBER, started_on=TERM_START
+        )
+    workflow = services.create_workflow(
+        scene["clerk"],
+        WorkflowKind.BY_ELECTION,
+        org=scene["branch"],
+        seats=1,
+        committee_size=5,
+        meeting_planned_on=MEETING,
+        reason="1位委员工作变动",
+        candidates=[{"member": scene["members"][5]}],
+    )
+    services.submit(scene["clerk"], workflow)
+    services.approve_request(scene["reviewer"], workflow)
+    count(scene, workflow, [8], expected=9, present=9)
+    response = as_user(scene["clerk"]).get(reverse("lifecycle-committee", args=[workflow.pk]))
+    assert response.context["form"]["committee_expected"].value() == 5
+    assert "：委员会采取等额选举" in response.content.decode()
+
+
 def test_an_open_election_is_named_before_anything_is_typed(scene, as_user):
     general_draft(scene)
     text = as_user(scene["clerk"]).get(new_url(scene["branch"])).content.decode()

@@ -25,7 +25,7 @@ from ..choices import TallyProblem
 from ..meeting_forms import CommitteeForm, CountForm, post_field, vote_field
 from ..models import Workflow
 from ..tally import count_ballots, passes, quorum_met
-from ..workflow_choices import Action, CountMode, State
+from ..workflow_choices import Action, CountMode, State, WorkflowKind
 
 COUNT_NUMBERS = (
     "present_members",
@@ -446,11 +446,15 @@ def count_tally(request, pk):
 
 def committee_initial(workflow, elected):
     """What was recorded, or the proposals: the election day, the posts proposed on the
-    request, every member elected expected."""
+    request, the whole committee expected (after a by-election, its sitting members too)."""
     last = workflow.rounds.filter(confirmed_at__isnull=False).order_by("-number").first()
+    if workflow.kind == WorkflowKind.BY_ELECTION:
+        committee_size = workflow.committee_size
+    else:
+        committee_size = len(elected)
     initial = {
         "committee_met_on": workflow.committee_met_on or (last.held_on if last else None),
-        "committee_expected": workflow.committee_expected or len(elected),
+        "committee_expected": workflow.committee_expected or committee_size,
         "committee_present": workflow.committee_present,
     }
     votes_fields = {
