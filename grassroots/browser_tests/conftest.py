@@ -1,11 +1,13 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded one)
 against pytest-django's live server. They run only when asked for: `pytest -m browser`."""
 
+import io
 import os
 import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; Django refuses database access
 # from a thread with a running loop unless told that this is intended.
@@ -86,6 +88,16 @@ def log_in(page, username, password=PASSWORD):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/$"))
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo city as `make run` loads it (standards, city, every app's demo records):
+    journeys tried as a new user tries them. About 20 s; flushed after the test."""
+    out = io.StringIO()
+    call_command("load_standards", stdout=out)
+    call_command("load_demo_city", stdout=out)
+    return out.getvalue()
 
 
 @pytest.fixture
