@@ -5,7 +5,7 @@ red/yellow/green warnings of what is overdue now.
 engine's fixed number of queries plus one for the set's items.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
@@ -16,7 +16,7 @@ from grassroots.standards.models import Item, StandardSet, filter_sets
 
 from . import rules
 from .choices import ItemStatus, Light
-from .metrics import collect, explain, member_hours, metric_values, year_span
+from .metrics import OrgYear, collect, explain, member_hours, metric_values, year_span
 
 STUDY_HOURS_TARGET = Decimal(32)  # RULES.md: ≥ 32 hours per member per year
 
@@ -27,7 +27,15 @@ class ItemResult:
     status: str
     value: Decimal | None
     threshold: Decimal | None
-    explanation: str
+    # The organisation's records, for the explanation: written out only where it is shown
+    # (a subtree's matrix shows none of its 240,000 items' explanations).
+    records: OrgYear | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def explanation(self) -> str:
+        if self.records is None or not self.item.metric:
+            return ""
+        return explain(self.item.metric, self.records)
 
 
 def set_items(standard_set: StandardSet) -> list[Item]:
@@ -41,13 +49,8 @@ def set_items(standard_set: StandardSet) -> list[Item]:
 
 def judge(item, values, records) -> ItemResult:
     value = values.get(item.metric)
-    return ItemResult(
-        item=item,
-        status=rules.item_status(item.metric, value, item.comparator, item.threshold),
-        value=value,
-        threshold=item.threshold,
-        explanation=explain(item.metric, records),
-    )
+    status = rules.item_status(item.metric, value, item.comparator, item.threshold)
+    return ItemResult(item, status, value, item.threshold, records)
 
 
 def compliance_for(orgs, standard_set, year, today=None) -> dict[int, list[ItemResult]]:
@@ -56,13 +59,13 @@ def compliance_for(orgs, standard_set, year, today=None) -> dict[int, list[ItemR
     codes = {item.metric for item in items if item.metric}
     # An item without a metric reads the same for every organisation: one result each.
     manual = {
-        item.pk: ItemResult(item, ItemStatus.MANUAL, None, item.threshold, "")
+        item.pk: ItemResult(item, ItemStatus.MANUAL, None, item.threshold)
         for item in items
         if not item.metric
     }
     results = {}
     for pk, records in collect(orgs, year, today, codes).items():
-        values = metric_values(records)
+        values = metric_values(records, codes)
         results[pk] = [manual.get(item.pk) or judge(item, values, records) for item in items]
     return results
 

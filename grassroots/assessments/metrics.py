@@ -71,9 +71,14 @@ class TypeCount:
 
 @dataclass(frozen=True)
 class Turnout:
+    """Attendance rows of the year's meetings (present and absent: the expected)."""
+
     present: int = 0
-    expected: int = 0  # attendance rows: present and absent
-    hours: Decimal = Decimal(0)  # hours credited to those present
+    expected: int = 0
+    review_present: int = 0  # at democratic reviews
+    review_expected: int = 0
+    study_hours: Decimal = Decimal(0)  # credited to those present, volunteer service aside
+    volunteer_hours: Decimal = Decimal(0)  # credited to those present at volunteer service
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,7 @@ class OrgYear:
     functional_members: int = 0
     lost_contact_members: int = 0
     meetings: dict[str, TypeCount] = field(default_factory=dict)
-    turnout: dict[str, Turnout] = field(default_factory=dict)  # by TURNOUT_GROUPS
+    turnout: Turnout = Turnout()
     lecturers: list[int | None] = field(default_factory=list)  # one per 党课; None: outsider
     committee: list[CommitteeMember] = field(default_factory=list)
     superiors: frozenset[int] = frozenset()  # committee members of the levels above
@@ -126,75 +131,96 @@ def _per_member(total, members):
 
 def credited_hours(records: OrgYear, volunteer=False) -> Decimal:
     """Hours credited to those present: at volunteer meetings, or at every other meeting."""
-    return sum(
-        (
-            t.hours
-            for kind, t in records.turnout.items()
-            if (kind == MeetingType.VOLUNTEER) == volunteer
-        ),
-        Decimal(0),
-    )
-
-
-def metric_values(records: OrgYear) -> dict[str, Decimal | None]:
-    """Every metric of METRICS for one organisation-year; None where the records cannot
-    give a value (a fact not entered, a rate without anyone to count)."""
-    count = records.meetings.get
-    values: dict[str, Decimal | None] = {}
-    for code, kind in COUNTED.items():
-        values[code] = Decimal(count(kind, TypeCount()).meetings)
-    for code, kind in MONTHS.items():
-        values[code] = Decimal(count(kind, TypeCount()).months)
-    for code, kind in QUARTERS.items():
-        values[code] = Decimal(count(kind, TypeCount()).quarters)
-
-    committee = records.committee_ids
-    lectures = records.lecturers
-    values["committee_member_lectures"] = Decimal(sum(1 for x in lectures if x in committee))
-    values["secretary_lectures"] = Decimal(
-        sum(1 for x in lectures if x is not None and x == records.secretary_id)
-    )
-    values["superior_leader_lectures"] = Decimal(
-        sum(1 for x in lectures if x in records.superiors and x not in committee)
-    )
-    values["lectures_per_committee_member"] = (
-        Decimal(min(lectures.count(member) for member in committee)) if committee else None
-    )
-
     turnout = records.turnout
-    review = turnout.get(MeetingType.DEMOCRATIC_REVIEW, Turnout())
-    values["study_hours_per_member"] = _per_member(credited_hours(records), records.members)
-    values["volunteer_hours_per_member"] = _per_member(
-        credited_hours(records, volunteer=True), records.members
-    )
-    values["democratic_review_participation"] = _share(review.present, review.expected)
-    values["attendance_rate"] = _share(
-        sum(t.present for t in turnout.values()), sum(t.expected for t in turnout.values())
-    )
-    values["mobile_member_min_sessions"] = (
-        Decimal(min(records.mobile_sessions)) if records.mobile_sessions else None
-    )
-    values["secretary_reports"] = Decimal(records.secretary_reports)
+    return turnout.volunteer_hours if volunteer else turnout.study_hours
 
-    values["members_total"] = Decimal(records.members)
-    values["functional_members"] = Decimal(records.functional_members)
-    values["lost_contact_members"] = Decimal(records.lost_contact_members)
-    values["committee_size"] = Decimal(len(committee))
-    values["cadres_under_50"] = Decimal(
-        sum(
-            1
-            for c in records.committee
-            if c.birth_date and age_on(c.birth_date, records.until) < YOUNG_CADRE_AGE
-        )
+
+def _meetings_of(kind):
+    return lambda r: Decimal(r.meetings.get(kind, TypeCount()).meetings)
+
+
+def _months_of(kind):
+    return lambda r: Decimal(r.meetings.get(kind, TypeCount()).months)
+
+
+def _quarters_of(kind):
+    return lambda r: Decimal(r.meetings.get(kind, TypeCount()).quarters)
+
+
+def _fact(code):
+    return lambda r: r.facts.get(code)
+
+
+def _fewest_lectures(r):
+    committee = r.committee_ids
+    return Decimal(min(r.lecturers.count(m) for m in committee)) if committee else None
+
+
+def _committee_member_lectures(r):
+    committee = r.committee_ids
+    return Decimal(sum(1 for x in r.lecturers if x in committee))
+
+
+def _secretary_lectures(r):
+    secretary = r.secretary_id
+    return Decimal(sum(1 for x in r.lecturers if x is not None and x == secretary))
+
+
+def _superior_leader_lectures(r):
+    committee = r.committee_ids
+    return Decimal(sum(1 for x in r.lecturers if x in r.superiors and x not in committee))
+
+
+def _review_participation(r):
+    return _share(r.turnout.review_present, r.turnout.review_expected)
+
+
+def _attendance_rate(r):
+    return _share(r.turnout.present, r.turnout.expected)
+
+
+def _cadres_under_50(r):
+    young = (
+        c for c in r.committee if c.birth_date and age_on(c.birth_date, r.until) < YOUNG_CADRE_AGE
     )
-    values["committee_high_school_share"] = _share(
-        sum(1 for c in records.committee if c.education in HIGH_SCHOOL_OR_ABOVE),
-        len(records.committee),
-    )
-    for code, metric in METRICS.items():
-        if metric.source == MetricSource.FACT:
-            values[code] = records.facts.get(code)
-    return values
+    return Decimal(sum(1 for _ in young))
+
+
+# One function of an OrgYear per metric of METRICS: a standard set's compliance computes
+# only the metrics its items measure.
+COMPUTE = {
+    **{code: _meetings_of(kind) for code, kind in COUNTED.items()},
+    **{code: _months_of(kind) for code, kind in MONTHS.items()},
+    **{code: _quarters_of(kind) for code, kind in QUARTERS.items()},
+    "committee_member_lectures": _committee_member_lectures,
+    "secretary_lectures": _secretary_lectures,
+    "superior_leader_lectures": _superior_leader_lectures,
+    "lectures_per_committee_member": _fewest_lectures,
+    "study_hours_per_member": lambda r: _per_member(credited_hours(r), r.members),
+    "volunteer_hours_per_member": lambda r: _per_member(credited_hours(r, True), r.members),
+    "democratic_review_participation": _review_participation,
+    "attendance_rate": _attendance_rate,
+    "mobile_member_min_sessions": lambda r: (
+        Decimal(min(r.mobile_sessions)) if r.mobile_sessions else None
+    ),
+    "secretary_reports": lambda r: Decimal(r.secretary_reports),
+    "members_total": lambda r: Decimal(r.members),
+    "functional_members": lambda r: Decimal(r.functional_members),
+    "lost_contact_members": lambda r: Decimal(r.lost_contact_members),
+    "committee_size": lambda r: Decimal(len(r.committee_ids)),
+    "cadres_under_50": _cadres_under_50,
+    "committee_high_school_share": lambda r: _share(
+        sum(1 for c in r.committee if c.education in HIGH_SCHOOL_OR_ABOVE), len(r.committee)
+    ),
+    **{code: _fact(code) for code, m in METRICS.items() if m.source == MetricSource.FACT},
+}
+
+
+def metric_values(records: OrgYear, codes=None) -> dict[str, Decimal | None]:
+    """The metrics `codes` (default: every metric of METRICS) for one organisation-year;
+    None where the records cannot give a value (a fact not entered, a rate without anyone
+    to count)."""
+    return {code: COMPUTE[code](records) for code in (COMPUTE if codes is None else codes)}
 
 
 def explain(code: str, records: OrgYear) -> str:
@@ -213,13 +239,10 @@ def explain(code: str, records: OrgYear) -> str:
         what = "志愿服务" if volunteer else "学习"
         return f"党员{records.members}名，出席{what}共{format_number(hours)}小时"
     if code in ("democratic_review_participation", "attendance_rate"):
-        rows = (
-            [records.turnout.get(MeetingType.DEMOCRATIC_REVIEW, Turnout())]
-            if code == "democratic_review_participation"
-            else list(records.turnout.values())
-        )
-        present, expected = sum(t.present for t in rows), sum(t.expected for t in rows)
-        return f"应到{expected}人次，实到{present}人次"
+        t = records.turnout
+        if code == "democratic_review_participation":
+            return f"应到{t.review_expected}人次，实到{t.review_present}人次"
+        return f"应到{t.expected}人次，实到{t.present}人次"
     if code in ("committee_member_lectures", "secretary_lectures", "superior_leader_lectures"):
         return f"全年党课{len(records.lecturers)}次"
     if code in ("committee_size", "cadres_under_50", "committee_high_school_share"):
@@ -274,38 +297,36 @@ def _read_meetings(records, reading):
         )
 
 
-# Attendance is summed in three groups, enough for every metric: volunteer meetings,
-# democratic reviews, and all other meetings (filed under STUDY). Grouping by organisation
-# alone, with filtered sums, keeps a province's year (millions of rows) in memory.
-TURNOUT_GROUPS = {
-    MeetingType.VOLUNTEER: Q(meeting__type=MeetingType.VOLUNTEER),
-    MeetingType.DEMOCRATIC_REVIEW: Q(meeting__type=MeetingType.DEMOCRATIC_REVIEW),
-    MeetingType.STUDY: ~Q(meeting__type__in=[MeetingType.VOLUNTEER, MeetingType.DEMOCRATIC_REVIEW]),
-}
-
-
 def _read_turnout(records, reading):
+    """Attendance summed per organisation with filtered sums: a province's year (millions of
+    rows) in as many groups as organisations, and only the sums the metrics read."""
     attendances = Attendance.objects.filter(
         meeting__org__in=reading.org_ids,
         meeting__cancelled_at__isnull=True,
         meeting__date__gte=reading.start,
         meeting__date__lte=reading.until,
     )
-    sums = {}
-    for group, among in TURNOUT_GROUPS.items():
-        # Not named after the fields they count: "present" would shadow the field.
-        sums[f"{group}_present"] = Count("pk", filter=among & Q(present=True))
-        sums[f"{group}_expected"] = Count("pk", filter=among)
-        sums[f"{group}_hours"] = Sum("meeting__hours", filter=among & Q(present=True))
+    present = Q(present=True)
+    review = Q(meeting__type=MeetingType.DEMOCRATIC_REVIEW)
+    volunteer = Q(meeting__type=MeetingType.VOLUNTEER)
+    # Not named after the fields they count: "present" would shadow the field.
+    sums = {
+        "n_present": Count("pk", filter=present),
+        "n_expected": Count("pk"),
+        "n_review_present": Count("pk", filter=present & review),
+        "n_review_expected": Count("pk", filter=review),
+        "n_study_hours": Sum("meeting__hours", filter=present & ~volunteer),
+        "n_volunteer_hours": Sum("meeting__hours", filter=present & volunteer),
+    }
     for row in attendances.order_by().values("meeting__org_id").annotate(**sums):
-        turnout = records[row["meeting__org_id"]].turnout
-        for group in TURNOUT_GROUPS:
-            if row[f"{group}_expected"]:
-                turnout[group] = Turnout(
-                    row[f"{group}_present"],
-                    row[f"{group}_expected"],
-                    row[f"{group}_hours"] or Decimal(0),
-                )
+        records[row["meeting__org_id"]].turnout = Turnout(
+            row["n_present"],
+            row["n_expected"],
+            row["n_review_present"],
+            row["n_review_expected"],
+            row["n_study_hours"] or Decimal(0),
+            row["n_volunteer_hours"] or Decimal(0),
+        )
 
 
 def _read_lectures(records, reading):

@@ -42,24 +42,21 @@ def test_every_metric_of_the_vocabulary_gets_a_value_or_none():
     [(Decimal("378"), 12, Decimal("31.5")), (Decimal("384"), 12, Decimal("32"))],
 )
 def test_study_hours_per_member(hours, members, value):
-    turnout = {MeetingType.STUDY: Turnout(present=100, expected=110, hours=hours)}
+    turnout = Turnout(present=100, expected=110, study_hours=hours)
     assert metric_values(records(members=members, turnout=turnout))["study_hours_per_member"] == (
         value
     )
 
 
 def test_volunteer_hours_are_not_study_hours():
-    turnout = {
-        MeetingType.STUDY: Turnout(10, 10, Decimal(20)),
-        MeetingType.VOLUNTEER: Turnout(10, 10, Decimal(40)),
-    }
+    turnout = Turnout(20, 20, study_hours=Decimal(20), volunteer_hours=Decimal(40))
     values = metric_values(records(members=10, turnout=turnout))
     assert (values["study_hours_per_member"], values["volunteer_hours_per_member"]) == (2, 4)
 
 
 @pytest.mark.parametrize("present, expected, share", [(89, 100, 89), (90, 100, 90), (9, 10, 90)])
 def test_democratic_review_participation(present, expected, share):
-    turnout = {MeetingType.DEMOCRATIC_REVIEW: Turnout(present, expected)}
+    turnout = Turnout(present, expected, review_present=present, review_expected=expected)
     value = metric_values(records(turnout=turnout))["democratic_review_participation"]
     assert value == share
 
