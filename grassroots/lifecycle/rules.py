@@ -106,7 +106,21 @@ def holds_committee_meeting(committee_seats):
 _LIST_PROBLEMS = frozenset({TallyProblem.SURPLUS_TOO_LOW, TallyProblem.NOT_ONE_PER_SEAT})
 
 
-def next_round(kind, seats, result):
+def reduces_seats(kind, result, allowed):
+    """Whether the seats nobody passed for are dropped rather than voted for again: only
+    where the jurisdiction allows it (`RuleConfig.reduce_unfilled_seats`), in a contested
+    election, and only while those elected still make a committee."""
+    return (
+        allowed
+        and kind in SURPLUS_KINDS
+        and result["valid"]
+        and not result["runoff"]
+        and result["unfilled_seats"] > 0
+        and len(result["elected"]) >= COMMITTEE_MIN_SIZE
+    )
+
+
+def next_round(kind, seats, result, reduce_unfilled=False):
     """(seats, candidate names) of the vote that must follow a confirmed count of `seats`
     (`result`: `Tally.as_dict()` of an election of `kind`), or None when the meeting's
     voting is over (RULES.md, Elections):
@@ -114,7 +128,8 @@ def next_round(kind, seats, result):
       voids it: then nothing a new vote could change);
     - a tie at the last seat: a run-off among the tied only, for the seats they straddle;
     - seats nobody passed for: another vote among the candidates not elected, only where the
-      election is contested (差额) and enough of them remain for its rule. An uncontested
+      election is contested (差额) and enough of them remain for its rule — or none, where
+      the jurisdiction reduces the seats instead (`reduces_seats`). An uncontested
       vote (a by-election; a secretary and deputy without a committee) that fails leaves the
       seat vacant, for a later by-election with a new candidate.
     Seats are never filled from candidates below the threshold without a new vote."""
@@ -126,7 +141,7 @@ def next_round(kind, seats, result):
     if result["runoff"]:
         return result["runoff_seats"], list(result["runoff"])
     left = result["unfilled_seats"]
-    if not left or kind not in SURPLUS_KINDS:
+    if not left or kind not in SURPLUS_KINDS or reduces_seats(kind, result, reduce_unfilled):
         return None
     remaining = [name for name in on_ballot if name not in set(result["elected"])]
     if candidate_count_problem(kind, left, len(remaining)):

@@ -25,6 +25,7 @@ from grassroots.orgs import services as registry
 from grassroots.orgs.choices import MemberStatus, OrgKind, OrgStatus, PostKind
 from grassroots.orgs.health import collect_facts
 from grassroots.orgs.models import Member
+from grassroots.orgs.rules import RuleConfig
 from grassroots.orgs.services import SINGLE_HOLDER_POSTS
 
 from . import rules
@@ -709,7 +710,8 @@ def confirm_result(user, workflow, comment=""):
         raise ValidationError({"held_on": "大会日期晚于今天，大会召开后才能确认计票结果"})
     inputs = tally_inputs(workflow, count_round)
     result = run_tally(inputs)
-    following = rules.next_round(inputs["kind"], count_round.seats, result)
+    reduce = RuleConfig.from_settings().reduce_unfilled_seats
+    following = rules.next_round(inputs["kind"], count_round.seats, result, reduce)
 
     count_round.inputs = inputs
     count_round.result = result

@@ -51,6 +51,9 @@ class RuleConfig:
     joint_branch_max_units: int = 5
     term_expiring_days: int = 90
     society_term_years: int = 5
+    # RULES.md, Elections: seats nobody passed for go to another round; where a
+    # jurisdiction allows it, the seats are reduced to those elected instead.
+    reduce_unfilled_seats: bool = False
 
     @classmethod
     def from_settings(cls):

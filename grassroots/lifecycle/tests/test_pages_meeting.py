@@ -225,6 +225,13 @@ def test_exactly_half_the_votes_fails_one_more_passes(clerk, workflow):
     assert "空缺" not in text(response)
 
 
+def test_where_seats_are_reduced_the_panel_says_so(clerk, workflow, settings):
+    data = count_data(workflow, [10, 9, 8, 7, 5, 5])
+    assert "不足的名额另行选举" in text(live(clerk, workflow, data))
+    settings.PARTY_RULES = {"reduce_unfilled_seats": True}
+    assert "按本地规定减少应选名额，不再另行选举" in text(live(clerk, workflow, data))
+
+
 def test_a_tie_at_the_last_seat_goes_to_a_runoff_among_the_tied(clerk, workflow):
     response = live(clerk, workflow, count_data(workflow, [10, 9, 8, 7, 7, 7]))
     assert outcomes(response) == {

@@ -1098,6 +1098,28 @@ def test_next_round_after_each_outcome():
     assert rules.next_round(by, 1, result_of(by, 1, [5])) is None
 
 
+def test_where_allowed_unfilled_seats_are_reduced_while_a_committee_remains():
+    general = ElectionKind.GENERAL
+    # 5 seats, 6 candidates: 3 pass, 2 seats left.
+    three_pass = result_of(general, 5, [9, 8, 7, 5, 4, 3])
+    assert rules.next_round(general, 5, three_pass) == (2, ["3", "4", "5"])
+    assert rules.next_round(general, 5, three_pass, reduce_unfilled=True) is None
+    # Two passing are not a committee (at least 3): the seats go to another round anyway.
+    two_pass = result_of(general, 5, [9, 8, 5, 5, 4, 3])
+    assert rules.next_round(general, 5, two_pass, reduce_unfilled=True) == (3, ["2", "3", "4", "5"])
+    # A tie at the last seat is still decided by a run-off.
+    tie = result_of(general, 3, [9, 8, 6, 6])
+    assert rules.next_round(general, 3, tie, reduce_unfilled=True) == (1, ["2", "3"])
+
+
+def test_a_confirmed_count_with_seats_reduced_ends_the_voting(scene, settings):
+    settings.PARTY_RULES = {"reduce_unfilled_seats": True}
+    workflow = approved_general(scene)
+    count(scene, workflow, [10, 9, 8, 5, 4, 3])
+    assert workflow.state == State.ELECTED
+    assert elected_names(workflow) == NAMES[:3]
+
+
 @given(
     kind=st.sampled_from([ElectionKind.GENERAL, ElectionKind.FOUNDING, ElectionKind.BY_ELECTION]),
     seats=st.integers(1, 7),

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.forms import apply_service_errors
+from grassroots.orgs.rules import RuleConfig
 from grassroots.orgs.views import ancestors
 
-from .. import services
+from .. import rules, services
 from ..choices import TallyProblem
 from ..meeting_forms import CommitteeForm, CountForm, post_field, vote_field
 from ..models import Workflow
@@ -92,6 +93,7 @@ class Panel:
     ballots_returned: int | None = None
     missing: list = field(default_factory=list)
     ballots_entered: int | None = None
+    seats_reduced: bool = False  # the unfilled seats are dropped, not voted for again
 
     @property
     def quorum(self):
@@ -149,6 +151,7 @@ def panel_of(seats, names, inputs, votes, result=None):
             else:
                 outcome = "over" if passed else "failed"
         rows.append(Row(name, value, passed, outcome))
+    reduce = RuleConfig.from_settings().reduce_unfilled_seats
     return Panel(
         seats=seats,
         names=names,
@@ -157,6 +160,7 @@ def panel_of(seats, names, inputs, votes, result=None):
         rows=rows,
         result=result,
         ballots_returned=inputs.get("ballots_returned"),
+        seats_reduced=bool(result) and rules.reduces_seats(inputs.get("kind"), result, reduce),
     )
 
 
@@ -276,7 +280,8 @@ def judge(workflow, ballot, form, expected):
             apply_service_errors(form, exc)
         else:
             result = None if missing else answer
-    figures = {**data, "expected_voters": expected.expected_voters}
+    kind = services.tally_kind(workflow).value
+    figures = {**data, "kind": kind, "expected_voters": expected.expected_voters}
     if form.errors.keys() & {"present_voters", "expected_voters"}:
         figures["present_voters"] = None  # no quorum or threshold from refused figures
     panel = panel_of(ballot.seats, names, figures, votes, result)
