@@ -8,6 +8,7 @@ rendered from the records, and all of them as one zip.
   confirmed and, where a committee is elected, its first meeting recorded.
 - `render(workflow, slug, user=None)` → .docx bytes; `render_pdf` the same as PDF.
 - `dossier(workflow, user=None)` → zip bytes of every available document.
+- `signer_of(workflow)` → the 签发人 the requests print: as entered, else the secretary.
 
 `user` decides whether the roster shows ID numbers and phones
 (`orgs.personal_data.shows_personal_data`); None masks them. Whether `user` may see the
@@ -74,6 +75,8 @@ RESULT_STATES = frozenset(
     {State.RESULT_SUBMITTED, State.RESULT_RETURNED, State.COMPLETED, State.CONSTITUTED}
 )
 UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
+# Who signs a request (签发人) when none is entered: the first of these posts held.
+SIGNER_POSTS = (PostKind.SECRETARY, PostKind.DEPUTY_SECRETARY)
 
 
 class DocumentNotAvailable(LookupError):
@@ -111,6 +114,11 @@ def document_ref(workflow, slug) -> DocumentRef:
         if ref.slug == slug:
             return ref
     raise DocumentNotAvailable(slug)
+
+
+def signer_of(workflow) -> str:
+    """The 签发人 the requests print (empty where nobody is known)."""
+    return _Sources(workflow).signer
 
 
 def render(workflow, slug, user=None) -> bytes:
@@ -225,6 +233,26 @@ class _Sources:
         return linked or unit_of(self.org_name)
 
     @cached_property
+    def signer(self):
+        """The 签发人 entered, else the secretary (the deputy while the post is vacant): the
+        organisation's current one, or for an establishment the one proposed."""
+        if self.workflow.signer:
+            return self.workflow.signer
+        if self.kind == WorkflowKind.ESTABLISHMENT:
+            holders = [(c.proposed_post, c.member.name) for c in self.candidates]
+        else:
+            holders = (
+                Post.objects.current()
+                .filter(term__org=self.org, post__in=SIGNER_POSTS)
+                .order_by("started_on", "pk")
+                .values_list("post", "member__name")
+            )
+        first = {}
+        for post, name in holders:
+            first.setdefault(post, name)
+        return next((first[post] for post in SIGNER_POSTS if post in first), "")
+
+    @cached_property
     def upper_name(self):
         upper = services.upper_org(self.workflow)
         return upper.name if upper is not None else ""
@@ -241,6 +269,7 @@ class _Sources:
             document_number=normalize_document_number(number),
             date=day,
             addressee=self.upper_name,
+            signer=self.signer,
         )
 
     @cached_property
@@ -371,6 +400,7 @@ class _Sources:
                     society_name=self.unit_name,
                     person=person,
                     proposed_post=self.post_label(candidate),
+                    performance=candidate.performance,
                     approver=self.upper_name,
                     is_society=self.is_society,
                 )
@@ -379,6 +409,7 @@ class _Sources:
             org_name=self.org_name,
             person=person,
             proposed_post=self.post_label(candidate),
+            performance=candidate.performance,
             approver=self.upper_name,
             is_society=self.is_society,
         )

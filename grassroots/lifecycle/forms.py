@@ -2,6 +2,8 @@
 templates 2, 5 and 8 and the roster of template 3). They only parse input; the services
 check it and save it."""
 
+from itertools import zip_longest
+
 from django import forms
 from django.db.models import Q
 
@@ -10,7 +12,7 @@ from grassroots.orgs.forms import BootstrapForm, PickerWidget, fields_form
 from grassroots.orgs.models import Member
 from grassroots.orgs.rules import FORMED_KINDS
 
-from .models import Workflow
+from .models import PERFORMANCE_LENGTH, Workflow
 from .workflow_choices import Action, State, WorkflowKind
 
 REQUEST_FIELDS = {
@@ -24,10 +26,12 @@ REQUEST_FIELDS = {
         "seats",
         "office_head",
         "doc_number",
+        "signer",
     ],
-    WorkflowKind.GENERAL: ["doc_number", "meeting_planned_on", "seats"],
+    WorkflowKind.GENERAL: ["doc_number", "signer", "meeting_planned_on", "seats"],
     WorkflowKind.BY_ELECTION: [
         "doc_number",
+        "signer",
         "meeting_planned_on",
         "committee_size",
         "seats",
@@ -75,8 +79,12 @@ def allowed_members(user, subject):
 
 class MemberRows:
     """Rows of members picked in the request form: the candidates (each with a proposed
-    post) or the roster. Read from repeated inputs `<prefix>_member` (and
-    `<prefix>_post`), in page order; a member outside `allowed` is refused."""
+    post and the filing form's 工作表现) or the roster. Read from repeated inputs
+    `<prefix>_member` (and `<prefix>_post`, `<prefix>_performance`), in page order; a
+    member outside `allowed` is refused. `initial`: (member, post, performance) or
+    (member,) for the roster."""
+
+    performance_length = PERFORMANCE_LENGTH
 
     def __init__(self, prefix, allowed, picker_org, data=None, initial=(), with_post=True):
         self.prefix = prefix
@@ -86,15 +94,18 @@ class MemberRows:
         self.errors = []
         self.cleaned = []
         if data is None:
-            self.rows = [self._row(m.pk, m.name, post) for m, post in initial]
-            self.cleaned = [self._cleaned(m, post) for m, post in initial]
+            self.rows = [self._row(m.pk, m.name, *extra) for m, *extra in initial]
+            self.cleaned = [self._cleaned(m, *extra) for m, *extra in initial]
             return
         ids = data.getlist(f"{prefix}_member")
-        posts = data.getlist(f"{prefix}_post") if with_post else [""] * len(ids)
+        posts = data.getlist(f"{prefix}_post") if with_post else []
+        performances = data.getlist(f"{prefix}_performance") if with_post else []
         wanted = [int(pk) for pk in ids if pk.isdigit()]
         found = {m.pk: m for m in allowed.filter(pk__in=wanted)}
         self.rows = []
-        for number, (pk, post) in enumerate(zip(ids, posts, strict=False), start=1):
+        # Inputs missing at the end (a roster has no post) read as empty.
+        columns = zip_longest(ids, posts, performances, fillvalue="")
+        for number, (pk, post, performance) in enumerate(columns, start=1):
             if not pk:
                 continue  # a row left empty
             member = found.get(int(pk)) if pk.isdigit() else None
@@ -104,14 +115,21 @@ class MemberRows:
             if with_post and post not in dict(PROPOSED_POSTS):
                 self.errors.append(f"请为{member.name}选择拟任职务")
                 continue
-            self.rows.append(self._row(member.pk, member.name, post))
-            self.cleaned.append(self._cleaned(member, post))
+            # Counted as the textarea's maxlength counts: a line break is one character.
+            performance = performance.replace("\r\n", "\n").strip()
+            self.rows.append(self._row(member.pk, member.name, post, performance))
+            if len(performance) > PERFORMANCE_LENGTH:
+                self.errors.append(f"{member.name}的工作表现不能超过{PERFORMANCE_LENGTH}字")
+            else:
+                self.cleaned.append(self._cleaned(member, post, performance))
 
-    def _cleaned(self, member, post):
-        return {"member": member, "proposed_post": post} if self.with_post else member
+    def _cleaned(self, member, post="", performance=""):
+        if not self.with_post:
+            return member
+        return {"member": member, "proposed_post": post, "performance": performance}
 
-    def _row(self, pk, label, post=""):
-        return {"pk": pk, "label": label, "post": post}
+    def _row(self, pk, label, post="", performance=""):
+        return {"pk": pk, "label": label, "post": post, "performance": performance}
 
     def is_valid(self):
         return not self.errors

@@ -21,6 +21,10 @@ from grassroots.orgs.models import Member, Organization, TimeStamped
 
 from .workflow_choices import Action, CountMode, State, WorkflowKind
 
+# 工作表现 is a paragraph, not a report: past about 120 characters the filing form's rows for
+# the seals already move to a second page.
+PERFORMANCE_LENGTH = 300
+
 
 class WorkflowQuerySet(models.QuerySet):
     def visible_to(self, user, permission=Permission.VIEW):
@@ -80,6 +84,12 @@ class Workflow(TimeStamped):
 
     # The request (templates 1, 4, 7).
     doc_number = models.CharField("请示文号", max_length=50, blank=True)
+    signer = models.CharField(
+        "签发人",
+        max_length=50,
+        blank=True,
+        help_text="留空则按书记（书记空缺时按副书记）打印",
+    )
     meeting_planned_on = models.DateField("拟召开党员大会日期", null=True, blank=True)
     seats = models.PositiveSmallIntegerField("应选名额", null=True, blank=True)
     committee_size = models.PositiveSmallIntegerField(
@@ -145,6 +155,9 @@ class Candidate(TimeStamped):
     proposed_post = models.CharField(
         "拟任职务", max_length=20, choices=PostKind.choices, blank=True
     )
+    # The filing forms' 工作表现（德能勤绩廉）; empty: left for the unit to write by hand. A
+    # TextField does not check max_length itself: the request form and the API do.
+    performance = models.TextField("工作表现", max_length=PERFORMANCE_LENGTH, blank=True)
     order = models.PositiveSmallIntegerField("排序", default=0)
     # Set when a confirmed round elects the candidate.
     elected_in = models.ForeignKey(

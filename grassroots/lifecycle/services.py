@@ -60,6 +60,7 @@ REQUEST_FIELDS = (
     "decided_by",
     "office_head",
     "doc_number",
+    "signer",
     "meeting_planned_on",
     "seats",
     "committee_size",
@@ -246,12 +247,15 @@ def _check_subject(user, kind, org, parent):
 
 
 def _clean_candidates(candidates):
-    """[(member, proposed post)] from [{member, proposed_post}], checked."""
-    cleaned = [(c["member"], c.get("proposed_post") or "") for c in candidates]
-    members = [member.pk for member, _ in cleaned]
+    """[(member, proposed post, performance)] from [{member, proposed_post, performance}],
+    checked."""
+    cleaned = [
+        (c["member"], c.get("proposed_post") or "", c.get("performance") or "") for c in candidates
+    ]
+    members = [member.pk for member, _, _ in cleaned]
     if len(set(members)) != len(members):
         raise ValidationError({"candidates": "同一党员不能重复列为候选人"})
-    if any(post not in PostKind.values for _, post in cleaned if post):
+    if any(post not in PostKind.values for _, post, _ in cleaned if post):
         raise ValidationError({"candidates": "请选择拟任职务"})
     return cleaned
 
@@ -266,18 +270,19 @@ def _clean_roster(kind, roster):
 
 
 def _sync_candidates(workflow, candidates, user):
-    """Make the candidates exactly `candidates` ([(member, proposed post)], cleaned), in
-    order, keeping the rows of members already there."""
-    wanted = [member.pk for member, _ in candidates]
+    """Make the candidates exactly `candidates` ([(member, proposed post, performance)],
+    cleaned), in order, keeping the rows of members already there."""
+    wanted = [member.pk for member, _, _ in candidates]
     existing = {c.member_id: c for c in workflow.candidates.all()}
     for member_id, row in existing.items():
         if member_id not in wanted:
             row.delete()
-    for order, (member, post) in enumerate(candidates, start=1):
+    for order, (member, post, performance) in enumerate(candidates, start=1):
         row = existing.get(member.pk) or Candidate(workflow=workflow, member=member)
-        if row.pk and (row.order, row.proposed_post) == (order, post):
+        values = (order, post, performance)
+        if row.pk and (row.order, row.proposed_post, row.performance) == values:
             continue
-        row.order, row.proposed_post = order, post
+        row.order, row.proposed_post, row.performance = values
         save_by(row, user)
 
 
@@ -300,6 +305,7 @@ _TEXT = {
     "decided_by",
     "office_head",
     "doc_number",
+    "signer",
     "reason",
 }
 

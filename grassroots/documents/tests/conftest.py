@@ -109,9 +109,9 @@ def count_votes(scene, workflow, votes, expected=12, present=11, **extra):
     return services.confirm_result(scene["clerk"], workflow)
 
 
-def general_election(scene, until="draft", seats=7, candidates=9):
-    """A general election of 7 seats with 9 candidates taken to `until`: draft, approved,
-    elected, constituted or completed."""
+def general_election(scene, until="draft", seats=7, candidates=9, **fields):
+    """A general election of 7 seats with 9 candidates (and the request's `fields`) taken
+    to `until`: draft, approved, elected, constituted or completed."""
     clerk, reviewer = scene["clerk"], scene["reviewer"]
     workflow = services.create_workflow(
         clerk,
@@ -121,6 +121,7 @@ def general_election(scene, until="draft", seats=7, candidates=9):
         meeting_planned_on=MEETING,
         doc_number="青化学〔2026〕7号",
         candidates=candidates_of(scene["members"][:candidates]),
+        **fields,
     )
     if until == "draft":
         return workflow

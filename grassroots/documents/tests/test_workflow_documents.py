@@ -194,6 +194,64 @@ def test_establishment_documents_from_the_records(society, make_member, make_use
     )
 
 
+def test_the_signer_entered_heads_the_request_and_the_result(society):
+    # Completed: 王建国 is the secretary now, but the one entered signs.
+    workflow = general_election(society, "completed", signer="赵丽娟")
+    for slug in ("request", "result"):
+        assert "签发：赵丽娟" in text_of(documents.render(workflow, slug))
+
+
+def test_without_a_signer_the_secretary_signs_or_else_the_deputy(society):
+    workflow = by_election(society, "constituted")  # 王建国 secretary, 李秀英 deputy
+    for slug in ("request", "result"):
+        assert "签发：王建国" in text_of(documents.render(workflow, slug))
+    Post.objects.filter(post=PostKind.SECRETARY).update(ended_on=MEETING)
+    assert "签发：李秀英" in text_of(documents.render(workflow, "request"))
+    assert documents.signer_of(workflow) == "李秀英"
+
+
+def test_an_establishment_is_signed_by_the_proposed_secretary(society, make_member, make_user):
+    workflow = establishment(society, make_member, make_user)
+    assert "青地理〔2026〕3号\t签发：马文军" in text_of(documents.render(workflow, "request"))
+
+
+def test_nobody_to_sign_leaves_the_line_out_as_before(society):
+    workflow = general_election(society)  # the branch's posts are not recorded
+    assert "签发" not in text_of(documents.render(workflow, "request"))
+
+
+PERFORMANCE = "政治坚定，顾全大局\n2025年度考核优秀"
+
+
+def performance_cell(content):
+    """The text of the filing form's 工作表现 cell."""
+    table = open_docx(content).tables[0]
+    row = next(r for r in table.rows if r.cells[0].text.startswith("工作表现"))
+    return row.cells[-1].text
+
+
+@pytest.mark.parametrize(
+    "kind", [WorkflowKind.ESTABLISHMENT, WorkflowKind.GENERAL, WorkflowKind.BY_ELECTION]
+)
+def test_filing_forms_print_the_performance_entered(society, make_member, make_user, kind):
+    """Templates 2, 5 and 8; a candidate without one keeps the blank for the unit."""
+    if kind == WorkflowKind.ESTABLISHMENT:
+        workflow = establishment(society, make_member, make_user)
+        clerk = workflow.clerk
+    else:
+        workflow = (general_election if kind == WorkflowKind.GENERAL else by_election)(society)
+        clerk = society["clerk"]
+    rows = [
+        {"member": c.member, "proposed_post": c.proposed_post}
+        for c in workflow.candidates.order_by("order")
+    ]
+    rows[0]["performance"] = PERFORMANCE
+    services.update_workflow(clerk, workflow, candidates=rows)
+    first, second = form_slugs(workflow)[:2]
+    assert performance_cell(documents.render(workflow, first)) == PERFORMANCE
+    assert performance_cell(documents.render(workflow, second)) == ""
+
+
 def test_roster_shows_personal_data_only_to_who_may_see_it(society):
     workflow = general_election(society)
     member = society["members"][0]

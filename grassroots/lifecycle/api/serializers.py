@@ -15,7 +15,7 @@ from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind
 from grassroots.orgs.models import Member, Organization
 
 from .. import services
-from ..models import Workflow
+from ..models import PERFORMANCE_LENGTH, Workflow
 from ..workflow_choices import Action, CountMode, State, WorkflowKind
 from .tally import TallyRequestSerializer, TallyResultSerializer
 
@@ -101,12 +101,14 @@ class WorkflowMemberSerializer(serializers.Serializer):
 
 
 POST_CODES = "代码同 /api/v1/posts/ 的 post"
+PERFORMANCE_HELP = "工作表现（德能勤绩廉），打印在备案表中；为空时备案表留空由单位填写"
 
 
 class WorkflowCandidateSerializer(WorkflowMemberSerializer):
     id = serializers.IntegerField(help_text="候选人编号：得票、选票和分工以此指称候选人")
     order = serializers.IntegerField()
     proposed_post = code_field(PostKind.choices, f"拟任职务，{POST_CODES}", allow_blank=True)
+    performance = serializers.CharField(help_text=PERFORMANCE_HELP)
     elected_in_round = serializers.IntegerField(
         source="elected_in.number", allow_null=True, default=None, help_text="当选的轮次"
     )
@@ -185,6 +187,7 @@ class WorkflowDetailSerializer(WorkflowSerializer):
             "decided_on",
             "decided_by",
             "office_head",
+            "signer",
             "committee_size",
             "reason",
             "candidates",
@@ -241,6 +244,9 @@ class WorkflowCandidateInput(serializers.Serializer):
     proposed_post = code_field(
         PostKind.choices, f"拟任职务，{POST_CODES}", allow_blank=True, default=""
     )
+    performance = serializers.CharField(
+        allow_blank=True, default="", max_length=PERFORMANCE_LENGTH, help_text=PERFORMANCE_HELP
+    )
 
 
 class WorkflowRequestInput(serializers.ModelSerializer):
@@ -254,6 +260,7 @@ class WorkflowRequestInput(serializers.ModelSerializer):
         model = Workflow
         fields = [
             "doc_number",
+            "signer",
             "meeting_planned_on",
             "seats",
             "committee_size",

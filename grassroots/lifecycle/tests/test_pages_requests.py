@@ -14,7 +14,7 @@ from django.utils import timezone
 from grassroots.core.choices import Role
 from grassroots.lifecycle import services
 from grassroots.lifecycle.apps import DEMO_DISTRICT
-from grassroots.lifecycle.models import Transition, Workflow
+from grassroots.lifecycle.models import PERFORMANCE_LENGTH, Transition, Workflow
 from grassroots.lifecycle.reminders import user_reminders
 from grassroots.lifecycle.workflow_choices import Action, State, WorkflowKind
 from grassroots.orgs import demo
@@ -138,6 +138,52 @@ def test_a_draft_is_saved_in_candidate_order_then_corrected_and_submitted(scene,
     workflow.refresh_from_db()
     assert workflow.state == State.SUBMITTED and workflow.doc_number == "财党〔2026〕9号"
     assert workflow.candidates.count() == 9
+
+
+PERFORMANCE = "政治坚定，作风扎实\n2025年度考核优秀"
+
+
+def test_the_signer_and_a_performance_are_saved_kept_on_errors_and_shown_again(scene, as_user):
+    client = as_user(scene["clerk"])
+    members = scene["members"][:6]
+    performances = [PERFORMANCE.replace("\n", "\r\n"), *[""] * 5]  # as a browser sends it
+    data = request_data(members, 5, signer="王建国", candidate_performance=performances)
+    # Refused for the seats typed: both come back as typed, the performance unfolded.
+    response = client.post(new_url(scene["branch"]), {**data, "seats": "五", "save": "1"})
+    assert response.status_code == 200 and Workflow.objects.count() == 0
+    text = response.content.decode()
+    assert 'name="signer" value="王建国"' in text
+    assert "data-performance open>" in text
+    assert f">{PERFORMANCE}</textarea>" in text
+    response = client.post(new_url(scene["branch"]), {**data, "save": "1"})
+    assert response.status_code == 302
+    workflow = Workflow.objects.get()
+    assert workflow.signer == "王建国"
+    assert [c.performance for c in workflow.candidates.all()] == [PERFORMANCE, *[""] * 5]
+    # Editing the draft starts from what was saved.
+    text = client.get(reverse("lifecycle-edit", args=[workflow.pk])).content.decode()
+    assert 'name="signer" value="王建国"' in text and f">{PERFORMANCE}</textarea>" in text
+    text = client.get(page(workflow)).content.decode()
+    assert '<dd class="col-8 col-md-9" id="signer">王建国</dd>' in text
+    assert "工作表现：政治坚定，作风扎实<br>2025年度考核优秀" in text
+
+
+def test_a_performance_too_long_is_refused_and_kept_for_shortening(scene, as_user):
+    client = as_user(scene["clerk"])
+    members = scene["members"][:6]
+    too_long = "忠" * (PERFORMANCE_LENGTH + 1)
+    data = request_data(members, 5, candidate_performance=["", too_long])
+    response = client.post(new_url(scene["branch"]), {**data, "save": "1"})
+    text = response.content.decode()
+    assert f"李秀英的工作表现不能超过{PERFORMANCE_LENGTH}字" in text
+    assert f">{too_long}</textarea>" in text
+    assert Workflow.objects.count() == 0
+
+
+def test_the_workflow_page_names_the_secretary_who_signs_when_none_is_entered(scene, as_user):
+    workflow = general_draft(scene)
+    text = as_user(scene["clerk"]).get(page(workflow)).content.decode()
+    assert '周平 <span class="small text-muted">（未填写，公文按书记或副书记打印）' in text
 
 
 def test_a_member_of_another_organisation_is_refused(scene, as_user, make_member):

@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from grassroots.core.choices import Role
-from grassroots.lifecycle.models import Workflow
+from grassroots.lifecycle.models import PERFORMANCE_LENGTH, Workflow
 from grassroots.lifecycle.tests import test_workflows
 from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.models import Member, Organization, Post, Term
@@ -493,6 +493,29 @@ def test_a_draft_names_its_faults(scene, clerk, make_member):
     assert "seats" in errors(
         clerk.patch(f"{ELECTIONS}{workflow['id']}/", {"seats": "五"}, format="json")
     )
+
+
+def test_the_signer_and_performances_are_written_and_read_back(scene, clerk):
+    candidates = candidates_payload(scene["members"][:6])
+    candidates[0]["performance"] = "政治坚定，作风扎实"
+    payload = {"kind": "general", "org": scene["branch"].pk, "seats": 5, "signer": "王建国"}
+    workflow = ok(clerk.post(ELECTIONS, {**payload, "candidates": candidates}, format="json"), 201)
+    assert workflow["signer"] == "王建国"
+    assert [c["performance"] for c in workflow["candidates"]] == ["政治坚定，作风扎实", *[""] * 5]
+    url = f"{ELECTIONS}{workflow['id']}/"
+    candidates[1]["performance"] = "顾全大局"
+    ok(clerk.patch(url, {"signer": "李秀英", "candidates": candidates}, format="json"))
+    workflow = ok(clerk.get(url))
+    assert workflow["signer"] == "李秀英"
+    assert [c["performance"] for c in workflow["candidates"][:3]] == [
+        "政治坚定，作风扎实",
+        "顾全大局",
+        "",
+    ]
+    candidates[1]["performance"] = "忠" * (PERFORMANCE_LENGTH + 1)
+    refused = errors(clerk.patch(url, {"candidates": candidates}, format="json"))
+    assert refused["candidates"][1]["performance"]
+    assert ok(clerk.get(url))["candidates"][1]["performance"] == "顾全大局"
 
 
 def test_steps_out_of_order_are_a_400_naming_the_state(scene, clerk, reviewer):

@@ -209,6 +209,19 @@ def test_a_clerk_elsewhere_cannot_draft_here(scene):
     assert not Workflow.objects.exists()
 
 
+def test_another_subtree_neither_reads_nor_writes_the_signer_or_performances(scene):
+    workflow = w.general_draft(scene, signer="王建国")
+    client = client_of(scene["west_clerk"])
+    url = f"/api/v1/elections/{workflow.pk}/"
+    assert client.get(url).status_code == 404
+    member = scene["members"][0].pk
+    payload = {"signer": "孙外", "candidates": [{"member": member, "performance": "改写"}]}
+    assert client.patch(url, payload, format="json").status_code == 404
+    workflow.refresh_from_db()
+    assert workflow.signer == "王建国"
+    assert not workflow.candidates.exclude(performance="").exists()
+
+
 def test_no_personal_data_in_workflows(scene, actors):
     workflow = bring_to(scene, "elected")
     for actor in ("clerk", "viewer"):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
-from grassroots.documents.workflow import available_documents
+from grassroots.documents.workflow import available_documents, signer_of
 from grassroots.orgs.choices import Severity
 from grassroots.orgs.forms import apply_service_errors
 from grassroots.orgs.views import ancestors, page_of, require_edit, visible_org
@@ -171,13 +171,16 @@ def reminders(request):
 def candidate_rows(workflow):
     if workflow is None:
         return []
-    return [(c.member, c.proposed_post) for c in workflow.candidates.select_related("member")]
+    return [
+        (c.member, c.proposed_post, c.performance)
+        for c in workflow.candidates.select_related("member")
+    ]
 
 
 def roster_rows(workflow):
     if workflow is None:
         return []
-    return [(e.member, "") for e in workflow.roster.select_related("member")]
+    return [(e.member,) for e in workflow.roster.select_related("member")]
 
 
 def save_request(user, kind, subject, workflow, fields, candidates, roster):
@@ -406,6 +409,7 @@ def detail_context(request, workflow, action_form=None):
         "problems": problems,
         "blocking": any(p.is_error for p in problems),
         "documents": available_documents(workflow),
+        "signer": signer_of(workflow),
         "editable_states": EDITABLE_STATES,
     }
 
