@@ -9,7 +9,8 @@ organisation, the meetings and members behind a value.
 
 Definitions (docs/decisions/0011-metric-engine.md): the year is 1 January – 31 December, or
 up to `today` for the current year; voided meetings do not count; an organisation's members
-are its current members (organisation relation there) plus its current functional members;
+are its current members (organisation relation there or in one of its party groups) plus its
+current functional members;
 hours credited at volunteer meetings are volunteer hours, at any other meeting study hours.
 """
 
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from grassroots.life.choices import MeetingType
 from grassroots.life.models import Attendance, Meeting, SecretaryReport, YearlyFact
-from grassroots.orgs.choices import Education, PostKind
+from grassroots.orgs.choices import Education, OrgKind, PostKind
 from grassroots.orgs.models import Member, Membership, Organization, Post
 from grassroots.standards.choices import MetricSource
 from grassroots.standards.metrics import METRICS, format_number
@@ -359,6 +360,15 @@ def _read_functional(records, reading):
         records[org_id].members += n
 
 
+def _read_group_members(records, reading):
+    """A branch's party groups hold the relation of many of its members, who attend its
+    meetings (`eligible_members`): they are members of the branch for the per-member
+    metrics, as its own members are."""
+    groups = Organization.objects.active().filter(parent__in=reading.org_ids, kind=OrgKind.GROUP)
+    for parent_id, n in groups.order_by().values_list("parent_id").annotate(n=Sum("member_count")):
+        records[parent_id].members += n or 0
+
+
 def _read_lost_contact(records, reading):
     current = Member.objects.current().filter(org__in=reading.org_ids, is_lost_contact=True)
     for org_id, n in current.order_by().values_list("org_id").annotate(n=Count("pk")):
@@ -422,6 +432,7 @@ READERS = (
         LECTURE_METRICS | {"committee_size", "cadres_under_50", "committee_high_school_share"},
     ),
     (_read_functional, PER_MEMBER_METRICS | {"members_total", "functional_members"}),
+    (_read_group_members, PER_MEMBER_METRICS | {"members_total"}),
     (_read_lost_contact, frozenset({"lost_contact_members"})),
     (_read_mobile, frozenset({"mobile_member_min_sessions"})),
     (_read_reports, frozenset({"secretary_reports"})),

@@ -188,6 +188,20 @@ def test_collect_reads_the_records(branch, make_member, make_org):
     assert (fewest["name"], fewest["hours"]) == (functional.name, Decimal(8))
 
 
+def test_members_of_a_branch_s_party_groups_are_its_members(branch, make_member, make_org):
+    own = [make_member(branch) for _ in range(2)]
+    group = make_org("第一党小组", parent=branch, kind=OrgKind.GROUP)
+    grouped = [make_member(group) for _ in range(4)]
+    make_org("已撤销党小组", parent=branch, kind=OrgKind.GROUP, status="dissolved")
+    Organization.objects.filter(pk=branch.pk).update(member_count=2)
+    Organization.objects.filter(pk=group.pk).update(member_count=4)
+    meeting(branch, MeetingType.STUDY, D(2026, 3, 1), 3, present=[*own, *grouped])
+    values = compute_metrics(Organization.objects.filter(pk=branch.pk), 2026, TODAY)[branch.pk]
+    # 6 members at 3 hours each: 3 per member, not 18 / 2 = 9.
+    assert values["members_total"] == 6
+    assert values["study_hours_per_member"] == 3
+
+
 def test_the_number_of_queries_does_not_grow_with_organisations(
     city, make_org, make_member, django_assert_max_num_queries
 ):
@@ -200,7 +214,7 @@ def test_the_number_of_queries_does_not_grow_with_organisations(
 
     subtree = Organization.objects.filter(path__startswith=city["west"].path)
     add_branches(2)
-    with django_assert_max_num_queries(10) as small:
+    with django_assert_max_num_queries(11) as small:  # one per reader, and the organisations
         collect(subtree, 2026, TODAY)
     add_branches(10)
     with django_assert_max_num_queries(len(small.captured_queries)):

@@ -57,8 +57,8 @@ SQL_METRICS = (
 FACT_METRICS = frozenset(code for code, metric in METRICS.items() if metric.source == "fact")
 
 # Metrics definitions: grassroots/assessments/metrics.py (voided meetings do not count;
-# members are the current members whose relation is there plus current functional members;
-# hours at volunteer service are volunteer hours, at any other meeting study hours; the
+# members are the current members whose relation is there or in its party groups, plus current
+# functional members; hours at volunteer service are volunteer hours, at any other meeting study hours; the
 # committee is the current posts of the current term).
 METRICS_SQL = """
 WITH subtree AS NOT MATERIALIZED (
@@ -134,10 +134,18 @@ functional AS (
     WHERE ended_on IS NULL AND org_id IN (SELECT id FROM subtree)
     GROUP BY org_id
 ),
+grouped AS (
+    SELECT parent_id AS org_id, sum(member_count) AS n
+    FROM orgs_organization
+    WHERE kind = 'group' AND status = 'active' AND parent_id IN (SELECT id FROM subtree)
+    GROUP BY parent_id
+),
 people AS (
-    SELECT s.id, s.member_count + coalesce(f.n, 0) AS members, coalesce(f.n, 0) AS functional
+    SELECT s.id, s.member_count + coalesce(f.n, 0) + coalesce(g.n, 0) AS members,
+        coalesce(f.n, 0) AS functional
     FROM subtree s
     LEFT JOIN functional f ON f.org_id = s.id
+    LEFT JOIN grouped g ON g.org_id = s.id
 ),
 reports AS (
     SELECT org_id, count(*) AS n FROM life_secretaryreport WHERE year = %(year)s
