@@ -13,6 +13,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from grassroots.core.access import Scope
+from grassroots.core.choices import Permission
 from grassroots.life.choices import MeetingType
 from grassroots.life.models import Attendance, Meeting
 from grassroots.orgs.excel.sheets import export_workbook
@@ -21,7 +23,7 @@ from grassroots.orgs.models import Organization
 from grassroots.orgs.rules import FORMED_KINDS
 from grassroots.orgs.views import visible_org
 from grassroots.standards.metrics import METRICS, describe, format_number
-from grassroots.standards.models import StandardSet
+from grassroots.standards.models import Item, StandardSet
 
 from .choices import ItemStatus
 from .compliance import applicable_sets, compliance_for, set_items, summary, warnings_for
@@ -29,6 +31,7 @@ from .metrics import metric_evidence
 
 MATRIX_PAGE = 500
 FIRST_YEAR = 2000
+STUDY_HOURS_PACE = "STUDY_HOURS_PACE"  # the code of compliance.warnings_for
 
 
 def chosen_year(request):
@@ -49,7 +52,46 @@ def chosen_set(request, category=None):
         if found is None:
             raise Http404("没有该标准")
         return found, sets
-    return (sets[0] if sets else None), sets
+    return (first_measured(sets) if sets else None), sets
+
+
+def measured_ids(sets):
+    """The ids of those of `sets` with at least one item that has a metric."""
+    return set(
+        Item.objects.filter(dimension__set__in=[s.pk for s in sets], metric__isnull=False)
+        .exclude(metric="")
+        .values_list("dimension__set", flat=True)
+        .distinct()
+    )
+
+
+def first_measured(sets):
+    """The first of `sets` that measures something, else the first: a set whose items all
+    need evidence shows nothing of the organisation's records."""
+    measured = measured_ids(sets)
+    return next((s for s in sets if s.pk in measured), sets[0])
+
+
+def widest_set(ancestor):
+    """For a subtree whose own category names no set (a department's): the newest set that
+    measures something and applies to the most of its organisations."""
+    by_category = Counter(
+        dict(
+            Organization.objects.active()
+            .filter(path__startswith=ancestor.path, kind__in=FORMED_KINDS)
+            .order_by()
+            .values("category")
+            .annotate(n=Count("pk"))
+            .values_list("category", "n")
+        )
+    )
+    sets = list(StandardSet.objects.latest_published().order_by("-year", "code"))
+    measured = measured_ids(sets)
+    return max(
+        sets,
+        key=lambda s: (s.pk in measured, sum(by_category[c] for c in s.categories)),
+        default=None,
+    )
 
 
 def shown_value(value, metric):
@@ -64,6 +106,7 @@ def shown_value(value, metric):
 def org_standing(request, pk):
     org = visible_org(request, pk)
     year = chosen_year(request)
+    today = timezone.localdate()
     standard, sets = chosen_set(request, org.category)
     groups, counts = [], {}
     if standard is not None:
@@ -76,10 +119,14 @@ def org_standing(request, pk):
                 describe(item.metric, item.comparator, item.threshold) if item.metric else ""
             )
             by_dimension[item.dimension].append(
-                (result, shown_value(result.value, item.metric), requirement)
+                (
+                    result,
+                    shown_value(result.value, item.metric),
+                    requirement,
+                    so_far(item.metric, year, today),
+                )
             )
         groups = list(by_dimension.items())
-    today = timezone.localdate()
     context = {
         "org": org,
         "year": year,
@@ -88,10 +135,43 @@ def org_standing(request, pk):
         "sets": sets,
         "groups": groups,
         "counts": counts,
-        "warnings": warnings_for(org, today) if year == today.year else [],
+        "warnings": folded(warnings_for(org, today)) if year == today.year else [],
         "trend": monthly_trend(org, year),
+        "can_edit": org.is_active and Scope.of(request.user).covers(Permission.EDIT, org.path),
     }
     return render(request, "assessments/standing.html", context)
+
+
+def so_far(metric, year, today):
+    """How many months or quarters of the current year have begun, for an item that counts
+    them: "每月" asks for 12, which no organisation has before December."""
+    if year != today.year:
+        return ""
+    unit = METRICS[metric].unit if metric in METRICS else ""
+    if unit == "个月":
+        return f"今年截至本月共{today.month}个月"
+    if unit == "个季度":
+        return f"今年截至本季度共{(today.month + 2) // 3}个季度"
+    return ""
+
+
+def folded(warnings):
+    """The warnings as rows for the page, the members behind on study hours folded into one
+    row at the place of the first (one row each pushed the items off a phone's screen)."""
+    behind = [w for w in warnings if w.code == STUDY_HOURS_PACE]
+    rows = []
+    for warning in warnings:
+        if warning.code != STUDY_HOURS_PACE:
+            rows.append({"light": warning.light, "message": warning.message})
+        elif warning is behind[0]:
+            rows.append(
+                {
+                    "light": warning.light,
+                    "message": f"{len(behind)}名党员本年学时落后于进度",
+                    "details": [w.message for w in behind],
+                }
+            )
+    return rows
 
 
 def monthly_trend(org, year):
@@ -180,8 +260,7 @@ def compliance_matrix(request, pk):
     ancestor = visible_org(request, pk)
     year = chosen_year(request)
     standard, _ = chosen_set(request, ancestor.category)
-    # A department's own category names no set: start from the newest set.
-    standard = standard or StandardSet.objects.latest_published().order_by("-year", "code").first()
+    standard = standard or widest_set(ancestor)
     if standard is None:
         raise Http404("尚未加载任何标准")
     orgs = matrix_orgs(ancestor, standard).filter(
@@ -226,10 +305,12 @@ def matrix_chart(items, rows):
     measurable = [i for i, item in enumerate(items) if item.metric]
     per_item = [Counter(row["results"][i].status for row in rows) for i in measurable]
     buckets = Counter()
-    for row in rows:
-        met = sum(1 for i in measurable if row["results"][i].status == ItemStatus.MET)
-        share = met * 100 // len(measurable) if measurable else 0
-        buckets[min(share // 25, 3)] += 1
+    # Without a measurable item there is no share: the chart stays empty rather than putting
+    # every organisation in the lowest band.
+    if measurable:
+        for row in rows:
+            met = sum(1 for i in measurable if row["results"][i].status == ItemStatus.MET)
+            buckets[min(met * 100 // len(measurable) // 25, 3)] += 1
     return {
         "items": [items[i].code for i in measurable],
         "met": [c[ItemStatus.MET] for c in per_item],

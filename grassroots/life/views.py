@@ -23,6 +23,7 @@ from grassroots.core.choices import Permission
 from grassroots.core.history import history_entries
 from grassroots.orgs.excel_views import UploadForm, xlsx_response
 from grassroots.orgs.forms import apply_service_errors
+from grassroots.orgs.models import Post
 from grassroots.orgs.views import ancestors, page_of, require_edit, visible_org
 
 from . import excel, forms, services
@@ -170,7 +171,7 @@ def _attendance_rows(members, state):
     return [(m, *state.get(m.pk, (True, ""))) for m in members]
 
 
-def _entry_page(request, org, form, listed, extra, meeting=None):
+def _entry_page(request, org, form, listed, extra, meeting=None, committee=frozenset()):
     names = Counter(m.name for m, *_ in [*listed, *extra])
     for m, *_ in [*listed, *extra]:
         # Two members of one name are told apart by their year of birth.
@@ -182,6 +183,7 @@ def _entry_page(request, org, form, listed, extra, meeting=None):
         listed=listed,
         extra=extra,
         meeting=meeting,
+        committee=committee,
         types=type_rows(),
         reasons=ABSENCE_REASONS,
         reasons_needed=any(not present for _, present, _ in listed),
@@ -198,8 +200,9 @@ def _posted_state(post, member_ids):
 
 @login_required
 def meeting_new(request, pk):
-    """Quick entry: type, date, topic, hours, and every member ticked as present; untick the
-    absent and give a reason. One screen, one tap to save."""
+    """Quick entry: type, date, topic, hours, and every member ticked as present (for a
+    committee meeting, every committee member); untick the absent and give a reason. One
+    screen, one tap to save."""
     org = visible_org(request, pk)
     require_edit(request, org)
     today = timezone.localdate()
@@ -234,7 +237,9 @@ def meeting_new(request, pk):
                 month = f"{meeting.date:%Y-%m}"
                 return redirect(reverse("life-calendar", args=[org.pk]) + f"?month={month}")
     listed = _attendance_rows(members, state)
-    return _entry_page(request, org, form, listed, [])
+    # A committee meeting is the committee's: the page lists only its members for that type.
+    committee = set(Post.objects.current().filter(term__org=org).values_list("member", flat=True))
+    return _entry_page(request, org, form, listed, [], committee=committee)
 
 
 @login_required

@@ -2,6 +2,7 @@
 another subtree answers 404, a reader may not change anything."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -79,6 +80,14 @@ def test_calendar_shows_the_months_meetings_and_counts_by_type(scene, as_user):
     assert response.context["in_month"][0].present_count == 3
 
 
+def test_calendar_links_to_the_standing_of_its_year(scene, as_user):
+    org = scene["east_branch"]
+    response = as_user(scene["viewer"]).get(f"/orgs/{org.pk}/life/", {"month": "2025-03"})
+    assert (
+        f'href="/orgs/{org.pk}/standing/?year=2025" id="standing-link"' in response.content.decode()
+    )
+
+
 def test_quick_entry_lists_every_member_ticked(scene, as_user):
     response = as_user(scene["clerk"]).get(f"/orgs/{scene['east_branch'].pk}/life/new/")
     listed = [(m.name, present) for m, present, _ in response.context["listed"]]
@@ -86,6 +95,31 @@ def test_quick_entry_lists_every_member_ticked(scene, as_user):
         (name, True) for name in ("王建国", "李秀英", "张卫东", "刘红梅", "陈小组", "赵流动")
     )
     assert "孙西区" not in response.content.decode()
+
+
+def test_quick_entry_marks_the_committee_for_a_committee_meeting(scene, as_user):
+    """The page marks the committee (the secretary, here) so that a committee meeting lists
+    only them; what it sends then is recorded, and nobody else is marked absent."""
+    client = as_user(scene["clerk"])
+    url = f"/orgs/{scene['east_branch'].pk}/life/new/"
+    response = client.get(url, {"type": "committee_meeting"})
+    secretary = scene["members"][0]
+    assert response.context["committee"] == {secretary.pk}
+    page = response.content.decode()
+    assert 'id="committee-only"' in page
+    assert page.count("data-committee") == 1
+    assert re.search(f'id="present-{secretary.pk}"[^>]* data-committee', page)
+    data = entry_post(scene, listed=[secretary.pk], present=[secretary.pk])
+    assert client.post(url, data).status_code == 302
+    assert [(a.member, a.present) for a in Meeting.objects.get().attendances.all()] == [
+        (secretary, True)
+    ]
+
+
+def test_quick_entry_of_an_organisation_without_a_committee_marks_nobody(scene, as_user):
+    response = as_user(scene["west_clerk"]).get(f"/orgs/{scene['west_branch'].pk}/life/new/")
+    assert response.context["committee"] == set()
+    assert "data-committee" not in response.content.decode()
 
 
 def test_quick_entry_saves_a_meeting_with_an_absentee(scene, as_user):
