@@ -64,7 +64,11 @@ def test_schema_lists_every_endpoint_and_no_deletion(schema):
         if path.startswith("/api/v1/")
     }
     assert {path: methods.get(path) for path in PATHS} == PATHS
-    assert not any("delete" in m or "put" in m for m in methods.values())
+    # Nothing a user entered is deleted: the one DELETE takes an attachment off its meeting,
+    # keeping the row and the file (life.services.remove_attachment).
+    deleting = {path for path, m in methods.items() if "delete" in m}
+    assert deleting == {"/api/v1/meetings/{id}/attachments/{attachment_id}/"}
+    assert not any("put" in m for m in methods.values())
 
 
 def test_schema_describes_the_contracts_fields(schema):
