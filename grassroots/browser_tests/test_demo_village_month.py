@@ -155,9 +155,13 @@ def test_a_village_branch_enters_a_month_on_a_phone(open_page, demo, shot):
 
     # Members' meeting: everybody is listed; two members away.
     page.locator("#new-meeting").click()
-    everyone = page.locator("label.attendee").all_inner_texts()
+    # A label's first line is the name (a second, the birth year, tells namesakes apart).
+    everyone = [text.split("\n")[0] for text in page.locator("label.attendee").all_inner_texts()]
     assert len(everyone) > len(committee)
-    away = [name for name in everyone if name not in committee][-2:]
+    committee_names = {text.split("\n")[0] for text in committee}
+    # Names no other label contains, so that each picks one member.
+    unique = [n for n in everyone if sum(n in other for other in everyone) == 1]
+    away = [name for name in unique if name not in committee_names][-2:]
     enter(page, "党员大会", day(6), "传达学习上级会议精神", "1", absent=away)
     expect(page.locator(".alert-success")).to_contain_text("缺席2人")
     for kind, back, topic, hours, lecturer in (
