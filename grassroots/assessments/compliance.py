@@ -19,6 +19,7 @@ from .choices import ItemStatus, Light
 from .metrics import OrgYear, collect, explain, member_hours, metric_values, year_span
 
 STUDY_HOURS_TARGET = Decimal(32)  # RULES.md: ≥ 32 hours per member per year
+STUDY_HOURS_PACE = "STUDY_HOURS_PACE"  # a member behind on study hours, one per member
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def warnings_for(org, today=None) -> list[Warning]:
         if light != Light.GREEN:
             found.append(
                 Warning(
-                    "STUDY_HOURS_PACE",
+                    STUDY_HOURS_PACE,
                     light,
                     f"{row['name']}本年学习{hours:g}学时，按进度应达{due:.1f}学时",
                 )

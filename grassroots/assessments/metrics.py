@@ -136,16 +136,9 @@ def credited_hours(records: OrgYear, volunteer=False) -> Decimal:
     return turnout.volunteer_hours if volunteer else turnout.study_hours
 
 
-def _meetings_of(kind):
-    return lambda r: Decimal(r.meetings.get(kind, TypeCount()).meetings)
-
-
-def _months_of(kind):
-    return lambda r: Decimal(r.meetings.get(kind, TypeCount()).months)
-
-
-def _quarters_of(kind):
-    return lambda r: Decimal(r.meetings.get(kind, TypeCount()).quarters)
+def _type_count(kind, what):
+    """The metric reading `what` (meetings, months or quarters) of meetings of `kind`."""
+    return lambda r: Decimal(getattr(r.meetings.get(kind, TypeCount()), what))
 
 
 def _fact(code):
@@ -181,18 +174,21 @@ def _attendance_rate(r):
 
 
 def _cadres_under_50(r):
-    young = (
-        c for c in r.committee if c.birth_date and age_on(c.birth_date, r.until) < YOUNG_CADRE_AGE
+    return Decimal(
+        sum(
+            1
+            for c in r.committee
+            if c.birth_date and age_on(c.birth_date, r.until) < YOUNG_CADRE_AGE
+        )
     )
-    return Decimal(sum(1 for _ in young))
 
 
 # One function of an OrgYear per metric of METRICS: a standard set's compliance computes
 # only the metrics its items measure.
 COMPUTE = {
-    **{code: _meetings_of(kind) for code, kind in COUNTED.items()},
-    **{code: _months_of(kind) for code, kind in MONTHS.items()},
-    **{code: _quarters_of(kind) for code, kind in QUARTERS.items()},
+    **{code: _type_count(kind, "meetings") for code, kind in COUNTED.items()},
+    **{code: _type_count(kind, "months") for code, kind in MONTHS.items()},
+    **{code: _type_count(kind, "quarters") for code, kind in QUARTERS.items()},
     "committee_member_lectures": _committee_member_lectures,
     "secretary_lectures": _secretary_lectures,
     "superior_leader_lectures": _superior_leader_lectures,

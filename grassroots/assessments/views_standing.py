@@ -26,12 +26,18 @@ from grassroots.standards.metrics import METRICS, describe, format_number
 from grassroots.standards.models import Item, StandardSet
 
 from .choices import ItemStatus
-from .compliance import applicable_sets, compliance_for, set_items, summary, warnings_for
+from .compliance import (
+    STUDY_HOURS_PACE,
+    applicable_sets,
+    compliance_for,
+    set_items,
+    summary,
+    warnings_for,
+)
 from .metrics import metric_evidence
 
 MATRIX_PAGE = 500
 FIRST_YEAR = 2000
-STUDY_HOURS_PACE = "STUDY_HOURS_PACE"  # the code of compliance.warnings_for
 
 
 def chosen_year(request):

@@ -177,11 +177,8 @@ def by_election_defaults(posts, term_started_on):
         (max(held, key=lambda p: p.ended_on) for m, held in by_member.items() if m not in holders),
         key=lambda p: (p.ended_on, p.member_id),
     )
-    joined = sorted(
-        min(p.started_on for p in by_member[m])
-        for m in holders
-        if min(p.started_on for p in by_member[m]) > term_started_on
-    )
+    first_days = (min(p.started_on for p in by_member[m]) for m in holders)
+    joined = sorted(day for day in first_days if day > term_started_on)
     # Each member who joined later took the seat of the earliest leaver gone by then.
     for day in joined:
         taken = next((p for p in leavers if p.ended_on <= day), None)

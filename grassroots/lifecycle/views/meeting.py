@@ -246,6 +246,7 @@ def judge(workflow, ballot, form, expected):
     """The panel for what has been typed so far. The tally answers once the figures it needs
     are in and every field is well-formed; what it refuses goes next to the field."""
     data = form.cleaned_data
+    kind = services.tally_kind(workflow).value
     names = {str(candidate_id): name for candidate_id, name in ballot.entries}
     present = data.get("present_voters")
     missing = [label for name, label in NEEDED.items() if data.get(name) is None]
@@ -255,7 +256,7 @@ def judge(workflow, ballot, form, expected):
         entered = len(ballots)
         # Running yes-votes of the ballots entered so far, counted by the tally's own rule.
         running = count_ballots(
-            kind=services.tally_kind(workflow).value,
+            kind=kind,
             seats=ballot.seats,
             expected_voters=expected.expected_voters,
             present_voters=present or 0,
@@ -280,7 +281,6 @@ def judge(workflow, ballot, form, expected):
             apply_service_errors(form, exc)
         else:
             result = None if missing else answer
-    kind = services.tally_kind(workflow).value
     figures = {**data, "kind": kind, "expected_voters": expected.expected_voters}
     if form.errors.keys() & {"present_voters", "expected_voters"}:
         figures["present_voters"] = None  # no quorum or threshold from refused figures
