@@ -20,13 +20,13 @@ from django.utils import timezone
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
+from grassroots.core.concurrency import lock
 from grassroots.core.history import save_by
 from grassroots.orgs import services as registry
 from grassroots.orgs.choices import MemberStatus, OrgKind, OrgStatus, PostKind
 from grassroots.orgs.health import collect_facts
 from grassroots.orgs.models import Member
 from grassroots.orgs.rules import RuleConfig
-from grassroots.orgs.services import SINGLE_HOLDER_POSTS
 
 from . import rules
 from .choices import ElectionKind
@@ -227,6 +227,7 @@ def _check_subject(user, kind, org, parent):
     if kind in ELECTION_KINDS:
         if org is None:
             raise ValidationError({"org": "请选择党组织"})
+        lock(org, "status")  # one election at a time: two requests cannot both pass
         if not Scope.of(user).covers(Permission.EDIT, org.path):
             raise ValidationError({"org": "您没有在该党组织录入或修改数据的权限"})
         if not org.is_active:
@@ -240,6 +241,7 @@ def _check_subject(user, kind, org, parent):
         raise ValidationError({"kind": "请选择事项"})
     if parent is None:
         raise ValidationError({"parent": "请选择上级党组织"})
+    lock(parent, "status")
     if not Scope.of(user).covers(Permission.EDIT, parent.path):
         raise ValidationError({"parent": "您没有在该上级党组织之下录入数据的权限"})
     if not parent.is_active:
@@ -797,7 +799,8 @@ def _check_posts(workflow, elected, posts):
     chosen = list(posts.values())
     if any(post not in PostKind.values for post in chosen):
         raise ValidationError({"posts": "请选择职务"})
-    for post in SINGLE_HOLDER_POSTS | {PostKind.DEPUTY_SECRETARY}:
+    single = RuleConfig.from_settings().single_holder_posts
+    for post in single | {PostKind.DEPUTY_SECRETARY}:
         if chosen.count(post) > 1:
             raise ValidationError({"posts": f"{PostKind(post).label}只能有1名"})
     if workflow.kind != WorkflowKind.BY_ELECTION and PostKind.SECRETARY not in chosen:
@@ -805,7 +808,7 @@ def _check_posts(workflow, elected, posts):
     if workflow.kind == WorkflowKind.BY_ELECTION:
         taken = set(
             workflow.org.terms.current()
-            .filter(posts__ended_on__isnull=True, posts__post__in=SINGLE_HOLDER_POSTS)
+            .filter(posts__ended_on__isnull=True, posts__post__in=single)
             .values_list("posts__post", flat=True)
         )
         for post in taken & set(chosen):

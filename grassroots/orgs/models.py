@@ -64,9 +64,9 @@ class OrganizationQuerySet(models.QuerySet):
                     member_count=F("member_count") + change
                 )
 
-    def recount_members(self):
-        """Set `member_count` from the members, in one UPDATE; returns how many
-        organisations had a wrong count."""
+    def miscounted(self):
+        """Organisations whose `member_count` differs from their current members, each with
+        `actual`: the count it should have."""
         current = (
             Member.objects.current()
             .filter(org=OuterRef("pk"))
@@ -75,8 +75,14 @@ class OrganizationQuerySet(models.QuerySet):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        actual = Coalesce(Subquery(current), 0)
-        return self.filter(~Q(member_count=actual)).update(member_count=actual)
+        return self.annotate(actual=Coalesce(Subquery(current), 0)).filter(
+            ~Q(member_count=F("actual"))
+        )
+
+    def recount_members(self):
+        """Set `member_count` from the members, in one UPDATE; returns how many
+        organisations had a wrong count."""
+        return self.miscounted().update(member_count=F("actual"))
 
 
 class Organization(TimeStamped):
@@ -427,6 +433,14 @@ class Post(TimeStamped):
         verbose_name = "委员会职务"
         verbose_name_plural = "委员会职务"
         ordering = ["term_id", "post", "id"]
+        constraints = [
+            # Other single-holder posts are configurable: `appoint_post` holds them.
+            models.UniqueConstraint(
+                fields=["term"],
+                condition=Q(post=PostKind.SECRETARY, ended_on__isnull=True),
+                name="one_current_secretary",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_post_display()} {self.member}"

@@ -54,6 +54,13 @@ class RuleConfig:
     # RULES.md, Elections: seats nobody passed for go to another round; where a
     # jurisdiction allows it, the seats are reduced to those elected instead.
     reduce_unfilled_seats: bool = False
+    # Posts a term has at most one current holder of; the secretary always (the database
+    # holds that one too: Post's constraint `one_current_secretary`).
+    single_holder_posts: frozenset = frozenset({PostKind.SECRETARY})
+
+    def __post_init__(self):
+        posts = frozenset(self.single_holder_posts) | {PostKind.SECRETARY}
+        object.__setattr__(self, "single_holder_posts", posts)
 
     @classmethod
     def from_settings(cls):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
+from grassroots.core.concurrency import lock
 from grassroots.core.history import save_by
 
 from .choices import LeaveReason, OrgKind, OrgStatus, PostKind
@@ -50,6 +51,8 @@ def check_parent(user, parent):
 
 @transaction.atomic
 def create_organization(user, **fields):
+    if fields.get("parent") is not None:
+        _lock_org(fields["parent"])  # not dissolved meanwhile
     check_parent(user, fields.get("parent"))
     org = Organization(**fields)
     org.full_clean(exclude=["path", "depth"])
@@ -70,19 +73,24 @@ def update_organization(user, org, **fields):
     return save_by(org, user)
 
 
-def _lock_path(org):
-    """Lock the row and re-read its path: the object may predate a move of an ancestor, and a
-    stale path would leave the subtree behind."""
-    org.path, org.depth = (
-        Organization.objects.select_for_update().values_list("path", "depth").get(pk=org.pk)
-    )
+def _lock_org(org):
+    """Lock the row and re-read its path and status: the object may predate a move of an
+    ancestor (a stale path would leave the subtree behind) or its dissolution."""
+    lock(org, "path", "depth", "status")
+
+
+def _lock_orgs(*orgs):
+    """Lock several organisations in id order, so that two requests each locking the same
+    ones (a transfer there and one back) cannot wait for each other forever."""
+    for org in sorted(orgs, key=lambda org: org.pk):
+        _lock_org(org)
 
 
 @transaction.atomic
 def move_organization(user, org, new_parent):
-    _lock_path(org)
+    _lock_org(org)
     if new_parent is not None:
-        _lock_path(new_parent)
+        _lock_org(new_parent)
     require_edit(user, org)
     check_parent(user, new_parent)
     if new_parent is not None and new_parent.path.startswith(org.path):
@@ -104,6 +112,7 @@ def move_organization(user, org, new_parent):
 
 @transaction.atomic
 def dissolve_organization(user, org, dissolved_on, reason=""):
+    _lock_org(org)  # no member, child or term can arrive while the checks below hold
     require_edit(user, org)
     if not org.is_active:
         raise ValidationError({"status": "该组织已撤销"})
@@ -168,7 +177,7 @@ def link_host_unit(user, org, unit):
     require_edit(user, org)
     # Lock the organisation (not its links: a new link is not a row yet) so that two
     # concurrent links cannot both pass the count.
-    _lock_path(org)
+    _lock_org(org)
     if not org.is_active:
         raise ValidationError({"org": "该党组织已撤销"})
     linked = list(
@@ -188,6 +197,7 @@ def link_host_unit(user, org, unit):
 
 @transaction.atomic
 def unlink_host_unit(user, link, ended_on):
+    lock(link, "ended_on")
     require_edit(user, link.org)
     if link.ended_on:
         raise ValidationError({"ended_on": "该单位关联已解除"})
@@ -226,6 +236,7 @@ def create_member(user, **fields):
     member = Member(**fields)
     member.id_number = member.id_number.upper()
     if member.org_id:
+        _lock_org(member.org)  # not dissolved meanwhile
         require_edit(user, member.org)
         check_relation_org(member.org)
     check_member(member)
@@ -235,6 +246,8 @@ def create_member(user, **fields):
 @transaction.atomic
 def update_member(user, member, **fields):
     """Change a member's own fields; a new organisation goes through `transfer_member`."""
+    # Saving the member writes every field: re-read those only services change.
+    lock(member, "org_id", "left_on", "left_reason")
     require_edit(user, member.org)
     new_org = fields.pop("org", member.org)
     for name, value in fields.items():
@@ -249,6 +262,9 @@ def update_member(user, member, **fields):
 
 @transaction.atomic
 def transfer_member(user, member, to_org, transferred_on, reason=""):
+    # Two requests moving one member: the second sees the first's move (the counts move once).
+    lock(member, "org_id", "left_on")
+    _lock_orgs(member.org, to_org)
     require_edit(user, member.org)
     require_edit(user, to_org, "to_org")
     if member.left_on:
@@ -276,6 +292,7 @@ def transfer_member(user, member, to_org, transferred_on, reason=""):
 
 @transaction.atomic
 def record_member_leaving(user, member, left_on, reason):
+    lock(member, "org_id", "left_on", "left_reason")
     require_edit(user, member.org)
     if member.left_on:
         raise ValidationError({"left_on": "该党员已登记离开"})
@@ -293,6 +310,7 @@ def record_member_leaving(user, member, left_on, reason):
 
 @transaction.atomic
 def add_membership(user, member, org, started_on):
+    lock(member, "org_id", "left_on")  # one current membership per organisation
     require_edit(user, org)
     if not org.is_active:
         raise ValidationError({"org": "该党组织已撤销"})
@@ -307,6 +325,7 @@ def add_membership(user, member, org, started_on):
 
 @transaction.atomic
 def end_membership(user, membership, ended_on):
+    lock(membership, "ended_on")
     require_edit(user, membership.org)
     if membership.ended_on:
         raise ValidationError({"ended_on": "已退出该组织的组织生活"})
@@ -324,6 +343,7 @@ def end_membership(user, membership, ended_on):
 @transaction.atomic
 def start_term(user, org, started_on, number=None, planned_end_on=None):
     """Open a new term; the current one, if any, ends the day the new one starts."""
+    _lock_org(org)  # one current term, numbers in order
     require_edit(user, org)
     if not org.is_active:
         raise ValidationError({"org": "该党组织已撤销"})
@@ -363,6 +383,7 @@ def update_term(user, term, **fields):
 
 @transaction.atomic
 def end_term(user, term, ended_on):
+    lock(term, "ended_on")
     require_edit(user, term.org)
     if term.ended_on:
         raise ValidationError({"ended_on": "该届已结束"})
@@ -375,11 +396,11 @@ def end_term(user, term, ended_on):
         save_by(post, user)
 
 
-SINGLE_HOLDER_POSTS = {PostKind.SECRETARY}
-
-
 @transaction.atomic
 def appoint_post(user, term, member, post, started_on):
+    # The term's lock holds "one holder" and "not twice" between the checks and the insert.
+    lock(term, "ended_on")
+    lock(member, "org_id", "left_on")
     require_edit(user, term.org)
     if post not in PostKind.values:
         raise ValidationError({"post": "请选择职务"})
@@ -396,7 +417,8 @@ def appoint_post(user, term, member, post, started_on):
     if not belongs:
         raise ValidationError({"member": "任职人员应为本组织（或下级组织）的党员"})
     current = term.posts.filter(ended_on__isnull=True)
-    if post in SINGLE_HOLDER_POSTS and current.filter(post=post).exists():
+    single = RuleConfig.from_settings().single_holder_posts
+    if post in single and current.filter(post=post).exists():
         raise ValidationError({"post": f"{PostKind(post).label}已有人担任，请先免去现任"})
     if current.filter(member=member, post=post).exists():
         raise ValidationError({"post": "该党员已担任此职务"})
@@ -408,6 +430,7 @@ def appoint_post(user, term, member, post, started_on):
 
 @transaction.atomic
 def end_post(user, post, ended_on):
+    lock(post, "ended_on")
     require_edit(user, post.term.org)
     if post.ended_on:
         raise ValidationError({"ended_on": "已离任"})

@@ -1,5 +1,6 @@
 """Shared API pieces: pagination, scoped related fields, permissions, error mapping."""
 
+import logging
 from functools import partial
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,6 +13,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..access import Scope
 from ..choices import Permission
+from ..concurrency import CONFLICT_MESSAGE, write_conflict
+
+logger = logging.getLogger(__name__)
 
 
 class KnownCountPaginator(Paginator):
@@ -44,8 +48,12 @@ class StandardPagination(PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """Domain services raise Django's ValidationError({field: message}); answer it as 400."""
-    if isinstance(exc, DjangoValidationError):
+    """Domain services raise Django's ValidationError({field: message}); answer it as 400.
+    A write lost to a concurrent one is a 400 too (docs/security/concurrency.md)."""
+    if write_conflict(exc):
+        logger.warning("Write conflict answered as 400: %s", exc)
+        exc = ValidationError({"non_field_errors": [CONFLICT_MESSAGE]})
+    elif isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
