@@ -62,13 +62,16 @@ def write_xlsx(target, *, sheet=(("姓名",),), streams=None, level=6, **options
     """A minimal workbook into `target` (a path or a binary file). `streams`: {part name:
     iterable of bytes} written chunk by chunk after the fixed parts; a stream named like the
     shared strings part gets no header of its own (give it SST_HEAD first)."""
-    parts = _fixed_parts(**options)
+    streams = streams or {}
+    shared_strings = options.get("shared_strings_part", "xl/sharedStrings.xml")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
-        for name, text in parts.items():
+        for name, text in _fixed_parts(**options).items():
             archive.writestr(name, text)
-        if "xl/worksheets/sheet1.xml" not in (streams or {}):
+        if "xl/worksheets/sheet1.xml" not in streams:
             archive.writestr("xl/worksheets/sheet1.xml", sheet_xml(sheet))
-        for name, chunks in (streams or {}).items():
+        if shared_strings not in streams:
+            archive.writestr(shared_strings, SST_HEAD + b"</sst>")
+        for name, chunks in streams.items():
             with archive.open(name, "w", force_zip64=False) as part:
                 for chunk in chunks:
                     part.write(chunk)
@@ -83,7 +86,7 @@ def xlsx_bytes(**options):
 def repeated(unit: bytes, size: int, block_units=4096):
     """`unit` repeated to about `size` bytes, in blocks."""
     block = unit * block_units
-    for _ in range(max(size // len(block), 1)):
+    for _ in range(max(-(-size // len(block)), 1)):
         yield block
 
 

@@ -198,6 +198,7 @@ def test_shared_strings_bomb_is_refused_from_the_directory(tmp_path, settings):
 
 def test_stream_of_repeated_units_is_as_large_as_asked():
     assert sum(map(len, repeated(b"ab", 10_000, block_units=100))) == 10_000
+    assert sum(map(len, repeated(b"ab", 10_001, block_units=100))) == 10_200
     assert next(shared_strings_bomb(1000)) == SST_HEAD
 
 
