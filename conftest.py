@@ -94,4 +94,15 @@ def api(make_user):
     return client_for
 
 
+@pytest.fixture(scope="session")
+def xlsx_bomb(tmp_path_factory):
+    """A workbook of about 3 MiB whose shared strings unpack to 500 MiB, built once."""
+    from grassroots.core.tests.archives import shared_strings_bomb, write_xlsx
+
+    path = tmp_path_factory.mktemp("uploads") / "bomb.xlsx"
+    streams = {"xl/sharedStrings.xml": shared_strings_bomb(500 * 1024 * 1024)}
+    write_xlsx(path, sheet=[("姓名",)], streams=streams, level=1)
+    return path
+
+
 __all__ = ["Role"]

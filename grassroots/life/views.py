@@ -515,7 +515,7 @@ def import_page(request):
                 messages.success(request, f"导入成功：新建会议{result.created}次")
                 return redirect("life-import")
     context = {"form": form, "result": result, "can_import": can_import}
-    return render(request, "life/import.html", context)
+    return render(request, "life/import.html", context, status=400 if result else 200)
 
 
 @login_required

@@ -71,7 +71,7 @@ def xlsx_response(content, filename):
     return response
 
 
-def _page(request, result=None, result_kind=None, upload_forms=None):
+def _page(request, result=None, result_kind=None, upload_forms=None, status=200):
     scope = Scope.of(request.user)
     forms_by_kind = upload_forms or {kind: UploadForm(prefix=kind) for kind in KINDS}
     ancestor_form = AncestorForm(request.GET or None, user=request.user)
@@ -92,7 +92,7 @@ def _page(request, result=None, result_kind=None, upload_forms=None):
         "result": result,
         "result_kind": KINDS[result_kind][0] if result_kind else "",
     }
-    return render(request, "orgs/excel/home.html", context)
+    return render(request, "orgs/excel/home.html", context, status=status)
 
 
 @login_required
@@ -119,7 +119,9 @@ def _upload(request, kind):
         return _page(request, upload_forms=forms_by_kind)
     result = importer(request.user, form.cleaned_data["file"])
     if result.errors:
-        return _page(request, result=result, result_kind=kind, upload_forms=forms_by_kind)
+        return _page(
+            request, result=result, result_kind=kind, upload_forms=forms_by_kind, status=400
+        )
     messages.success(request, f"导入成功：新建{label}{result.created}个")
     return redirect("excel-home")
 

@@ -397,7 +397,7 @@ def test_import_page_shows_row_errors_then_imports(scene, as_user):
     client = as_user(scene["clerk"])
     org = scene["east_branch"]
     bad = client.post("/life/import/", {"file": meeting_file([row(org, 计入学时=30)])})
-    assert bad.status_code == 200
+    assert bad.status_code == 400
     html = bad.content.decode()
     assert (
         "没有导入任何数据" in html

@@ -2,14 +2,21 @@
 workbooks (templates with a 说明 sheet, streamed exports)."""
 
 import io
+import posixpath
 import re
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError, iterparse
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from grassroots.core.uploads import bounded_rows, check_archive
 
 from . import cells
 
@@ -198,11 +205,24 @@ class HeaderMap:
         return self.written[header], cells.column_letter(index)
 
 
+# The parts openpyxl's read-only mode reads as a stream; it loads every other part whole.
+WORKSHEET_PART = re.compile(r"xl/worksheets/sheet[0-9]+\.xml")
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_WORKSHEET_RELATION = "/worksheet"
+
+
 @contextmanager
 def open_sheet(fileobj):
-    """The first worksheet's rows, as tuples of values, read in streaming mode."""
+    """The first worksheet's rows, as tuples of values, read in streaming mode: after the
+    archive has been checked (grassroots/core/uploads.py), and at most UPLOAD_MAX_ROWS rows
+    of UPLOAD_MAX_COLUMNS columns."""
     try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        check_archive(fileobj, extension="xlsx", streamed=WORKSHEET_PART)
+        _check_large_worksheets(fileobj)
+    except ValidationError as exc:
+        raise WorkbookError(BAD_FILE if exc.code == "not_zip" else exc.messages[0]) from exc
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
         sheet = workbook.worksheets[0]
     except Exception as exc:  # an untrusted upload: any parser failure means "not an .xlsx"
         raise WorkbookError(BAD_FILE) from exc
@@ -216,9 +236,62 @@ def open_sheet(fileobj):
 
 def _guarded(rows):
     try:
-        yield from rows
+        yield from bounded_rows(rows)
+    except ValidationError as exc:
+        raise WorkbookError(exc.messages[0]) from exc
     except Exception as exc:  # a corrupt sheet part fails mid-way
         raise WorkbookError(BAD_FILE) from exc
+
+
+def _check_large_worksheets(fileobj):
+    """A worksheet may be larger than a part loaded whole only because openpyxl streams it:
+    refuse a file whose content types or relationships give such a part another role
+    (shared strings, workbook, chartsheet…), in which openpyxl would load it whole."""
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            large = {
+                part.filename
+                for part in archive.infolist()
+                if WORKSHEET_PART.fullmatch(part.filename)
+                and part.file_size > settings.UPLOAD_MAX_PART_BYTES
+            }
+            for name in archive.namelist() if large else ():
+                if name == "[Content_Types].xml":
+                    for item in _elements(archive, name, "Override"):
+                        # openpyxl drops the first character of PartName, as here.
+                        if item.get("PartName", "")[1:] in large:
+                            _worksheet_only(item.get("ContentType", "") == _WORKSHEET_TYPE)
+                elif name.endswith(".rels"):
+                    parent = posixpath.dirname(posixpath.dirname(name))
+                    for item in _elements(archive, name, "Relationship"):
+                        target = item.get("Target", "")
+                        target = (
+                            target[1:]
+                            if target.startswith("/")
+                            else posixpath.normpath(posixpath.join(parent, target))
+                        )
+                        if target in large and item.get("TargetMode") != "External":
+                            _worksheet_only(item.get("Type", "").endswith(_WORKSHEET_RELATION))
+    except (zipfile.BadZipFile, ParseError) as exc:
+        raise ValidationError(BAD_FILE, code="not_zip") from exc
+    finally:
+        fileobj.seek(0)
+
+
+def _elements(archive, name, tag):
+    with archive.open(name) as source:
+        for _, element in iterparse(source):
+            if element.tag.rsplit("}", 1)[-1] == tag:
+                yield element
+            element.clear()
+
+
+def _worksheet_only(is_worksheet):
+    if not is_worksheet:
+        raise ValidationError(
+            "文件结构异常：工作表部件被用作其他用途，请用 WPS 或 Office 重新保存后上传",
+            code="layout",
+        )
 
 
 # --- writing workbooks -------------------------------------------------------------------------

@@ -144,7 +144,7 @@ def test_page_upload_shows_errors_then_success(client, make_user, city):
     bad = member_file([member_row(city["east_branch"], 1, 联系电话="12345")], MEMBER_HEADER)
     bad.name = "党员.xlsx"
     page = client.post("/excel/", {"kind": "members", "members-file": bad})
-    assert page.status_code == 200
+    assert page.status_code == 400
     html = page.content.decode()
     assert "没有导入任何数据" in html and "第2行" in html and "N列（联系电话）" in html
     good = member_file([member_row(city["east_branch"], 1)], MEMBER_HEADER)
