@@ -63,9 +63,10 @@ class TokenView(LoginView):
     throttle_scope = "token"
 
     def perform_authentication(self, request):
-        # Credentials are in the body: a stale token in the header must not stop a new login.
-        if request.method != "POST":
-            super().perform_authentication(request)
+        if request.method == "POST":
+            # Credentials are in the body: a stale token in the header must not stop a login.
+            request.authenticators = ()
+        super().perform_authentication(request)
 
     def get_permissions(self):
         return [] if self.request.method == "POST" else [IsAuthenticated()]
