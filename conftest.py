@@ -3,6 +3,7 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id
@@ -11,6 +12,12 @@ from grassroots.orgs.choices import Category, Gender, MemberStatus, OrgKind
 from grassroots.orgs.models import Member, Organization
 
 _sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Request throttles count in the cache: each test starts with none spent."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from grassroots.core.api.views import TokenView, health
+from grassroots.core.api.views import TokensView, TokenView, health
 from grassroots.orgs.api import excel
 from grassroots.orgs.api import views as orgs
 
@@ -19,6 +19,7 @@ router.register("checks", orgs.CheckListViewSet, basename="check")
 urlpatterns = [
     path("health/", health, name="api-health"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", TokensView.as_view(), name="api-tokens"),
     # Before the router, which would read "import" and "export" as object ids.
     path("orgs/import/", excel.OrganizationImportView.as_view(), name="api-org-import"),
     path("orgs/export/", excel.OrganizationExportView.as_view(), name="api-org-export"),

@@ -42,7 +42,7 @@ def test_log_in_and_home(open_page, town, shot):
 def test_repeated_failures_lock_the_account(open_page, town, settings, shot):
     page = open_page()
     page.goto("/login/")
-    for _ in range(settings.LOGIN_MAX_FAILURES):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
         page.fill("#id_username", "viewer")
         page.fill("#id_password", "wrong-password")
         page.click("button[type=submit]")

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from grassroots.orgs.forms import BootstrapForm, org_picker
 from grassroots.orgs.models import Organization
 
-from .auth import LOCKED_MESSAGE, is_locked
+from .auth import LOCKED_MESSAGE, refused_by_lock
 from .choices import Permission, Role
 
 
@@ -16,10 +16,12 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username")
-        if username and is_locked(username):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        return super().clean()
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if refused_by_lock(self.request):
+                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            raise
 
 
 class RoleForm(BootstrapForm):

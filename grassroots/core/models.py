@@ -38,19 +38,6 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.org}"
 
 
-class LoginLock(models.Model):
-    """Failed-login counter per username; kept in the database so that every app process
-    sees the same lock."""
-
-    username = models.CharField(max_length=150, unique=True)
-    failures = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return self.username
-
-
 # Accounts are changed by department administrators (activation, roles, passwords): keep who
 # did what. The password hash itself is not copied into history.
 register(get_user_model(), app="grassroots.core", excluded_fields=["password", "last_login"])

@@ -1,5 +1,6 @@
 """Django validators wrapping the pure identifier checks."""
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from . import identifiers
@@ -20,3 +21,13 @@ def validate_uscc(value):
 
 def validate_phone(value):
     _raise_if(identifiers.phone_error(value))
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, in Chinese: Django 5.2's zh-hans catalogue lacks this message."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"

@@ -47,7 +47,7 @@ from .models import (
 from .rules import SOCIETY_CATEGORIES, add_years, planned_term_end
 
 SEED = 20260601
-PASSWORD = "demo12345"
+PASSWORD = "qingchuan2026"  # passes every AUTH_PASSWORD_VALIDATORS for each demo user
 ROOT_NAME = "中共青川市委组织部"
 CHANGE_REASON = "导入示范数据"
 CITY_REGION = "639901"  # a made-up region code for the fictional city

@@ -1,5 +1,6 @@
 """Settings shared by every environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -20,7 +21,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -46,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "grassroots.core.middleware.WriteConflictMiddleware",
+    # Last, so that it sees the answer of a login that axes refused.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "grassroots.urls"
@@ -82,10 +86,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = ["grassroots.core.auth.LockoutModelBackend"]
+# axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "grassroots.core.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -109,9 +122,16 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Requests per client address; "public" is for the pages campaigns open to everyone.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("THROTTLE_TOKEN", "20/min"),
+        "public": os.environ.get("THROTTLE_PUBLIC", "60/min"),
+    },
+    # Reverse proxies in front of the app: the client address is the one they saw.
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "grassroots.core.api.base.StandardPagination",
     "EXCEPTION_HANDLER": "grassroots.core.api.base.exception_handler",
@@ -139,9 +159,27 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Failed-login lockout: this many failures within the window lock the account for LOCK_MINUTES.
-LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+# API tokens (django-rest-knox): several per user, each expiring; see docs/security/auth.md.
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "30"))),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# A browser session ends after this much idle time (every request renews it).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_HOURS", "8")) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Failed logins (django-axes): a username is locked only from the address that failed, and an
+# address that fails with any usernames is locked at a looser limit; both lift after the
+# cool-off, so no outsider can lock an account for good. See grassroots/core/auth.py.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "grassroots.core.auth.LayeredLimitHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCK_MINUTES", "15")))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends on time, whatever is tried
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "grassroots.core.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "grassroots.core.auth.lockout_response"
 
 # Domain rules that differ between jurisdictions (RULES.md "configurable"); see
 # docs/decisions/0003-configurable-rules.md.

@@ -8,7 +8,8 @@ from drf_spectacular.validation import validate_schema
 
 PATHS = {
     "/api/v1/health/": {"get"},
-    "/api/v1/auth/token/": {"post"},
+    "/api/v1/auth/token/": {"post", "delete"},
+    "/api/v1/auth/tokens/": {"delete"},
     "/api/v1/orgs/": {"get", "post"},
     "/api/v1/orgs/{id}/": {"get", "patch"},
     "/api/v1/orgs/{id}/checks/": {"get"},
@@ -64,10 +65,15 @@ def test_schema_lists_every_endpoint_and_no_deletion(schema):
         if path.startswith("/api/v1/")
     }
     assert {path: methods.get(path) for path in PATHS} == PATHS
-    # Nothing a user entered is deleted: the one DELETE takes an attachment off its meeting,
-    # keeping the row and the file (life.services.remove_attachment).
+    # Nothing a user entered is deleted: the one DELETE of data takes an attachment off its
+    # meeting, keeping the row and the file (life.services.remove_attachment); the others
+    # revoke API tokens.
     deleting = {path for path, m in methods.items() if "delete" in m}
-    assert deleting == {"/api/v1/meetings/{id}/attachments/{attachment_id}/"}
+    assert deleting == {
+        "/api/v1/meetings/{id}/attachments/{attachment_id}/",
+        "/api/v1/auth/token/",
+        "/api/v1/auth/tokens/",
+    }
     assert not any("put" in m for m in methods.values())
 
 
@@ -103,8 +109,9 @@ def test_schema_detail_actions_are_plain_answers(schema):
 def test_schema_token_and_health_need_no_credentials(schema):
     for path, method in (("/api/v1/auth/token/", "post"), ("/api/v1/health/", "get")):
         assert schema["paths"][path][method].get("security", []) in ([], [{}]), path
-    assert set(response_schema(schema, "/api/v1/auth/token/", "post")["properties"]) == {"token"}
-    assert "tokenAuth" in schema["components"]["securitySchemes"]
+    token = response_schema(schema, "/api/v1/auth/token/", "post")
+    assert set(token["properties"]) == {"token", "expiry"}
+    assert "knoxApiToken" in schema["components"]["securitySchemes"]
 
 
 def test_schema_is_public_as_yaml_too(client, db):

@@ -2,7 +2,7 @@
 token authentication, the RULES.md edge cases, and a 400 naming the field for bad input."""
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from grassroots.lifecycle.api.tally import BALLOTS_EXAMPLE, TOTALS_EXAMPLE, TallyResultSerializer
@@ -23,8 +23,8 @@ CONTRACT_KEYS = {
 def desk(make_user):
     """A counting desk's client: any user's token, sent in the Authorization header."""
     client = APIClient()
-    token = Token.objects.create(user=make_user())
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = AuthToken.objects.create(make_user())
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from grassroots.core.choices import Role
 from grassroots.core.models import RoleAssignment
@@ -163,7 +162,6 @@ class Command(BaseCommand):
     def bench_user(self):
         user = get_user_model().objects.create_user(BENCH_USER, password=None)
         RoleAssignment.objects.create(user=user, org_id=1, role=Role.ADMIN)
-        Token.objects.create(user=user)
 
     def reset_sequences(self):
         with connection.cursor() as cursor:
