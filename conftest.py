@@ -41,7 +41,10 @@ def make_org(db):
 def make_member(db):
     def make(org, name=None, status=MemberStatus.FULL, birth_date=None, **extra):
         number = next(_sequence)
-        birth_date = birth_date or datetime.date(1970, 1, 1) + datetime.timedelta(days=number)
+        # Born in the 1970s, however long the session: 18 or older on the default joining day.
+        birth_date = birth_date or datetime.date(1970, 1, 1) + datetime.timedelta(
+            days=number % 3650
+        )
         return Member.objects.create(
             name=name or f"党员{number}",
             gender=extra.pop("gender", Gender.MALE),

@@ -16,6 +16,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from grassroots.core.validators import text_error
 from grassroots.orgs.excel import cells
 from grassroots.orgs.excel.bulk import create_with_history
 from grassroots.orgs.excel.cells import CellError
@@ -101,6 +102,9 @@ class Absentees:
             name, reason = match.group(1).strip(), match.group(2).strip()
             if not reason:
                 raise CellError(f"请在“{name}”后的括号中注明缺席原因，如 {name}（外出务工）")
+            message = text_error(reason, f"“{name}”的缺席原因")
+            if message:
+                raise CellError(message)
             found.append((_person(name), reason))
             position = match.end()
         rest = text[position:].strip("、，,；; ")

@@ -3,6 +3,9 @@ out. The services, the pages, the API and the Excel import all check through the
 
 from decimal import Decimal, InvalidOperation
 
+from grassroots.core.validators import text_error
+from grassroots.orgs.rules import PARTY_FOUNDED, date_error
+
 from .choices import PERCENT_FACTS, WHOLE_NUMBER_FACTS, FactKind, MeetingType
 
 MAX_HOURS = Decimal(24)
@@ -59,6 +62,8 @@ def meeting_field_errors(
         _add(errors, "date", "会议日期不能晚于今天：请在会议开过之后登记")
     elif established_on and date < established_on:
         _add(errors, "date", f"会议日期不能早于本组织成立日期（{established_on:%Y-%m-%d}）")
+    elif date < PARTY_FOUNDED:
+        _add(errors, "date", date_error(date, "会议日期", today))
     message = hours_error(hours)
     if message:
         _add(errors, "hours", message)
@@ -78,6 +83,11 @@ def attendance_errors(present_ids, absent_reasons) -> dict:
     missing = sorted(pk for pk, reason in absent_reasons.items() if not (reason or "").strip())
     if missing:
         _add(errors, "absentees", "请填写每位缺席党员的缺席原因")
+    for reason in absent_reasons.values():
+        message = text_error(reason, "缺席原因")
+        if message:
+            _add(errors, "absentees", message)
+            break
     return errors
 
 

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
-from grassroots.core.history import history_entries
 from grassroots.orgs.excel_views import UploadForm, xlsx_response
 from grassroots.orgs.forms import apply_service_errors
 from grassroots.orgs.models import Post
@@ -29,6 +28,7 @@ from grassroots.orgs.views import ancestors, page_of, require_edit, visible_org
 from . import excel, forms, services
 from .attachments import attachment_response
 from .choices import ABSENCE_REASONS, FACT_UNITS, SHORT_LABELS, TYPE_MARKS, FactKind, MeetingType
+from .history import meeting_history
 from .models import Meeting, SecretaryReport, eligible_members
 
 MEETINGS_PAGE = 30
@@ -299,7 +299,7 @@ def meeting_detail(request, pk):
         can_change=not meeting.is_cancelled
         and Scope.of(request.user).covers(Permission.EDIT, meeting.org.path),
         upload_form=forms.AttachmentForm(),
-        history=history_entries(meeting.history.select_related("history_user")),
+        history=meeting_history(meeting),
     )
     return render(request, "life/meeting_detail.html", context)
 

@@ -251,18 +251,84 @@ def check_organization(
     return findings
 
 
-def member_field_errors(id_number, birth_date, joined_on, confirmed_on, status):
+# --- plausible dates ---------------------------------------------------------------------------
+
+# The Party was founded on 1 July 1921: no date of party life (joining, an organisation's
+# founding, a transfer, a post) can be earlier.
+PARTY_FOUNDED = datetime.date(1921, 7, 1)
+EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+# 党章 Art. 1: 年满十八岁的中国工人、农民、军人、知识分子和其他社会阶层的先进分子 …
+JOINING_AGE = 18
+
+
+def completed_years(birth_date: datetime.date, day: datetime.date) -> int:
+    """Age on `day` in full years (周岁): one born on 29 February completes a year on
+    1 March of a common year."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
+def date_error(day, label, latest, earliest=PARTY_FOUNDED, after=()) -> str | None:
+    """Why `day`, the date named `label`, is implausible, or None: not after `latest` (today,
+    for an event that has taken place; None where a date may be entered in advance), not
+    before `earliest` (the Party's founding unless given), and not before any of the dates
+    in `after` ((date or None, its label) pairs)."""
+    if day is None:
+        return None
+    if latest is not None and day > latest:
+        return f"{label}不能晚于今天"
+    if day < earliest:
+        founding = "（中国共产党成立之日）" if earliest == PARTY_FOUNDED else ""
+        return f"{label}不能早于{chinese_date(earliest)}{founding}"
+    for other, other_label in after:
+        if other is not None and day < other:
+            return f"{label}不能早于{other_label}"
+    return None
+
+
+def joining_age_error(birth_date, joined_on) -> str | None:
+    """党章 Art. 1: a member joins at 18 or older."""
+    if birth_date is None or joined_on is None:
+        return None
+    if joined_on < birth_date:
+        return "入党时间不能早于出生日期"
+    age = completed_years(birth_date, joined_on)
+    if age < JOINING_AGE:
+        return f"入党时应年满{JOINING_AGE}周岁（党章第一条），按出生日期入党时为{age}周岁"
+    return None
+
+
+def member_field_errors(
+    id_number, birth_date, joined_on, confirmed_on, status, today, work_started_on=None
+):
     """Checks across a member's fields (each field's own format is checked by its
     validator), as {field: [message]}."""
     errors = {}
+
+    def add(field, message):
+        if message:
+            errors.setdefault(field, []).append(message)
+
     if id_number and birth_date and citizen_id_error(id_number) is None:
         mismatch = citizen_id_birth_mismatch(id_number, birth_date)
         if mismatch:
             # Either field may be the wrong one: the message goes next to both.
             errors["id_number"] = [mismatch]
             errors["birth_date"] = [mismatch]
-    if confirmed_on and joined_on and confirmed_on < joined_on:
-        errors.setdefault("confirmed_on", []).append("转正时间不能早于入党时间")
+    add("birth_date", date_error(birth_date, "出生日期", today, EARLIEST_BIRTH))
+    add(
+        "joined_on",
+        date_error(joined_on, "入党时间", today) or joining_age_error(birth_date, joined_on),
+    )
+    add(
+        "confirmed_on", date_error(confirmed_on, "转正时间", today, after=[(joined_on, "入党时间")])
+    )
+    add(
+        "work_started_on",
+        date_error(
+            work_started_on, "参加工作时间", today, EARLIEST_BIRTH, [(birth_date, "出生日期")]
+        ),
+    )
     if status == MemberStatus.PROBATIONARY and confirmed_on:
-        errors.setdefault("confirmed_on", []).append("预备党员不应有转正时间")
+        add("confirmed_on", "预备党员不应有转正时间")
     return errors

@@ -28,7 +28,20 @@ from .models import (
     Transfer,
     WeakDesignation,
 )
-from .rules import RuleConfig, member_field_errors, planned_term_end
+from .rules import RuleConfig, date_error, member_field_errors, planned_term_end
+
+
+def check_date(field, day, label, in_advance=False, **bounds):
+    """Refuse an implausible date (`rules.date_error`) under `field`: one of an event that
+    has taken place, or, `in_advance`, one that may be entered before the day."""
+    message = date_error(day, label, None if in_advance else timezone.localdate(), **bounds)
+    if message:
+        raise ValidationError({field: message})
+
+
+def check_after_joining(member, field, day, label, in_advance=False):
+    """A date of the member's party life: not before the member joined the Party."""
+    check_date(field, day, label, in_advance, after=[(member.joined_on, "入党时间")])
 
 
 def require_edit(user, org, field="org"):
@@ -55,6 +68,7 @@ def create_organization(user, **fields):
         _lock_org(fields["parent"])  # not dissolved meanwhile
     check_parent(user, fields.get("parent"))
     org = Organization(**fields)
+    check_date("established_on", org.established_on, "成立日期")
     org.full_clean(exclude=["path", "depth"])
     save_by(org, user)
     return org
@@ -68,6 +82,7 @@ def update_organization(user, org, **fields):
     for name, value in fields.items():
         setattr(org, name, value)
     org.full_clean(exclude=["path", "depth", "parent"])
+    check_date("established_on", org.established_on, "成立日期")
     if (new_parent.pk if new_parent else None) != org.parent_id:
         return move_organization(user, org, new_parent)
     return save_by(org, user)
@@ -120,8 +135,7 @@ def dissolve_organization(user, org, dissolved_on, reason=""):
         raise ValidationError({"status": "该组织还有未撤销的下级组织，请先撤销或移走下级组织"})
     if org.members.current().exists():
         raise ValidationError({"status": "该组织还有党员，请先转接党员组织关系"})
-    if org.established_on and dissolved_on < org.established_on:
-        raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期"})
+    check_date("dissolved_on", dissolved_on, "撤销日期", after=[(org.established_on, "成立日期")])
     terms = list(org.terms.current())
     if any(dissolved_on < term.started_on for term in terms):
         raise ValidationError({"dissolved_on": "撤销日期不能早于本届委员会开始日期"})
@@ -216,7 +230,13 @@ def check_member(member):
     except ValidationError as exc:
         errors.update(exc.message_dict)
     for field, messages in member_field_errors(
-        member.id_number, member.birth_date, member.joined_on, member.confirmed_on, member.status
+        member.id_number,
+        member.birth_date,
+        member.joined_on,
+        member.confirmed_on,
+        member.status,
+        timezone.localdate(),
+        member.work_started_on,
     ).items():
         errors.setdefault(field, []).extend(messages)
     if errors:
@@ -272,6 +292,7 @@ def transfer_member(user, member, to_org, transferred_on, reason=""):
     if to_org.pk == member.org_id:
         raise ValidationError({"to_org": "转入组织与现组织相同"})
     check_relation_org(to_org, "to_org")
+    check_after_joining(member, "transferred_on", transferred_on, "转接日期")
     Organization.objects.add_members({member.org_id: -1, to_org.pk: 1})
     record = Transfer(
         member=member,
@@ -298,6 +319,7 @@ def record_member_leaving(user, member, left_on, reason):
         raise ValidationError({"left_on": "该党员已登记离开"})
     if reason not in LeaveReason.values:
         raise ValidationError({"left_reason": "请选择离开原因"})
+    check_after_joining(member, "left_on", left_on, "离开日期")
     member.left_on, member.left_reason = left_on, reason
     save_by(member, user)
     Organization.objects.add_members({member.org_id: -1})
@@ -320,6 +342,7 @@ def add_membership(user, member, org, started_on):
         raise ValidationError({"org": "组织关系已在该组织，无需另行参加组织生活"})
     if member.memberships.filter(org=org, ended_on__isnull=True).exists():
         raise ValidationError({"org": "该党员已在该组织参加组织生活"})
+    check_after_joining(member, "started_on", started_on, "加入日期", in_advance=True)
     return save_by(Membership(member=member, org=org, started_on=started_on), user)
 
 
@@ -347,6 +370,7 @@ def start_term(user, org, started_on, number=None, planned_end_on=None):
     require_edit(user, org)
     if not org.is_active:
         raise ValidationError({"org": "该党组织已撤销"})
+    check_date("started_on", started_on, "本届开始日期", in_advance=True)
     current = org.terms.current().first()
     if current and started_on <= current.started_on:
         raise ValidationError({"started_on": "新一届开始日期应晚于本届开始日期"})
@@ -377,6 +401,8 @@ def update_term(user, term, **fields):
         raise ValidationError({"planned_end_on": "应届满日期应晚于开始日期"})
     if term.ended_on and term.ended_on < term.started_on:
         raise ValidationError({"ended_on": "结束日期不能早于开始日期"})
+    check_date("started_on", term.started_on, "本届开始日期", in_advance=True)
+    check_date("ended_on", term.ended_on, "实际结束日期", in_advance=True)
     save_by(term, user)
     return term
 
@@ -424,6 +450,7 @@ def appoint_post(user, term, member, post, started_on):
         raise ValidationError({"post": "该党员已担任此职务"})
     if started_on < term.started_on:
         raise ValidationError({"started_on": "任职日期不能早于本届开始日期"})
+    check_after_joining(member, "started_on", started_on, "任职日期", in_advance=True)
     record = Post(term=term, member=member, post=post, started_on=started_on)
     return save_by(record, user)
 

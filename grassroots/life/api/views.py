@@ -23,6 +23,7 @@ from grassroots.orgs.excel_views import xlsx_response
 from .. import excel, services
 from ..attachments import attachment_response
 from ..choices import FactKind, MeetingType
+from ..history import meeting_history
 from ..models import Attachment, Attendance, Meeting, SecretaryReport, YearlyFact
 from . import serializers as s
 
@@ -121,7 +122,10 @@ class MeetingViewSet(ScopedViewSet):
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], **PLAIN_ACTION)
     def history(self, request, pk=None):
-        return self.history_response(self.get_object())
+        """The meeting's changes, with who was marked present or absent and the attachments
+        added or removed."""
+        entries = meeting_history(self.get_object())
+        return Response(HistoryEntrySerializer(entries, many=True).data)
 
 
 class AttachmentDownloadView(APIView):

@@ -8,9 +8,12 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from rest_framework.test import APIClient
 
+from grassroots.core.choices import Role
 from grassroots.life import services
 from grassroots.life.choices import FactKind, MeetingType
 from grassroots.life.models import Meeting, SecretaryReport
@@ -279,12 +282,50 @@ def test_moving_a_meeting_before_an_attendee_joined_is_400_under_date(scene, new
     assert clerk.patch(url, {"date": D.isoformat()}, format="json").status_code == 200
 
 
-def test_history_of_a_meeting(scene, clerk):
-    meeting = add_meeting(scene)
+def test_history_of_a_meeting_shows_attendance_and_attachments(scene, clerk, make_user):
+    first, second, *rest = scene["members"]
+    meeting = add_meeting(scene, attendees=[first.pk, second.pk])
     services.update_meeting(scene["clerk"], meeting, topic="改后的主题")
+    other = make_user("second_clerk", role=Role.CLERK, org=scene["east"])
+    services.set_attendance(other, meeting, [first.pk], {second.pk: "因病请假"})
+    attachment = services.add_attachment(other, meeting, SimpleUploadedFile("签到表.png", PNG))
+    services.remove_attachment(scene["clerk"], attachment)
+
     entries = clerk.get(f"/api/v1/meetings/{meeting.pk}/history/").json()
-    assert [e["action"] for e in entries] == ["修改", "新建"]
-    assert entries[0]["user"] == "east_clerk"
+    summary = [(e["user"], e["action"], e["changes"]) for e in entries]
+    assert summary == [
+        (
+            "east_clerk",
+            "会议附件",
+            [{"field": "附件：签到表.png", "before": "已上传", "after": "已删除"}],
+        ),
+        (
+            "second_clerk",
+            "会议附件",
+            [{"field": "附件：签到表.png", "before": "", "after": "已上传"}],
+        ),
+        (
+            "second_clerk",
+            "登记出席情况",
+            [{"field": f"出席情况：{second.name}", "before": "出席", "after": "缺席（因病请假）"}],
+        ),
+        ("east_clerk", "修改", [{"field": "主题", "before": "集中学习", "after": "改后的主题"}]),
+        (
+            "east_clerk",
+            "登记出席情况",
+            [
+                {"field": f"出席情况：{first.name}", "before": "", "after": "出席"},
+                {"field": f"出席情况：{second.name}", "before": "", "after": "出席"},
+            ],
+        ),
+        ("east_clerk", "新建", entries[-1]["changes"]),
+    ]
+    # The meeting's page shows the same.
+    browser = Client()
+    browser.force_login(scene["clerk"])
+    page = browser.get(reverse("life-meeting", args=[meeting.pk])).content.decode()
+    assert f"出席情况：{second.name}" in page and "缺席（因病请假）" in page
+    assert "附件：签到表.png" in page
 
 
 # --- who sees what -----------------------------------------------------------------------------

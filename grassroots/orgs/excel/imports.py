@@ -14,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from grassroots.core.choices import Permission
+from grassroots.core.validators import text_field_errors
 
 from .. import services
 from ..choices import OrgStatus
 from ..models import HostUnit, HostUnitLink, Member, Organization
-from ..rules import member_field_errors
+from ..rules import date_error, member_field_errors
 from .bulk import create_with_history
 from .cells import CellError, column_letter, is_blank
 from .columns import (
@@ -186,7 +187,8 @@ class Importer:
 
     def instance(self, model, row, columns):
         """A model instance from the row's cells, each value checked by its model field's
-        validators (length, ID number, phone, credit code…; no queries). The readers have
+        validators (length, ID number, phone, credit code…) and checked to be plain text (no
+        queries). The readers have
         checked types, choices and required cells. Blank cells leave the model's defaults."""
         values = {}
         for column in columns:
@@ -200,7 +202,13 @@ class Importer:
                 row.failed.add(column.header)
                 continue
             values[column.field] = value
-        return model(**values)
+        instance = model(**values)
+        # Names and free text without control or bidirectional characters, as in save_by.
+        headers = {column.field: column.header for column in columns}
+        for name, messages in text_field_errors(instance, set(values)).items():
+            self.errors.add(row.number, headers[name], messages[0])
+            row.failed.add(headers[name])
+        return instance
 
     def check_row(self, row):
         raise NotImplementedError
@@ -278,6 +286,8 @@ class _MemberImport(Importer):
                 member.joined_on,
                 member.confirmed_on,
                 member.status,
+                self.today,
+                member.work_started_on,
             )
             if problems:
                 self.errors.add_validation(row.number, ValidationError(problems), _MEMBER_HEADER)
@@ -327,6 +337,7 @@ def import_members(user, fileobj, *, today=None) -> ImportResult:
 # --- organisations -----------------------------------------------------------------------------
 
 _NAME, _UNIT_NAME, _USCC = ORG_FIELD_COLUMNS[0].header, UNIT_NAME.header, UNIT_USCC.header
+_ESTABLISHED = ORG_FIELD_COLUMNS[4].header
 
 
 @dataclass
@@ -352,6 +363,9 @@ class _OrganizationImport(Importer):
 
     def check_row(self, row):
         org = self.instance(Organization, row, ORG_FIELD_COLUMNS)
+        message = date_error(org.established_on, _ESTABLISHED, self.today)
+        if message and _ESTABLISHED not in row.failed:
+            self.errors.add(row.number, _ESTABLISHED, message)
         named = _NAME not in row.failed
         if named:
             self.rows_named[org.name].append(row.number)

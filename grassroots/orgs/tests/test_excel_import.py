@@ -206,7 +206,7 @@ def test_bad_cells(clerk, city, header, value, letter, message):
         ("姓名", "名" * 50),  # the field's max_length
         ("转正时间", datetime.date(2005, 7, 1)),  # the day of joining
         ("出生日期", "1980年1月6日"),
-        ("参加工作时间", datetime.date(1900, 1, 1)),
+        ("参加工作时间", datetime.date(1980, 1, 6)),  # not before birth
     ],
 )
 def test_cells_at_the_accepted_edge(clerk, city, header, value):
