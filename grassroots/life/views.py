@@ -24,6 +24,7 @@ from grassroots.core.history import history_entries
 from grassroots.orgs.excel_views import UploadForm, xlsx_response
 from grassroots.orgs.forms import apply_service_errors
 from grassroots.orgs.models import Post
+from grassroots.orgs.personal_data import shown_personal_data
 from grassroots.orgs.views import ancestors, page_of, require_edit, visible_org
 
 from . import excel, forms, services
@@ -174,8 +175,9 @@ def _attendance_rows(members, state):
 def _entry_page(request, org, form, listed, extra, meeting=None, committee=frozenset()):
     names = Counter(m.name for m, *_ in [*listed, *extra])
     for m, *_ in [*listed, *extra]:
-        # Two members of one name are told apart by their year of birth.
-        m.hint = f"{m.birth_date.year}年生" if names[m.name] > 1 else ""
+        # Two members of one name are told apart by their year of birth (where shown).
+        year = shown_personal_data(request.user, m).birth_year
+        m.hint = f"{year}年生" if names[m.name] > 1 and year else ""
     context = org_context(
         request,
         org,
