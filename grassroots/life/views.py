@@ -24,7 +24,6 @@ from grassroots.core.history import history_entries
 from grassroots.orgs.excel_views import UploadForm, xlsx_response
 from grassroots.orgs.forms import apply_service_errors
 from grassroots.orgs.models import Post
-from grassroots.orgs.personal_data import shown_personal_data
 from grassroots.orgs.views import ancestors, page_of, require_edit, visible_org
 
 from . import excel, forms, services
@@ -122,7 +121,8 @@ def home(request):
 
 @login_required
 def calendar_page(request, pk):
-    org = visible_org(request, pk)
+    # Meetings name their lecturers and attendees: the roster's readers only.
+    org = visible_org(request, pk, Permission.ROSTER)
     today = timezone.localdate()
     month = parse_month(request.GET.get("month"), today)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
@@ -175,9 +175,8 @@ def _attendance_rows(members, state):
 def _entry_page(request, org, form, listed, extra, meeting=None, committee=frozenset()):
     names = Counter(m.name for m, *_ in [*listed, *extra])
     for m, *_ in [*listed, *extra]:
-        # Two members of one name are told apart by their year of birth (where shown).
-        year = shown_personal_data(request.user, m).birth_year
-        m.hint = f"{year}年生" if names[m.name] > 1 and year else ""
+        # Two members of one name are told apart by their year of birth (shown to all).
+        m.hint = f"{m.birth_date.year}年生" if names[m.name] > 1 else ""
     context = org_context(
         request,
         org,
@@ -383,7 +382,7 @@ def attachment_download(request, pk):
 
 @login_required
 def reports(request, pk):
-    org = visible_org(request, pk)
+    org = visible_org(request, pk, Permission.ROSTER)
     user = request.user
     today = timezone.localdate()
     can_edit = Scope.of(user).covers(Permission.EDIT, org.path)

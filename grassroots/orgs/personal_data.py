@@ -4,10 +4,9 @@ the Excel exports, the documents and the change history (docs/decisions/0013).
 Without the personal-data permission over the member's organisation the ID number and the
 phone are masked (first 6 and last 4 characters kept), and the birth date, which is the 8
 hidden characters of the ID number, is shown as its year only: the masked number, the year
-and the check character then leave about 32 possible numbers (never fewer than 32). The
-year is withheld too where it would narrow the birthday with the joining age: a member who
-joined in the year they turned 18 was born before that day (party constitution: 18 or
-older), which could leave only a few days of the year."""
+and the check character then leave 32 to 35 possible numbers. Whether anything is masked
+depends only on the reader, never on the member's data (a rule that hid more for some
+members would tell the reader which ones)."""
 
 import datetime
 from dataclasses import dataclass
@@ -19,20 +18,6 @@ from grassroots.core.identifiers import mask_id_number, mask_phone
 
 from .models import Member
 
-# Party constitution Art. 1: members are 18 or older when they join.
-JOINING_AGE = 18
-
-
-def shown_birth_year(birth_date, joined_on):
-    """The birth year shown where the ID number is masked, or None where it, with the
-    joining age, would narrow the birthday (joined within the year the member turned 18,
-    or earlier)."""
-    if birth_date is None:
-        return None
-    if joined_on is not None and joined_on.year <= birth_date.year + JOINING_AGE:
-        return None
-    return birth_date.year
-
 
 @dataclass(frozen=True)
 class ShownPersonalData:
@@ -42,15 +27,14 @@ class ShownPersonalData:
     id_number: str
     phone: str
     birth_date: datetime.date | None  # None where masked
-    birth_year: int | None  # None only where withheld (see `shown_birth_year`)
+    birth_year: int
 
     @property
     def birth_text(self):
-        """The birth date as pages, exports and documents print it: 1975-03-02, 1975年
-        or "" (withheld)."""
+        """The birth date as pages and exports print it: 1975-03-02, or 1975年 where masked."""
         if self.birth_date is not None:
             return self.birth_date.isoformat()
-        return f"{self.birth_year}年" if self.birth_year else ""
+        return f"{self.birth_year}年"
 
 
 def shows_personal_data(user, member):
@@ -64,7 +48,7 @@ def masked_personal_data(member) -> ShownPersonalData:
         mask_id_number(member.id_number),
         mask_phone(member.phone),
         None,
-        shown_birth_year(member.birth_date, member.joined_on),
+        member.birth_date.year,
     )
 
 
@@ -76,28 +60,21 @@ def shown_personal_data(user, member) -> ShownPersonalData:
     )
 
 
-def _mask_birth_text(shown):
-    """History values of the birth date ("1975-03-02") as the year, as everywhere else."""
-
-    def mask(text):
-        if not text:
-            return text
-        return f"{text[:4]}年" if shown.birth_year is not None else "****"
-
-    return mask
+def _birth_year_text(text):
+    """A history value of the birth date ("1975-03-02") as the year, as everywhere else."""
+    return f"{text[:4]}年" if text else text
 
 
 def member_history(user, member):
     """The member's change history, with personal data masked where the user may not see it
     (history records carry the same data as the member)."""
     entries = history_entries(member.history.select_related("history_user"))
-    shown = shown_personal_data(user, member)
-    if shown.full:
+    if shows_personal_data(user, member):
         return entries
     masks = {
         str(Member._meta.get_field("id_number").verbose_name): mask_id_number,
         str(Member._meta.get_field("phone").verbose_name): mask_phone,
-        str(Member._meta.get_field("birth_date").verbose_name): _mask_birth_text(shown),
+        str(Member._meta.get_field("birth_date").verbose_name): _birth_year_text,
     }
     for entry in entries:
         entry.changes = [

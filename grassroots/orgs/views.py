@@ -34,9 +34,9 @@ CHILDREN_SHOWN = 50
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def visible_org(request, pk):
+def visible_org(request, pk, permission=Permission.VIEW):
     return get_object_or_404(
-        Organization.objects.visible_to(request.user).select_related("parent"), pk=pk
+        Organization.objects.visible_to(request.user, permission).select_related("parent"), pk=pk
     )
 
 

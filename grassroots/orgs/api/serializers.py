@@ -77,9 +77,7 @@ class MemberSerializer(serializers.ModelSerializer):
     birth_date = MaskedDateField(
         label="出生日期", help_text="无权查看个人信息时为 null（只给出生年份 birth_year）"
     )
-    birth_year = serializers.SerializerMethodField(
-        help_text="出生年份；无权查看个人信息且年份结合入党时间会缩小身份证号范围时为 null"
-    )
+    birth_year = serializers.SerializerMethodField(help_text="出生年份（总是给出）")
 
     class Meta:
         model = Member
@@ -114,15 +112,12 @@ class MemberSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["left_on", "left_reason"]
 
-    def get_birth_year(self, member) -> int | None:
-        return self._shown(member).birth_year
-
-    def _shown(self, member):
-        return shown_personal_data(self.context["request"].user, member)
+    def get_birth_year(self, member) -> int:
+        return member.birth_date.year
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        shown = self._shown(instance)
+        shown = shown_personal_data(self.context["request"].user, instance)
         data["id_number"] = shown.id_number
         data["phone"] = shown.phone
         if not shown.full:
