@@ -118,10 +118,6 @@ class OrgYear:
         return next((c.member_id for c in self.committee if c.post == PostKind.SECRETARY), None)
 
 
-def age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def _share(part, whole):
     return None if not whole else Decimal(part) * HUNDRED / whole
 
@@ -174,12 +170,11 @@ def _attendance_rate(r):
 
 
 def _cadres_under_50(r):
+    # The age reached in the year (born after year − 50), not the age on `until`: a count
+    # that changes on someone's birthday would tell a reader the day, which the masked ID
+    # number hides (orgs/personal_data.py).
     return Decimal(
-        sum(
-            1
-            for c in r.committee
-            if c.birth_date and age_on(c.birth_date, r.until) < YOUNG_CADRE_AGE
-        )
+        sum(1 for c in r.committee if c.birth_date and r.year - c.birth_date.year < YOUNG_CADRE_AGE)
     )
 
 

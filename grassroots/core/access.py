@@ -17,18 +17,27 @@ def parent_path(path):
     return trimmed[: trimmed.rfind("/") + 1] if trimmed.count("/") > 1 else None
 
 
+# Every role but the third-party evaluator sees the people of its subtree (ROSTER); the
+# evaluator sees organisations and enters survey results (docs/decisions/0013).
 ROLE_PERMISSIONS = {
-    Role.VIEWER: {Permission.VIEW},
-    Role.CLERK: {Permission.VIEW, Permission.EDIT, Permission.PERSONAL_DATA},
-    Role.REVIEWER: {Permission.VIEW, Permission.APPROVE},
+    Role.VIEWER: {Permission.VIEW, Permission.ROSTER},
+    Role.CLERK: {Permission.VIEW, Permission.ROSTER, Permission.EDIT, Permission.PERSONAL_DATA},
+    Role.REVIEWER: {Permission.VIEW, Permission.ROSTER, Permission.APPROVE},
     Role.ADMIN: {
         Permission.VIEW,
+        Permission.ROSTER,
         Permission.EDIT,
         Permission.PERSONAL_DATA,
         Permission.MANAGE_USERS,
     },
     Role.EVALUATOR: {Permission.VIEW, Permission.EVALUATE},
 }
+
+
+def naming_people(permission):
+    """The permission to read records that name members (the roster, committee posts,
+    attendance, candidates, reports) under: ROSTER where the caller asks for VIEW."""
+    return Permission.ROSTER if permission == Permission.VIEW else permission
 
 
 def minimal_prefixes(paths):

@@ -11,6 +11,7 @@ class Role(models.TextChoices):
 
 class Permission(models.TextChoices):
     VIEW = "view", "查看"
+    ROSTER = "roster", "查看党员名册"
     EDIT = "edit", "录入和修改"
     APPROVE = "approve", "审批"
     PERSONAL_DATA = "personal_data", "查看身份证号和电话"

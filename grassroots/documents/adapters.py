@@ -1,9 +1,8 @@
 """The documents' inputs from the registry's records (grassroots.orgs.models)."""
 
-from grassroots.core.identifiers import mask_id_number, mask_phone
 from grassroots.orgs.choices import OrgKind
 from grassroots.orgs.models import HostUnitLink, Member
-from grassroots.orgs.personal_data import shows_personal_data
+from grassroots.orgs.personal_data import shown_personal_data
 
 from .data import Person, Roster
 
@@ -38,17 +37,18 @@ def host_unit_name(org) -> str | None:
     return link.unit.name if link else None
 
 
-def person_from_member(member: Member, *, reveal_personal: bool) -> Person:
-    """`reveal_personal`: the reader may see the member's personal data
-    (`orgs.personal_data.shows_personal_data`); else ID number and phone are masked as
+def person_from_member(member: Member, user=None) -> Person:
+    """Personal data as `user` may see it (`orgs.personal_data`; None: masked), as
     everywhere else."""
+    shown = shown_personal_data(user, member)
     return Person(
         name=member.name,
         gender=member.get_gender_display(),
         ethnicity=member.ethnicity,
         native_place=member.native_place,
-        birth_date=member.birth_date,
-        id_number=member.id_number if reveal_personal else mask_id_number(member.id_number),
+        birth_date=shown.birth_date,
+        birth_year=shown.birth_year,
+        id_number=shown.id_number,
         joined_on=member.joined_on,
         confirmed_on=member.confirmed_on,
         status=member.get_status_display(),
@@ -60,19 +60,16 @@ def person_from_member(member: Member, *, reveal_personal: bool) -> Person:
         job_title=member.job_title,
         society_title=member.society_title,
         resume=member.resume,
-        phone=member.phone if reveal_personal else mask_phone(member.phone),
+        phone=shown.phone,
         org_name=member.org.name,
     )
 
 
 def roster_of(unit_name, members, user=None, as_of=None) -> Roster:
-    """Template 3 from `members` (with `org` loaded), ID numbers and phones shown only to a
-    `user` who may see each member's personal data (None: masked throughout)."""
+    """Template 3 from `members` (with `org` loaded), personal data shown only to a `user`
+    who may see each member's (None: masked throughout)."""
     return Roster(
         unit_name=unit_name,
-        members=tuple(
-            person_from_member(m, reveal_personal=user is not None and shows_personal_data(user, m))
-            for m in members
-        ),
+        members=tuple(person_from_member(m, user) for m in members),
         as_of=as_of,
     )

@@ -46,7 +46,8 @@ class Person:
     gender: str = ""
     ethnicity: str = ""
     native_place: str = ""
-    birth_date: datetime.date | None = None
+    birth_date: datetime.date | None = None  # None where masked: the year only
+    birth_year: int | None = None  # where masked
     id_number: str = ""
     joined_on: datetime.date | None = None
     confirmed_on: datetime.date | None = None

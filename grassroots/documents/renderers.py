@@ -154,7 +154,7 @@ def _person_form(title, rows, person: Person, post_rows, performance, approver):
     layout.blank_lines(document, 1)
     pairs = [
         *rows,
-        [("姓名", person.name), ("出生日期", _date(person.birth_date))],
+        [("姓名", person.name), ("出生日期", _birth(person, _date))],
         [("性别", person.gender), ("民族", person.ethnicity), ("籍贯", person.native_place)],
         [("入党时间", _date(person.joined_on)), ("参加工作时间", _date(person.work_started_on))],
         [("专业技术职务", person.professional_title), ("熟悉专业有何专长", person.expertise)],
@@ -230,6 +230,13 @@ def _table_date(day):
     return f"{day.year}.{day.month:02d}.{day.day:02d}" if day else ""
 
 
+def _birth(person: Person, date_format):
+    """The birth date, or its year only where it is masked (orgs/personal_data.py)."""
+    if person.birth_date:
+        return date_format(person.birth_date)
+    return f"{person.birth_year}年" if person.birth_year else ""
+
+
 def _roster_row(index, p: Person):
     return (
         str(index),
@@ -237,7 +244,7 @@ def _roster_row(index, p: Person):
         p.gender,
         p.ethnicity,
         p.native_place,
-        _table_date(p.birth_date),
+        _birth(p, _table_date),
         p.id_number,
         p.education,
         _table_date(p.joined_on),

@@ -10,8 +10,8 @@ rendered from the records, and all of them as one zip.
 - `dossier(workflow, user=None)` → zip bytes of every available document.
 - `signer_of(workflow)` → the 签发人 the requests print: as entered, else the secretary.
 
-`user` decides whether the roster shows ID numbers and phones
-(`orgs.personal_data.shows_personal_data`); None masks them. Whether `user` may see the
+`user` decides whether the roster and the forms show personal data in full
+(`orgs.personal_data`); None masks them. Whether `user` may see the
 workflow at all is the caller's business (`Workflow.objects.visible_to`).
 """
 
@@ -393,7 +393,7 @@ class _Sources:
         )
 
     def form(self, candidate):
-        person = person_from_member(candidate.member, reveal_personal=False)
+        person = person_from_member(candidate.member, self.user)
         if self.kind == WorkflowKind.ESTABLISHMENT:
             return renderers.render_filing_form(
                 FilingForm(

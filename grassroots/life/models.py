@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, naming_people
 from grassroots.core.choices import Permission
 from grassroots.orgs.models import Member, Membership, Organization, TimeStamped
 
@@ -41,8 +41,12 @@ def eligible_members(org, on):
 
 class ScopedQuerySet(models.QuerySet):
     org_path = "org__path"
+    # Meetings (attendance, lecturers) and reports name members: viewing needs the roster.
+    names_people = True
 
     def visible_to(self, user, permission=Permission.VIEW):
+        if self.names_people:
+            permission = naming_people(permission)
         return self.filter(Scope.of(user).q(permission, self.org_path))
 
     def subtree(self, org):
@@ -263,6 +267,10 @@ class SecretaryReport(TimeStamped):
         return bool(self.rating)
 
 
+class YearlyFactQuerySet(ScopedQuerySet):
+    names_people = False  # figures of the organisation (income, satisfaction rate …)
+
+
 class YearlyFact(TimeStamped):
     org = models.ForeignKey(
         Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="yearly_facts"
@@ -273,7 +281,7 @@ class YearlyFact(TimeStamped):
     note = models.CharField("说明", max_length=200, blank=True)
 
     history = HistoricalRecords()
-    objects = ScopedQuerySet.as_manager()
+    objects = YearlyFactQuerySet.as_manager()
 
     class Meta:
         verbose_name = "年度数据"

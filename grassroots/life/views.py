@@ -121,7 +121,8 @@ def home(request):
 
 @login_required
 def calendar_page(request, pk):
-    org = visible_org(request, pk)
+    # Meetings name their lecturers and attendees: the roster's readers only.
+    org = visible_org(request, pk, Permission.ROSTER)
     today = timezone.localdate()
     month = parse_month(request.GET.get("month"), today)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
@@ -174,7 +175,7 @@ def _attendance_rows(members, state):
 def _entry_page(request, org, form, listed, extra, meeting=None, committee=frozenset()):
     names = Counter(m.name for m, *_ in [*listed, *extra])
     for m, *_ in [*listed, *extra]:
-        # Two members of one name are told apart by their year of birth.
+        # Two members of one name are told apart by their year of birth (shown to all).
         m.hint = f"{m.birth_date.year}年生" if names[m.name] > 1 else ""
     context = org_context(
         request,
@@ -381,7 +382,7 @@ def attachment_download(request, pk):
 
 @login_required
 def reports(request, pk):
-    org = visible_org(request, pk)
+    org = visible_org(request, pk, Permission.ROSTER)
     user = request.user
     today = timezone.localdate()
     can_edit = Scope.of(user).covers(Permission.EDIT, org.path)

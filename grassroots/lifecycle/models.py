@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, naming_people
 from grassroots.core.choices import Permission
 from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.models import Member, Organization, TimeStamped
@@ -29,7 +29,9 @@ PERFORMANCE_LENGTH = 300
 class WorkflowQuerySet(models.QuerySet):
     def visible_to(self, user, permission=Permission.VIEW):
         """Workflows of organisations in the user's subtree; an establishment not yet
-        carried out belongs to the parent it is proposed under."""
+        carried out belongs to the parent it is proposed under. Workflows name their
+        candidates: viewing them needs the roster."""
+        permission = naming_people(permission)
         scope = Scope.of(user)
         if scope.is_unrestricted(permission):
             return self.all()

@@ -17,6 +17,8 @@ from .excel.sheets import ORG_NUMBER, XLSX_CONTENT_TYPE
 from .forms import BootstrapForm, org_picker
 from .models import Organization
 
+ROSTER_DENIED = "您没有查看党员名册的权限"
+
 # kind in the URL -> (what is imported, importer, template, exporter)
 KINDS = {
     "orgs": (
@@ -82,9 +84,11 @@ def _page(request, result=None, result_kind=None, upload_forms=None, status=200)
         roots = Organization.objects.filter(path__in=scope.paths(Permission.VIEW))
     context = {
         "can_import": scope.has_any(Permission.EDIT),
+        "can_export_roster": scope.has_any(Permission.ROSTER),
         "sections": [
             {"kind": kind, "label": spec[0], "form": forms_by_kind[kind]}
             for kind, spec in KINDS.items()
+            if kind != "members" or scope.has_any(Permission.ROSTER)
         ],
         "ancestor_form": ancestor_form,
         "ancestor": ancestor,
@@ -129,6 +133,8 @@ def _upload(request, kind):
 def export_response(user, kind, ancestor_value):
     """The .xlsx export of `kind` for the subtree `?ancestor=` names (or all the user sees)."""
     _, _, _, exporter = _kind(kind)
+    if kind == "members" and not Scope.of(user).has_any(Permission.ROSTER):
+        raise PermissionDenied(ROSTER_DENIED)
     ancestor = visible_ancestor(user, ancestor_value)
     scope_name = ancestor.name if ancestor else "全部"
     suffix = "党员名册" if kind == "members" else "党组织"

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, naming_people
 from grassroots.core.choices import Permission
 from grassroots.core.validators import validate_citizen_id, validate_phone, validate_uscc
 
@@ -244,14 +244,15 @@ class WeakDesignation(TimeStamped):
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user, permission=Permission.VIEW):
         """Members whose organisation relation, or a current functional membership, is in
-        the user's subtree ("一方隶属、多重组织生活")."""
+        the user's subtree ("一方隶属、多重组织生活"); viewing them needs the roster."""
+        permission = naming_people(permission)
         scope = Scope.of(user)
         if scope.is_unrestricted(permission):
             return self.all()
         functional = Membership.objects.filter(
             scope.q(permission, "org__path"), member=OuterRef("pk"), ended_on__isnull=True
         )
-        if permission != Permission.VIEW:
+        if permission != Permission.ROSTER:
             return self.filter(scope.q(permission, "org__path"))
         return self.filter(scope.q(permission, "org__path") | Exists(functional))
 
@@ -259,7 +260,7 @@ class MemberQuerySet(models.QuerySet):
         """Visible members whose organisation relation lies in the subtree at `org_path`.
         Where the user's view covers that whole subtree, the functional-membership test of
         `visible_to` can add no one, and leaving it out lets the database use the index."""
-        if Scope.of(user).covers(Permission.VIEW, org_path):
+        if Scope.of(user).covers(Permission.ROSTER, org_path):
             return self.filter(org__path__startswith=org_path)
         return self.visible_to(user).filter(org__path__startswith=org_path)
 
@@ -413,7 +414,7 @@ class Term(TimeStamped):
 
 class PostQuerySet(models.QuerySet):
     def visible_to(self, user, permission=Permission.VIEW):
-        return self.filter(Scope.of(user).q(permission, "term__org__path"))
+        return self.filter(Scope.of(user).q(naming_people(permission), "term__org__path"))
 
     def current(self):
         return self.filter(ended_on__isnull=True, term__ended_on__isnull=True)

@@ -34,9 +34,9 @@ CHILDREN_SHOWN = 50
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def visible_org(request, pk):
+def visible_org(request, pk, permission=Permission.VIEW):
     return get_object_or_404(
-        Organization.objects.visible_to(request.user).select_related("parent"), pk=pk
+        Organization.objects.visible_to(request.user, permission).select_related("parent"), pk=pk
     )
 
 
@@ -243,14 +243,20 @@ def unit_picker(request):
 def org_detail(request, pk):
     org = visible_org(request, pk)
     user = request.user
+    # Without the roster (the evaluator) the page shows the organisation but no people.
+    shows_roster = Scope.of(user).covers(Permission.ROSTER, org.path)
     term = org.terms.current().first()
     posts = []
-    if term:
+    if term and shows_roster:
         posts = sorted(
             term.posts.filter(ended_on__isnull=True).select_related("member__org"),
             key=post_order,
         )
-    members = page_of(request, org.members.current().order_by("name", "pk"), MEMBERS_PAGE, "mpage")
+    members = org.members.current() if shows_roster else Member.objects.none()
+    members = page_of(request, members.order_by("name", "pk"), MEMBERS_PAGE, "mpage")
+    functional = org.functional_memberships.filter(
+        ended_on__isnull=True, member__left_on__isnull=True
+    )
     children = tree_nodes(org.children.all())  # each with its own member_count
     context = {
         "org": org,
@@ -259,10 +265,9 @@ def org_detail(request, pk):
         "unit_links": org.unit_links.filter(ended_on__isnull=True).select_related("unit"),
         "term": term,
         "posts": posts,
+        "shows_roster": shows_roster,
         "members": members,
-        "functional": org.functional_memberships.filter(
-            ended_on__isnull=True, member__left_on__isnull=True
-        ).select_related("member__org"),
+        "functional": functional.select_related("member__org") if shows_roster else [],
         "children": children[:CHILDREN_SHOWN],
         "child_total": org.children.count(),
         "findings": findings_for([org])[org.pk],
@@ -506,10 +511,10 @@ def member_create(request, pk):
 
 def member_detail_fields(member):
     """(label, value) of every field shown on the member page; personal data comes from the
-    `id_number` / `phone` tags so that it is masked per role."""
+    `personal` tag so that it is masked per role."""
     shown = []
     for name in forms.MEMBER_FIELDS:
-        if name in ("id_number", "phone", "resume"):
+        if name in ("birth_date", "id_number", "phone", "resume"):
             shown.append((name, Member._meta.get_field(name).verbose_name, None))
             continue
         field = Member._meta.get_field(name)

@@ -13,7 +13,6 @@ from grassroots.assessments.metrics import (
     OrgYear,
     Turnout,
     TypeCount,
-    age_on,
     collect,
     compute_metrics,
     metric_evidence,
@@ -99,23 +98,24 @@ def test_lectures_by_whom():
 
 def test_young_and_educated_cadres():
     committee = [
-        CommitteeMember(1, PostKind.SECRETARY, D(1976, 11, 24), Education.HIGH_SCHOOL),
-        CommitteeMember(2, PostKind.MEMBER, D(1976, 11, 23), Education.MIDDLE_SCHOOL),
+        CommitteeMember(1, PostKind.SECRETARY, D(1977, 1, 1), Education.HIGH_SCHOOL),
+        CommitteeMember(2, PostKind.MEMBER, D(1976, 12, 31), Education.MIDDLE_SCHOOL),
         CommitteeMember(3, PostKind.MEMBER, D(1990, 1, 1), Education.UNIVERSITY),
     ]
     values = metric_values(records(committee=committee))
-    assert values["cadres_under_50"] == 2  # 49 the day before the 50th birthday
+    # The age reached in the year: 50 in 2026 for anyone born in 1976, whatever the day.
+    assert values["cadres_under_50"] == 2
     assert values["committee_high_school_share"] == Decimal(200) / 3
 
 
-@given(st.dates(min_value=D(1940, 1, 1), max_value=D(2010, 12, 31)), st.integers(0, 400))
-def test_age_counts_completed_years_and_never_falls(birth, later):
-    age = age_on(birth, TODAY)
-    assert TODAY.year - birth.year - age in (0, 1)
-    assert (age == TODAY.year - birth.year) == (
-        (TODAY.month, TODAY.day) >= (birth.month, birth.day)
-    )
-    assert age_on(birth, TODAY + datetime.timedelta(days=later)) >= age
+@given(st.dates(min_value=D(1940, 1, 1), max_value=D(2010, 12, 31)), st.integers(0, 365))
+def test_young_cadres_do_not_change_within_a_year(birth, day):
+    """The count reads the birth year only: the day it is computed on tells nothing of the
+    birthday."""
+    committee = [CommitteeMember(1, PostKind.SECRETARY, birth, "")]
+    until = D(2026, 1, 1) + datetime.timedelta(days=day)
+    value = metric_values(OrgYear(org_id=1, year=2026, until=until, committee=committee))
+    assert value["cadres_under_50"] == (1 if birth.year > 1976 else 0)
 
 
 # --- from the database -----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from grassroots.core.choices import Permission
 from .. import excel
 from ..excel import RowError
 from ..excel.sheets import XLSX_CONTENT_TYPE
-from ..excel_views import export_response
+from ..excel_views import ROSTER_DENIED, export_response
 
 UploadSerializer = inline_serializer(
     "ExcelUpload", {"file": serializers.FileField(help_text="按导入模板填写的 .xlsx 文件")}
@@ -140,9 +140,9 @@ class MemberExportView(_ExportView):
 
     @extend_schema(
         operation_id="v1_members_export",
-        summary="导出党员名册（.xlsx；无个人信息权限时身份证号和电话遮盖）",
+        summary="导出党员名册（.xlsx；无个人信息权限时身份证号和电话遮盖，出生日期只给年份）",
         parameters=[ANCESTOR],
-        responses=_EXPORT_RESPONSES,
+        responses={**_EXPORT_RESPONSES, 403: OpenApiResponse(description=ROSTER_DENIED)},
     )
     def get(self, request):
         return super().get(request)

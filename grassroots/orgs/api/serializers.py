@@ -1,11 +1,12 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from grassroots.core.api.base import VisiblePrimaryKeyField
 
 from .. import services
 from ..models import HostUnit, Member, Membership, Organization, Post, Term
-from ..personal_data import member_id_number, member_phone
+from ..personal_data import shown_personal_data
 
 
 def refuse_other_changes(instance, validated_data, allowed, message):
@@ -63,8 +64,20 @@ class SubtreeFindingSerializer(FindingSerializer):
     org_name = serializers.CharField()
 
 
+@extend_schema_field({"type": "string", "format": "date", "nullable": True})
+class MaskedDateField(serializers.DateField):
+    """A date written in full and read as null where the reader may not see it."""
+
+
 class MemberSerializer(serializers.ModelSerializer):
+    """Personal data as `orgs.personal_data` decides: without the permission the ID number
+    and phone are masked, `birth_date` is null and only `birth_year` is given."""
+
     org = VisiblePrimaryKeyField(queryset=Organization.objects.all())
+    birth_date = MaskedDateField(
+        label="出生日期", help_text="无权查看个人信息时为 null（只给出生年份 birth_year）"
+    )
+    birth_year = serializers.SerializerMethodField(help_text="出生年份（总是给出）")
 
     class Meta:
         model = Member
@@ -75,6 +88,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "ethnicity",
             "native_place",
             "birth_date",
+            "birth_year",
             "id_number",
             "joined_on",
             "confirmed_on",
@@ -98,11 +112,16 @@ class MemberSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["left_on", "left_reason"]
 
+    def get_birth_year(self, member) -> int:
+        return member.birth_date.year
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        user = self.context["request"].user
-        data["id_number"] = member_id_number(user, instance)
-        data["phone"] = member_phone(user, instance)
+        shown = shown_personal_data(self.context["request"].user, instance)
+        data["id_number"] = shown.id_number
+        data["phone"] = shown.phone
+        if not shown.full:
+            data["birth_date"] = None
         return data
 
     def create(self, validated_data):

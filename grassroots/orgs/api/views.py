@@ -148,9 +148,10 @@ class OrganizationViewSet(ScopedViewSet):
     def committee(self, request, pk=None):
         org = self.get_object()
         term = org.terms.current().first()
+        # Posts name members: without the roster (the evaluator) the term only.
         posts = (
             term.posts.filter(ended_on__isnull=True).select_related("member")
-            if term
+            if term and Scope.of(request.user).covers(Permission.ROSTER, org.path)
             else Post.objects.none()
         )
         data = {"term": term, "posts": sorted(posts, key=post_order)}
@@ -234,7 +235,7 @@ class MemberViewSet(ScopedViewSet):
         if (
             path is None
             or set(self.request.query_params) - COUNTED_LIST_PARAMETERS
-            or not Scope.of(self.request.user).covers(Permission.VIEW, path)
+            or not Scope.of(self.request.user).covers(Permission.ROSTER, path)
         ):
             return None
         subtree = Organization.objects.filter(path__startswith=path)
@@ -265,7 +266,9 @@ class MembershipViewSet(ScopedViewSet):
 
     def get_queryset(self):
         return (
-            Membership.objects.filter(org__in=Organization.objects.visible_to(self.request.user))
+            Membership.objects.filter(
+                org__in=Organization.objects.visible_to(self.request.user, Permission.ROSTER)
+            )
             .select_related("org")
             .order_by("id")
         )

@@ -1,12 +1,11 @@
 """Exports of what the user may see: a subtree's organisations, and the member roster (seed
-004 template 3) with ID numbers and phones masked where the user's role does not carry the
-personal-data permission (`personal_data`, as on the pages and in the API). Each is a fixed
-number of queries, streamed into a write-only workbook."""
+004 template 3) with personal data as `orgs.personal_data` shows it (as on the pages and in
+the API). Each is a fixed number of queries, streamed into a write-only workbook."""
 
 from collections import defaultdict
 
 from ..models import HostUnitLink, Member, Organization
-from ..personal_data import member_id_number, member_phone
+from ..personal_data import shown_personal_data
 from .columns import MEMBER_ORG, ROSTER_COLUMNS, SEQUENCE
 from .sheets import export_workbook
 
@@ -101,8 +100,10 @@ def export_members(user, ancestor=None) -> bytes:
 
     def rows():
         for sequence, member in enumerate(members.iterator(chunk_size=ITERATOR_CHUNK), start=1):
-            member.id_number = member_id_number(user, member)
-            member.phone = member_phone(user, member)
+            shown = shown_personal_data(user, member)
+            member.id_number, member.phone = shown.id_number, shown.phone
+            if not shown.full:
+                member.birth_date = shown.birth_text
             yield [cell(member, column, sequence) for column in ROSTER_COLUMNS]
 
     headers = [column.header for column in ROSTER_COLUMNS]

@@ -7,19 +7,16 @@ from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.core.formats import chinese_date
 from grassroots.orgs.choices import Severity
-from grassroots.orgs.personal_data import member_id_number, member_phone
+from grassroots.orgs.personal_data import shown_personal_data
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def id_number(context, member):
-    return member_id_number(context["request"].user, member)
-
-
-@register.simple_tag(takes_context=True)
-def phone(context, member):
-    return member_phone(context["request"].user, member)
+def personal(context, member):
+    """`{% personal member as p %}`: ID number, phone and birth date as the user may see
+    them (`orgs.personal_data`)."""
+    return shown_personal_data(context["request"].user, member)
 
 
 @register.simple_tag(takes_context=True)

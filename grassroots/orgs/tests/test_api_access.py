@@ -62,8 +62,12 @@ def world_objects(endpoint):
     return {name for names in HOLDINGS[endpoint].values() for name in names}
 
 
+# Endpoints that name members: the evaluator sees organisations but no people.
+NAMES_PEOPLE = {"members", "memberships", "posts"}
+
+
 def visible(endpoint, actor):
-    covers = ACTORS[actor][2]
+    covers = ACTORS[actor][2] if actor != "evaluator" or endpoint not in NAMES_PEOPLE else set()
     return {name for region in covers for name in HOLDINGS[endpoint].get(region, [])}
 
 
@@ -182,13 +186,14 @@ def as_actor(make_user, world):
     return client_for
 
 
-def expected_status(actor, region, success, needs_edit):
+def expected_status(actor, region, success, needs_edit, endpoint=None):
     """What a request on an object in `region` gets: 401 without login, 404 for an object
-    outside the subtree, 403 for a change without the edit permission, else `success`."""
+    outside the subtree (or naming people, for the evaluator), 403 for a change without the
+    edit permission, else `success`."""
     _, _, covers, may_edit = ACTORS[actor]
     if actor == "anonymous":
         return 401
-    if region not in covers:
+    if region not in covers or (actor == "evaluator" and endpoint in NAMES_PEOPLE):
         return 404
     if needs_edit and not may_edit:
         return 403
@@ -266,7 +271,8 @@ def test_patch(as_actor, world, endpoint, actor):
         for region in (EAST, WEST)
     }
     assert got == {
-        region: expected_status(actor, region, 200, needs_edit=True) for region in (EAST, WEST)
+        region: expected_status(actor, region, 200, needs_edit=True, endpoint=endpoint)
+        for region in (EAST, WEST)
     }
 
 
@@ -285,7 +291,8 @@ def test_post_actions(as_actor, world, action, actor):
         for region in (EAST, WEST)
     }
     assert got == {
-        region: expected_status(actor, region, 200, needs_edit=True) for region in (EAST, WEST)
+        region: expected_status(actor, region, 200, needs_edit=True, endpoint=endpoint)
+        for region in (EAST, WEST)
     }
 
 
@@ -302,7 +309,8 @@ def test_get_actions(as_actor, world, action, actor):
         for region in (EAST, WEST)
     }
     assert got == {
-        region: expected_status(actor, region, 200, needs_edit=False) for region in (EAST, WEST)
+        region: expected_status(actor, region, 200, needs_edit=False, endpoint=endpoint)
+        for region in (EAST, WEST)
     }
 
 
