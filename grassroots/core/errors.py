@@ -26,7 +26,11 @@ def shown_reason(exception):
 
 def _api_error(request, status, exception=None):
     if request.path.startswith(API_PREFIX):
-        return JsonResponse({"detail": shown_reason(exception) or DETAILS[status]}, status=status)
+        return JsonResponse(
+            {"detail": shown_reason(exception) or DETAILS[status]},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
     return None
 
 
