@@ -2,21 +2,29 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test bench lint venv system-deps
+.PHONY: run test bench lint venv runtime system-deps audit backup restore
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(PY):
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
+
+# What serving needs (`make run`); the test tools come on top (`make test`).
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	touch $@
 
+runtime: $(VENV)/.runtime
 venv: $(VENV)/.installed
 
 system-deps:
 	scripts/system-deps.sh
 
 ## Serve the platform with the demo city on SQLite at http://127.0.0.1:$(PORT)
-run: venv
+run: runtime
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_standards
 	$(PY) manage.py load_demo_city
@@ -33,6 +41,19 @@ bench: venv system-deps
 	scripts/bench-compliance.sh
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py bench_documents
+
+## Known vulnerabilities in the pinned requirements (needs the network; not part of `make test`)
+audit: venv
+	$(VENV)/bin/pip install -q pip-audit==2.10.1
+	$(VENV)/bin/pip-audit -r requirements.txt -r requirements-dev.txt
+
+## Back up the database (SQLite or PostgreSQL) to FILE (default var/backups/<date-time>.backup)
+backup: runtime
+	$(PY) manage.py backup $(or $(FILE),var/backups/$(shell date +%Y%m%d-%H%M%S).backup)
+
+## Restore FILE (made by `make backup`) into the empty database
+restore: runtime
+	$(PY) manage.py restore $(FILE)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from grassroots.core.api.docs import ApiDocsView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("grassroots.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("grassroots.core.urls")),
     path("", include("grassroots.orgs.urls")),
     path("", include("grassroots.orgs.excel_urls")),
@@ -16,3 +18,8 @@ urlpatterns = [
     path("", include("grassroots.standards.urls")),
     path("", include("grassroots.assessments.urls")),
 ]
+
+handler400 = "grassroots.core.errors.bad_request"
+handler403 = "grassroots.core.errors.permission_denied"
+handler404 = "grassroots.core.errors.page_not_found"
+handler500 = "grassroots.core.errors.server_error"

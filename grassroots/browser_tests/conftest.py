@@ -54,18 +54,26 @@ def chromium():
 
 @pytest.fixture
 def open_page(chromium, live_server, request):
-    """`open_page(viewport)` → a fresh page whose relative URLs go to the live server."""
+    """`open_page(viewport)` → a fresh page whose relative URLs go to the live server. Any
+    Content-Security-Policy violation (Chromium reports it on the console) fails the test."""
     contexts = []
+    violations = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.location.get('url')}: {message.text}")
 
     def make(viewport=DESKTOP):
         context = chromium.new_context(viewport=viewport, base_url=live_server.url, locale="zh-CN")
         context.set_default_timeout(10_000)
+        context.on("console", watch)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    assert violations == [], "Content-Security-Policy violations"
 
 
 @pytest.fixture

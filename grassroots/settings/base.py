@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = BASE_DIR / "grassroots"
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,6 +146,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registry of organisations, members, committees and terms (API v1).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Schema and docs need a login (a session or a token); test settings open them.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI is served from our own static files: government intranets have no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -180,6 +184,22 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends on time, wh
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "grassroots.core.auth.client_address"
 AXES_LOCKOUT_CALLABLE = "grassroots.core.auth.lockout_response"
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and requests only from this
+# site, no inline code or eval, no plugins, no framing. Templates use static files and
+# data-* attributes instead of <script>/<style>/style=/onclick=; images may be data: URIs
+# (Bootstrap's icons, Swagger UI).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 
 # Domain rules that differ between jurisdictions (RULES.md "configurable"); see
 # docs/decisions/0003-configurable-rules.md.

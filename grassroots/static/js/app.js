@@ -1,5 +1,7 @@
-// Small behaviours of the pages: the organisation tree's expand/collapse and the
-// search-as-you-type pickers. Everything else is plain forms and htmx attributes.
+// Small behaviours of the pages: the organisation tree's expand/collapse, the
+// search-as-you-type pickers, confirmations and "back" buttons. Everything else is plain
+// forms and htmx attributes. No inline handlers (onclick=…): the Content-Security-Policy
+// allows scripts from our static files only.
 (function () {
   "use strict";
 
@@ -32,5 +34,22 @@
   document.addEventListener("input", function (event) {
     if (!event.target.matches("[data-picker-text]")) return;
     event.target.closest("[data-picker]").querySelector("[data-picker-value]").value = "";
+  });
+
+  // A button with data-confirm asks before it submits; so does a form with data-confirm.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
+  // Error pages: back to the page before.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-history-back]")) window.history.back();
   });
 })();

@@ -9,6 +9,9 @@
     var node = document.getElementById(id);
     if (!node || !window.echarts) return;
     var instance = echarts.init(node);
+    // Tooltips drawn on the canvas: ECharts' HTML tooltips carry style="…" attributes,
+    // which the Content-Security-Policy refuses.
+    option.tooltip.renderMode = "richText";
     instance.setOption(option);
     window.addEventListener("resize", function () { instance.resize(); });
   }

@@ -1,6 +1,7 @@
 // The count-entry page: ballots entered one by one (kept in the form's hidden "ballots"
-// field), rows of members left out of the count, and the confirmation before freezing a
-// round. Whatever changes asks the server for the tally again ("recount" event, htmx).
+// field) and rows of members left out of the count; app.js asks for the confirmation
+// before freezing a round. Whatever changes asks the server for the tally again
+// ("recount" event, htmx).
 (function () {
   "use strict";
 
@@ -47,10 +48,6 @@
     } else if (target.closest("[data-remove-exclusion]")) {
       target.closest(".exclusion-row").remove();
       recount();
-    } else if (target.closest("[data-confirm]")) {
-      if (!window.confirm(target.closest("[data-confirm]").dataset.confirm)) {
-        event.preventDefault();
-      }
     }
   });
 
