@@ -3,6 +3,7 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from ..auth import LOCKED_MESSAGE, is_locked
@@ -14,6 +15,16 @@ from ..auth import LOCKED_MESSAGE, is_locked
 @permission_classes([])
 def health(request):
     return Response({"status": "ok"})
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request, path):
+    """Any other address under the API: a JSON 404 like the API's own, not an HTML page
+    (an id that is not a number, such as /orgs/abc/, matches no route)."""
+    raise NotFound("没有这个接口或对象")
 
 
 class LockAwareTokenSerializer(AuthTokenSerializer):
