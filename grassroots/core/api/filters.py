@@ -39,7 +39,7 @@ def filter_range(filter_, model):
     model choices, the column's range for a number compared with a column, the bigint
     range for a number a filter method reads. Bounds given on the filter itself win."""
     if isinstance(filter_, (filters.ModelChoiceFilter, filters.ModelMultipleChoiceFilter)):
-        return (1, ID_MAX) if filter_.extra.get("to_field_name") is None else None
+        return (1, ID_MAX) if _by_primary_key(filter_) else None
     integer = isinstance(filter_, filters.NumberFilter) or issubclass(
         filter_.field_class, forms.IntegerField
     )
@@ -53,6 +53,16 @@ def filter_range(filter_, model):
     else:
         found = BIGINT_RANGE
     return (filter_.extra.get("min_value", found[0]), filter_.extra.get("max_value", found[1]))
+
+
+def _by_primary_key(filter_):
+    """Whether a model choice filter names its objects by id (a foreign key's filter names
+    them by the target field, the primary key unless `to_field` says otherwise)."""
+    to_field = filter_.extra.get("to_field_name")
+    queryset = filter_.extra.get("queryset")
+    if to_field in (None, "pk"):
+        return True
+    return hasattr(queryset, "model") and queryset.model._meta.pk.name == to_field
 
 
 def bound(filter_, model):
