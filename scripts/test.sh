@@ -18,6 +18,9 @@ SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(50))") \
 echo "== tests on SQLite"
 .venv/bin/pytest -q -m "not browser" -n 2 "$@"
 
+echo "== API against its schema (schemathesis, live server)"
+scripts/api-fuzz.sh
+
 echo "== tests on PostgreSQL"
 eval "$(scripts/pg.sh start)"
 trap 'scripts/pg.sh stop "$PG_TMP"' EXIT

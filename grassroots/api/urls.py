@@ -1,9 +1,9 @@
 """API v1: routers only; viewsets live in each app's api/ package."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from grassroots.core.api.views import TokensView, TokenView, health
+from grassroots.core.api.views import TokensView, TokenView, health, not_found
 from grassroots.orgs.api import excel
 from grassroots.orgs.api import views as orgs
 
@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("grassroots.standards.api.urls")),
     path("", include("grassroots.assessments.api.urls")),
     path("", include(router.urls)),
+    re_path(r"^(?P<path>[\s\S]*)$", not_found),  # last: whatever no route above answers
 ]

@@ -138,8 +138,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "grassroots.core.api.base.StandardPagination",
     "EXCEPTION_HANDLER": "grassroots.core.api.base.exception_handler",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["grassroots.core.api.filters.BoundedFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "grassroots.core.api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "基层党组织工作平台 API",

@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from ..access import Scope
 from ..choices import Permission
 from ..concurrency import CONFLICT_MESSAGE, write_conflict
+from .numbers import ID_OUT_OF_RANGE, NOT_AN_ID, parse_id
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +68,22 @@ class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
     default_error_messages = {
         "does_not_exist": "编号为 {pk_value} 的对象不存在或不在您的管辖范围内",
-        "incorrect_type": "应为编号（整数）",
+        "incorrect_type": NOT_AN_ID,
+        "out_of_range": ID_OUT_OF_RANGE,
     }
 
     def get_queryset(self):
         return self.queryset.visible_to(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        # A whole number only: the database would read 337.5 or "337.0" as 337.
+        try:
+            pk = parse_id(data)
+        except OverflowError:
+            self.fail("out_of_range")
+        if pk is None:
+            self.fail("incorrect_type")
+        return super().to_internal_value(pk)
 
 
 class ScopedWritePermission(permissions.BasePermission):

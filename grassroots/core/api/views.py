@@ -5,7 +5,7 @@ from knox.auth import TokenAuthentication
 from knox.views import LoginView
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -20,6 +20,16 @@ from ..auth import LOCKED_MESSAGE, refused_by_lock
 @permission_classes([])
 def health(request):
     return Response({"status": "ok"})
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request, path):
+    """Any other address under the API: a JSON 404 like the API's own, not an HTML page
+    (an id that is not a number, such as /orgs/abc/, matches no route)."""
+    raise NotFound("没有这个接口或对象")
 
 
 class CredentialsSerializer(serializers.Serializer):

@@ -134,3 +134,70 @@ def test_docs_use_only_local_assets(client, db):
     js = client.get(script).content.decode()
     assert '"/api/schema/"' in js
     assert not re.search(r"https?://", js)
+
+
+ERROR_BODY = {"$ref": "#/components/schemas/ErrorDetail"}
+INVALID_BODY = {"$ref": "#/components/schemas/ValidationErrors"}
+IMPORT_ERRORS = {"$ref": "#/components/schemas/ImportErrors"}  # the Excel imports' row list
+
+
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "patch", "put", "delete"}:
+                yield path, method, operation
+
+
+def error_body(operation, code):
+    return operation["responses"][code]["content"]["application/json"]["schema"]
+
+
+def test_every_operation_documents_its_error_answers(schema):
+    """What schemathesis checks against a live server, here over the whole schema."""
+    public = {("/api/v1/health/", "get"), ("/api/v1/auth/token/", "post")}
+    for path, method, operation in operations(schema):
+        where = f"{method.upper()} {path}"
+        assert error_body(operation, "429") == ERROR_BODY, where
+        if (path, method) not in public:
+            assert error_body(operation, "401") == ERROR_BODY, where
+            assert error_body(operation, "403") == ERROR_BODY, where
+        if "{" in path:
+            assert error_body(operation, "404") == ERROR_BODY, where
+        if method != "get":
+            assert error_body(operation, "400") in (INVALID_BODY, IMPORT_ERRORS), where
+            assert error_body(operation, "413") == ERROR_BODY, where
+    assert error_body(schema["paths"]["/api/v1/members/"]["get"], "400") == INVALID_BODY
+    invalid = schema["components"]["schemas"]["ValidationErrors"]
+    assert {"detail", "non_field_errors"} <= set(invalid["properties"])
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [("Assessment", "grade"), ("Member", "left_reason"), ("SecretaryReport", "rating")],
+)
+def test_choices_stored_blank_allow_blank(schema, component, field):
+    options = schema["components"]["schemas"][component]["properties"][field]["oneOf"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in options
+    assert schema["components"]["schemas"]["BlankEnum"]["enum"] == [""]
+
+
+def test_fields_read_through_an_optional_relation_are_nullable(schema):
+    report = schema["components"]["schemas"]["SecretaryReport"]["properties"]
+    assert report["evaluated_by"]["nullable"] is True
+    assert report["secretary_name"]["nullable"] is True
+
+
+def test_ids_and_filter_numbers_carry_the_databases_bounds(schema):
+    from grassroots.core.api.numbers import ID_MAX
+
+    ids = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+    host_units = schema["paths"]["/api/v1/host-units/"]["get"]["parameters"]
+    organizations = next(p for p in host_units if p["name"] == "organizations")
+    assert organizations["schema"]["items"] == ids
+    members = schema["paths"]["/api/v1/members/"]["get"]["parameters"]
+    assert next(p for p in members if p["name"] == "org")["schema"] == ids
+    meeting = schema["components"]["schemas"]["Meeting"]["properties"]
+    assert {k: meeting["org"][k] for k in ids} == ids
+    assessments = schema["paths"]["/api/v1/assessments/"]["get"]["parameters"]
+    year = next(p for p in assessments if p["name"] == "year")["schema"]
+    assert year["type"] == "integer" and year["maximum"] <= 2**63 - 1

@@ -146,8 +146,11 @@ class SecretaryReportSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="述职的书记；不填则为本组织现任书记",
     )
-    secretary_name = serializers.CharField(source="secretary.name", read_only=True)
-    evaluated_by = serializers.CharField(source="evaluated_by.username", read_only=True)
+    # null (not left out) while there is no secretary or evaluation
+    secretary_name = serializers.CharField(source="secretary.name", read_only=True, allow_null=True)
+    evaluated_by = serializers.CharField(
+        source="evaluated_by.username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = SecretaryReport

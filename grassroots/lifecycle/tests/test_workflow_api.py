@@ -575,3 +575,15 @@ def test_detail_with_the_wrong_date_format_names_the_field(scene, clerk):
     assert ok(clerk.get(f"{ELECTIONS}{workflow['id']}/"))["meeting_planned_on"] == (
         datetime.date(2026, 3, 2).isoformat()
     )
+
+
+def test_a_step_the_workflow_never_takes_is_a_400(clerk, scene):
+    """A secretary-only election has no committee meeting: recording one is refused with a
+    400 naming the state (it was a KeyError, a 500)."""
+    workflow = draft_general(clerk, scene, seats=1, candidates=2)
+    assert workflow["with_committee_meeting"] is False
+    payload = {"committee_expected": 0, "committee_present": 0, "posts": {}}
+    payload["committee_met_on"] = MEETING.isoformat()
+    refused = errors(step(clerk, workflow, "record-committee", payload))
+    assert "state" in refused
+    assert Workflow.objects.get(pk=workflow["id"]).state == workflow["state"]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -375,7 +376,10 @@ def export_workbook(title, headers, widths, rows):
 
 
 def _as_data(sheet, value):
-    """openpyxl writes a string starting with "=" as a formula; data never becomes one."""
+    """openpyxl writes a string starting with "=" as a formula; data never becomes one.
+    Control characters, which a worksheet cannot hold, are left out."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, str) and value.startswith("="):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"

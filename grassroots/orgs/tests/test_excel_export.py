@@ -182,3 +182,13 @@ def test_text_that_looks_like_a_formula_stays_text(make_user, make_member, city)
     row = list(workbook.worksheets[0][2])
     assert (row[1].value, row[1].data_type) == ("=HYPERLINK(1)", "s")
     assert (row[12].value, row[12].data_type) == ("=1+1", "s")
+
+
+def test_export_leaves_out_characters_a_worksheet_cannot_hold(make_user, city):
+    """A control character stored in a name (the API took them once) must not make the
+    export fail: the worksheet gets the name without it."""
+    city["east_branch"].name = "东区\x05幸福\x1b社区党支部"
+    city["east_branch"].save()
+    admin = make_user(is_superuser=True)
+    rows = as_dicts(excel.export_organizations(admin, city["east_branch"]))
+    assert [r["名称"] for r in rows] == ["东区幸福社区党支部"]
