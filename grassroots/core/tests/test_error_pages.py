@@ -105,7 +105,7 @@ def test_api_errors_stay_json(failing_urls, db):
     client = Client(raise_request_exception=False)
     missing = client.get("/api/v1/no-such-endpoint/")
     assert missing.status_code == 404
-    assert missing.json() == {"detail": "未找到。"}
+    assert missing.json() == {"detail": "没有这个接口或对象"}
     failed = client.get("/api/v1/boom/")
     assert failed.status_code == 500
     assert failed.json() == {"detail": "服务器内部错误，请稍后再试。"}
