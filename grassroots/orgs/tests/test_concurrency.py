@@ -90,6 +90,11 @@ def test_what_counts_as_a_lost_write(exc, conflict):
     assert write_conflict(exc) is conflict
 
 
+def post_secretary(client, term, member):
+    payload = {"term": term.pk, "member": member.pk, "post": "secretary"}
+    return client.post("/api/v1/posts/", {**payload, "started_on": "2024-01-02"}, format="json")
+
+
 @pytest.mark.parametrize(
     "exc", [IntegrityError("duplicate key"), OperationalError("database is locked")]
 )
@@ -100,14 +105,7 @@ def test_the_api_answers_a_lost_write_with_400(city, clerk, term, make_member, m
     monkeypatch.setattr(services, "appoint_post", lose)
     client = APIClient()
     client.force_authenticate(clerk)
-    member = make_member(city["east_branch"])
-    payload = {
-        "term": term.pk,
-        "member": member.pk,
-        "post": "secretary",
-        "started_on": "2024-01-02",
-    }
-    response = client.post("/api/v1/posts/", payload, format="json")
+    response = post_secretary(client, term, make_member(city["east_branch"]))
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": [CONFLICT_MESSAGE]}
 
@@ -119,14 +117,7 @@ def test_other_database_errors_stay_server_errors(city, clerk, term, make_member
     monkeypatch.setattr(services, "appoint_post", fail)
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(clerk)
-    member = make_member(city["east_branch"])
-    payload = {
-        "term": term.pk,
-        "member": member.pk,
-        "post": "secretary",
-        "started_on": "2024-01-02",
-    }
-    assert client.post("/api/v1/posts/", payload, format="json").status_code == 500
+    assert post_secretary(client, term, make_member(city["east_branch"])).status_code == 500
 
 
 def test_a_page_answers_a_lost_write_with_400_and_a_way_back(
