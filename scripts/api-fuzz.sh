@@ -40,8 +40,11 @@ token=$(curl -fs -X POST -H 'Content-Type: application/json' \
 status=0
 venv=$PWD/.venv
 # From the throwaway folder: schemathesis keeps a cache of past crashes where it runs.
+# The token endpoints are left out: a generated DELETE would revoke the token the run uses
+# (their own tests are in core/tests/test_tokens.py).
 (cd "$tmp" && "$venv/bin/schemathesis" run "$base/api/schema/?format=json" \
   --header "Authorization: Token $token" \
+  --exclude-path-regex '^/api/v1/auth/tokens?/$' \
   --phases fuzzing,stateful \
   --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
   --max-examples 25 --seed 20240601 --generation-database none \
