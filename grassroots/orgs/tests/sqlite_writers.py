@@ -13,6 +13,8 @@ D = datetime.date
 
 
 def race(count, request):
+    from grassroots.orgs.tests.racing import run_in_threads
+
     barrier = threading.Barrier(count)
     statuses = [None] * count
 
@@ -29,11 +31,7 @@ def race(count, request):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_in_threads(count, run, timeout=120)
     return statuses
 
 

@@ -19,6 +19,7 @@ from grassroots.orgs import services
 from grassroots.orgs.choices import Gender, LeaveReason, MemberStatus, OrgStatus, PostKind
 from grassroots.orgs.models import Membership, Post, Term, Transfer
 
+from .racing import run_in_threads
 from .test_member_count import count_of, counts_are_right, list_count
 
 D = datetime.date
@@ -47,11 +48,7 @@ def race(count, request):
         finally:
             connections.close_all()  # this thread's connection
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_in_threads(count, run, timeout=60)
     return results
 
 
