@@ -11,10 +11,9 @@ urlpatterns = [
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("grassroots.core.urls")),
     path("", include("grassroots.orgs.urls")),
-    path("", include("grassroots.orgs.excel_urls")),
-    path("", include("grassroots.lifecycle.urls")),
+    path("", include("grassroots.elections.urls")),
     path("", include("grassroots.documents.urls")),
-    path("", include("grassroots.life.urls")),
+    path("", include("grassroots.orglife.urls")),
     path("", include("grassroots.standards.urls")),
     path("", include("grassroots.assessments.urls")),
 ]

@@ -17,7 +17,7 @@ class AssessmentsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db import transaction
 
-        from grassroots.lifecycle.apps import DEMO_CLERK, DEMO_DISTRICT, DEMO_REVIEWER
+        from grassroots.elections.apps import DEMO_CLERK, DEMO_DISTRICT, DEMO_REVIEWER
         from grassroots.orgs.models import Organization
 
         from .models import Assessment

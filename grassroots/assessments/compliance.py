@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from grassroots.life.choices import MeetingType
-from grassroots.life.models import Meeting
+from grassroots.orglife.choices import MeetingType
+from grassroots.orglife.models import Meeting
 from grassroots.standards.models import Item, StandardSet, filter_sets
 
 from . import rules

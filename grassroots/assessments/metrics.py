@@ -23,8 +23,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractQuarter
 from django.utils import timezone
 
-from grassroots.life.choices import MeetingType
-from grassroots.life.models import Attendance, Meeting, SecretaryReport, YearlyFact
+from grassroots.orglife.choices import MeetingType
+from grassroots.orglife.models import Attendance, Meeting, SecretaryReport, YearlyFact
 from grassroots.orgs.choices import Education, OrgKind, PostKind
 from grassroots.orgs.models import Member, Membership, Organization, Post
 from grassroots.standards.choices import MetricSource

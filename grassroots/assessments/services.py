@@ -24,8 +24,8 @@ from grassroots.core.access import Scope
 from grassroots.core.access import parent_path as path_above
 from grassroots.core.choices import Permission
 from grassroots.core.history import save_by
-from grassroots.life import rules as life_rules
-from grassroots.life.services import current_secretary
+from grassroots.orglife import rules as life_rules
+from grassroots.orglife.services import current_secretary
 from grassroots.orgs.models import Organization
 from grassroots.orgs.services import require_edit
 from grassroots.standards.choices import SetStatus

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from grassroots.core.choices import Role
-from grassroots.lifecycle import services
-from grassroots.lifecycle.workflow_choices import State, WorkflowKind
+from grassroots.elections import services
+from grassroots.elections.workflow_choices import State, WorkflowKind
 from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind
 
 from .conftest import DESKTOP, PASSWORD, log_in

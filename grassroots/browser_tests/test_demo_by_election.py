@@ -51,7 +51,7 @@ def test_a_by_election_on_the_demo(open_page, demo, shot):
 
     reviewer = open_page()
     log_in(reviewer, "district_reviewer", DEMO_PASSWORD)
-    reviewer.goto(reverse("lifecycle-queue"))
+    reviewer.goto(reverse("elections-queue"))
     path = re.sub(r"^https?://[^/]+", "", workflow_url)
     reviewer.locator(f'a[href="{path}"]').first.click()
     reviewer.fill("#id_comment", "同意补选")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from grassroots.orgs.forms import apply_service_errors
 from grassroots.orgs.models import Member, Organization
-from grassroots.orgs.views import page_of, subtree_roots
+from grassroots.orgs.views.registry import page_of, subtree_roots
 
 from . import services
 from .access import Scope

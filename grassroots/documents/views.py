@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
-from grassroots.lifecycle.models import Workflow
+from grassroots.elections.models import Workflow
 
 from .pdf import PdfUnavailable
 from .workflow import DocumentNotAvailable, document_ref, dossier, dossier_filename, render

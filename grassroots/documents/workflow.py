@@ -21,9 +21,9 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from grassroots.lifecycle import services
-from grassroots.lifecycle.models import Workflow
-from grassroots.lifecycle.workflow_choices import Action, State, WorkflowKind
+from grassroots.elections import services
+from grassroots.elections.models import Workflow
+from grassroots.elections.workflow_choices import Action, State, WorkflowKind
 from grassroots.orgs.choices import Category, PostKind
 from grassroots.orgs.models import Post
 from grassroots.orgs.rules import SOCIETY_CATEGORIES

@@ -30,9 +30,9 @@ INSTALLED_APPS = [
     "simple_history",
     "grassroots.core",
     "grassroots.orgs",
-    "grassroots.lifecycle",
+    "grassroots.elections",
     "grassroots.documents",
-    "grassroots.life",
+    "grassroots.orglife",
     "grassroots.standards",
     "grassroots.assessments",
 ]
@@ -159,7 +159,7 @@ SPECTACULAR_SETTINGS = {
         "ItemStatusEnum": "grassroots.assessments.choices.ItemStatus",
         "AssessmentStateEnum": "grassroots.assessments.models.AssessmentState",
         "TaskStatusEnum": "grassroots.assessments.models.TaskStatus",
-        "WorkflowStateEnum": "grassroots.lifecycle.workflow_choices.State",
+        "WorkflowStateEnum": "grassroots.elections.workflow_choices.State",
     },
 }
 

@@ -4,7 +4,7 @@ An item that states a number names a metric (a code below), a comparator and a t
 The metric engine computes each metric per organisation and year (the period is the year
 unless the code says otherwise) from the source given here: organisational-life records
 (`meetings`), the registry (`registry`) or yearly facts the organisation enters (`fact`,
-codes shared with `life.choices.FactKind`).
+codes shared with `orglife.choices.FactKind`).
 """
 
 import operator

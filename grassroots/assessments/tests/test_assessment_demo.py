@@ -17,8 +17,8 @@ from grassroots.assessments.models import (
     RectificationTask,
     TaskStatus,
 )
-from grassroots.life.demo import load_demo_life
-from grassroots.lifecycle.apps import DEMO_DISTRICT
+from grassroots.elections.apps import DEMO_DISTRICT
+from grassroots.orglife.demo import load_demo_life
 from grassroots.orgs import demo
 from grassroots.orgs.models import Organization
 from grassroots.standards.loader import load_standards

@@ -15,8 +15,8 @@ from django.db.models import Exists, F, OuterRef
 
 from grassroots.assessments.management.commands import bench_life_generate
 from grassroots.assessments.management.commands.bench_compliance import disagreements
-from grassroots.life.choices import MeetingType
-from grassroots.life.models import Attendance, Meeting, SecretaryReport, YearlyFact
+from grassroots.orglife.choices import MeetingType
+from grassroots.orglife.models import Attendance, Meeting, SecretaryReport, YearlyFact
 from grassroots.orgs.choices import OrgKind, PostKind
 from grassroots.orgs.models import Membership, Organization, Post
 

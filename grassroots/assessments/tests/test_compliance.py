@@ -12,8 +12,8 @@ from django.urls import reverse
 from grassroots.assessments.choices import ItemStatus, Light
 from grassroots.assessments.compliance import warnings_for
 from grassroots.core.choices import Role
-from grassroots.life.choices import MeetingType
-from grassroots.life.models import Attendance, Meeting
+from grassroots.orglife.choices import MeetingType
+from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs.choices import Category, OrgKind
 from grassroots.standards.choices import SetStatus
 from grassroots.standards.models import Dimension, Item, StandardSet

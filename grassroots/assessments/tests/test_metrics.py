@@ -18,8 +18,8 @@ from grassroots.assessments.metrics import (
     metric_evidence,
     metric_values,
 )
-from grassroots.life.choices import MeetingType
-from grassroots.life.models import Attendance, Meeting, SecretaryReport, YearlyFact
+from grassroots.orglife.choices import MeetingType
+from grassroots.orglife.models import Attendance, Meeting, SecretaryReport, YearlyFact
 from grassroots.orgs.choices import Education, OrgKind, PostKind
 from grassroots.orgs.models import Membership, Organization, Post, Term
 from grassroots.standards.metrics import METRICS

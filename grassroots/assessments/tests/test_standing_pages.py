@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.assessments.views_standing import so_far
+from grassroots.assessments.views.standing import so_far
 from grassroots.core.choices import Role
 from grassroots.orgs.choices import Category, OrgKind
 from grassroots.standards.choices import SetStatus

@@ -66,7 +66,7 @@ def test_schema_lists_every_endpoint_and_no_deletion(schema):
     }
     assert {path: methods.get(path) for path in PATHS} == PATHS
     # Nothing a user entered is deleted: the one DELETE of data takes an attachment off its
-    # meeting, keeping the row and the file (life.services.remove_attachment); the others
+    # meeting, keeping the row and the file (orglife.services.remove_attachment); the others
     # revoke API tokens.
     deleting = {path for path, m in methods.items() if "delete" in m}
     assert deleting == {

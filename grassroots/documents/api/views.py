@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from grassroots.lifecycle.workflow_choices import WorkflowKind
+from grassroots.elections.workflow_choices import WorkflowKind
 
 from ..pdf import pdf_available
 from ..views import (

@@ -8,8 +8,8 @@ import pytest
 from docx import Document
 
 from grassroots.core.choices import Role
-from grassroots.lifecycle import services
-from grassroots.lifecycle.workflow_choices import WorkflowKind
+from grassroots.elections import services
+from grassroots.elections.workflow_choices import WorkflowKind
 from grassroots.orgs.choices import Category, Education, MemberStatus, OrgKind, PostKind
 from grassroots.orgs.models import HostUnit, HostUnitLink, Post, Term
 

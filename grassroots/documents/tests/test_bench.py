@@ -5,7 +5,7 @@ import io
 
 from django.core.management import call_command
 
-from grassroots.lifecycle.models import Workflow
+from grassroots.elections.models import Workflow
 from grassroots.orgs.models import Organization
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import mask_id_number, mask_phone
 from grassroots.documents import workflow as documents
-from grassroots.lifecycle import services
-from grassroots.lifecycle.workflow_choices import State, WorkflowKind
+from grassroots.elections import services
+from grassroots.elections.workflow_choices import State, WorkflowKind
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.models import Post
 

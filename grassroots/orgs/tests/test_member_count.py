@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id
 from grassroots.orgs import demo, excel, services
-from grassroots.orgs.api.views import MemberViewSet
+from grassroots.orgs.api.views.registry import MemberViewSet
 from grassroots.orgs.choices import Gender, LeaveReason, MemberStatus
 from grassroots.orgs.models import Member, Membership, Organization
 

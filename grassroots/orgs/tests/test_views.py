@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id, build_uscc, mask_id_number
-from grassroots.orgs import services, views
+from grassroots.orgs import services
 from grassroots.orgs.choices import OrgKind, OrgStatus, PostKind
 from grassroots.orgs.models import (
     HostUnit,
@@ -24,6 +24,7 @@ from grassroots.orgs.models import (
     Transfer,
     WeakDesignation,
 )
+from grassroots.orgs.views import registry as views
 
 D = datetime.date
 BIRTH = D(1985, 6, 15)

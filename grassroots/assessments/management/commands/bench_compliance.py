@@ -66,7 +66,7 @@ WITH subtree AS NOT MATERIALIZED (
 ),
 held AS NOT MATERIALIZED (
     SELECT id, org_id, type, date, hours, lecturer_id
-    FROM life_meeting
+    FROM orglife_meeting
     WHERE cancelled_at IS NULL AND date BETWEEN %(start)s AND %(until)s
       AND org_id IN (SELECT id FROM subtree)
 ),
@@ -101,7 +101,7 @@ turnout AS (
             AS study_hours,
         coalesce(sum(h.hours) FILTER (WHERE a.present AND h.type = 'volunteer'), 0)
             AS volunteer_hours
-    FROM life_attendance a
+    FROM orglife_attendance a
     JOIN held h ON h.id = a.meeting_id
     GROUP BY h.org_id
 ),
@@ -148,12 +148,12 @@ people AS (
     LEFT JOIN grouped g ON g.org_id = s.id
 ),
 reports AS (
-    SELECT org_id, count(*) AS n FROM life_secretaryreport WHERE year = %(year)s
+    SELECT org_id, count(*) AS n FROM orglife_secretaryreport WHERE year = %(year)s
     GROUP BY org_id
 ),
 facts AS (
     SELECT org_id, jsonb_object_agg(code, value::text) AS facts
-    FROM life_yearlyfact WHERE year = %(year)s
+    FROM orglife_yearlyfact WHERE year = %(year)s
     GROUP BY org_id
 )
 SELECT p.id,
@@ -260,8 +260,8 @@ class Command(BaseCommand):
         root = Organization.objects.get(depth=0)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT (SELECT count(*) FROM life_meeting), (SELECT count(*) FROM "
-                "life_attendance), (SELECT count(*) FROM orgs_member)"
+                "SELECT (SELECT count(*) FROM orglife_meeting), (SELECT count(*) FROM "
+                "orglife_attendance), (SELECT count(*) FROM orgs_member)"
             )
             meetings, attendance, members = cursor.fetchone()
         version = connection.pg_version
@@ -376,7 +376,7 @@ class Command(BaseCommand):
         page shows up to MATRIX_PAGE of them); compliance_for over as many organisations
         when the page is not there."""
         try:
-            from grassroots.assessments.views_standing import MATRIX_PAGE, matrix_orgs
+            from grassroots.assessments.views.standing import MATRIX_PAGE, matrix_orgs
 
             reverse("compliance-matrix", args=[1])
         except (ImportError, NoReverseMatch):

@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from grassroots.life.choices import ABSENCE_REASONS, FactKind, MeetingType, ReportRating
-from grassroots.life.demo import OUTSIDE_LECTURERS, PLACES, TOPICS
-from grassroots.life.models import Attendance, Meeting, SecretaryReport, YearlyFact
+from grassroots.orglife.choices import ABSENCE_REASONS, FactKind, MeetingType, ReportRating
+from grassroots.orglife.demo import OUTSIDE_LECTURERS, PLACES, TOPICS
+from grassroots.orglife.models import Attendance, Meeting, SecretaryReport, YearlyFact
 from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.management.commands.bench_generate import BENCH_USER
 from grassroots.orgs.management.commands.bench_generate import Command as RegistryCommand

@@ -14,8 +14,8 @@ from django.db import transaction
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id
 from grassroots.core.models import RoleAssignment
-from grassroots.lifecycle import services
-from grassroots.lifecycle.workflow_choices import WorkflowKind
+from grassroots.elections import services
+from grassroots.elections.workflow_choices import WorkflowKind
 from grassroots.orgs.choices import Category, Education, Gender, MemberStatus, OrgKind, PostKind
 from grassroots.orgs.management.commands.bench_run import percentile
 from grassroots.orgs.models import HostUnit, HostUnitLink, Member, Organization, Term

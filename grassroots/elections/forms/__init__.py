@@ -1,0 +1,1 @@
+"""Forms of the elections app: requests (requests) and the election day (election_day)."""

@@ -1,0 +1,146 @@
+"""Pages of Excel import and export: template downloads, uploads, exports of a subtree."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from grassroots.core.access import Scope
+from grassroots.core.choices import Permission
+from grassroots.orgs import excel
+from grassroots.orgs.excel.sheets import ORG_NUMBER, XLSX_CONTENT_TYPE
+from grassroots.orgs.forms import BootstrapForm, org_picker
+from grassroots.orgs.models import Organization
+
+ROSTER_DENIED = "您没有查看党员名册的权限"
+
+# kind in the URL -> (what is imported, importer, template, exporter)
+KINDS = {
+    "orgs": (
+        "党组织",
+        excel.import_organizations,
+        excel.organization_template,
+        excel.export_organizations,
+    ),
+    "members": ("党员", excel.import_members, excel.member_template, excel.export_members),
+}
+
+
+class UploadForm(BootstrapForm):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx," + XLSX_CONTENT_TYPE
+
+
+class AncestorForm(BootstrapForm):
+    ancestor = org_picker("导出范围（党组织及其下级）", "view", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ancestor"].queryset = Organization.objects.visible_to(user)
+
+
+def _kind(kind):
+    if kind not in KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+def visible_ancestor(user, value):
+    """The organisation `?ancestor=<id>` names if the user may see it, None if not given;
+    404 otherwise, so that organisations outside the user's subtree stay unknown."""
+    if value in (None, ""):
+        return None
+    if not ORG_NUMBER.fullmatch(str(value)):
+        raise Http404
+    org = Organization.objects.visible_to(user).filter(pk=int(value)).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def xlsx_response(content, filename):
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    # A Chinese file name goes out as RFC 5987 filename*=utf-8''…
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _page(request, result=None, result_kind=None, upload_forms=None, status=200):
+    scope = Scope.of(request.user)
+    forms_by_kind = upload_forms or {kind: UploadForm(prefix=kind) for kind in KINDS}
+    ancestor_form = AncestorForm(request.GET or None, user=request.user)
+    ancestor = visible_ancestor(request.user, request.GET.get("ancestor"))
+    if scope.unrestricted:
+        roots = Organization.objects.filter(parent__isnull=True)
+    else:
+        roots = Organization.objects.filter(path__in=scope.paths(Permission.VIEW))
+    context = {
+        "can_import": scope.has_any(Permission.EDIT),
+        "can_export_roster": scope.has_any(Permission.ROSTER),
+        "sections": [
+            {"kind": kind, "label": spec[0], "form": forms_by_kind[kind]}
+            for kind, spec in KINDS.items()
+            if kind != "members" or scope.has_any(Permission.ROSTER)
+        ],
+        "ancestor_form": ancestor_form,
+        "ancestor": ancestor,
+        "roots": roots.order_by("path"),
+        "result": result,
+        "result_kind": KINDS[result_kind][0] if result_kind else "",
+    }
+    return render(request, "orgs/excel/home.html", context, status=status)
+
+
+@login_required
+def home(request):
+    """The page; a POST (to the page itself, with `kind`) is an upload."""
+    if request.method == "POST":
+        return _upload(request, request.POST.get("kind"))
+    return _page(request)
+
+
+@login_required
+def template_download(request, kind):
+    label, _, template, _ = _kind(kind)
+    return xlsx_response(template(), f"{label}导入模板.xlsx")
+
+
+def _upload(request, kind):
+    label, importer, _, _ = _kind(kind)
+    if not Scope.of(request.user).has_any(Permission.EDIT):
+        raise PermissionDenied("您没有录入数据的权限")
+    forms_by_kind = {k: UploadForm(prefix=k) for k in KINDS}
+    form = forms_by_kind[kind] = UploadForm(request.POST, request.FILES, prefix=kind)
+    if not form.is_valid():
+        return _page(request, upload_forms=forms_by_kind)
+    result = importer(request.user, form.cleaned_data["file"])
+    if result.errors:
+        return _page(
+            request, result=result, result_kind=kind, upload_forms=forms_by_kind, status=400
+        )
+    messages.success(request, f"导入成功：新建{label}{result.created}个")
+    return redirect("excel-home")
+
+
+def export_response(user, kind, ancestor_value):
+    """The .xlsx export of `kind` for the subtree `?ancestor=` names (or all the user sees)."""
+    _, _, _, exporter = _kind(kind)
+    if kind == "members" and not Scope.of(user).has_any(Permission.ROSTER):
+        raise PermissionDenied(ROSTER_DENIED)
+    ancestor = visible_ancestor(user, ancestor_value)
+    scope_name = ancestor.name if ancestor else "全部"
+    suffix = "党员名册" if kind == "members" else "党组织"
+    filename = f"{scope_name}{suffix}{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(exporter(user, ancestor), filename)
+
+
+@login_required
+def export(request, kind):
+    return export_response(request.user, kind, request.GET.get("ancestor"))
