@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("grassroots.core.urls")),
+    path("", include("grassroots.portal.urls")),
     path("", include("grassroots.orgs.urls")),
     path("", include("grassroots.elections.urls")),
     path("", include("grassroots.documents.urls")),

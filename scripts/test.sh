@@ -9,6 +9,8 @@ export DJANGO_SETTINGS_MODULE=grassroots.settings.test
 echo "== lint"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== import contracts (pyproject.toml: apps in layers, core lowest)"
+.venv/bin/lint-imports --no-cache
 echo "== migrations"
 $PY manage.py makemigrations --check --dry-run >/dev/null
 echo "== production settings"

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from grassroots.core.choices import Permission
-from grassroots.orgs.forms import BootstrapForm, DateInput, org_picker
+from grassroots.core.forms import BootstrapForm, DateInput, org_picker
 from grassroots.orgs.models import Organization
 from grassroots.standards.models import StandardSet
 

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -5,6 +6,13 @@ from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from .choices import Role
+
+
+def organization_model():
+    """The organisation model (settings.GRASSROOTS_ORGANIZATION_MODEL), as Django's
+    get_user_model(): a tree with `path`, `depth`, `parent`, `ancestor_ids()` and a queryset
+    offering `visible_to(user, permission)` and `active()`."""
+    return apps.get_model(settings.GRASSROOTS_ORGANIZATION_MODEL, require_ready=False)
 
 
 class RoleAssignment(models.Model):
@@ -17,7 +25,7 @@ class RoleAssignment(models.Model):
         verbose_name="用户",
     )
     org = models.ForeignKey(
-        "orgs.Organization",
+        settings.GRASSROOTS_ORGANIZATION_MODEL,
         on_delete=models.PROTECT,
         related_name="role_assignments",
         verbose_name="管辖组织",

@@ -1,3 +1,6 @@
+"""Pages of user management: department administrators create users, grant and withdraw
+roles within their subtrees, set passwords and deactivate accounts (all through services.py)."""
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -7,29 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from grassroots.orgs.forms import apply_service_errors
-from grassroots.orgs.models import Member, Organization
-from grassroots.orgs.views.registry import page_of, subtree_roots
-
 from . import services
 from .access import Scope
 from .choices import Permission
-from .forms import PasswordForm, RoleForm, UserCreateForm, UserSearchForm
+from .forms import PasswordForm, RoleForm, UserCreateForm, UserSearchForm, apply_service_errors
 from .models import RoleAssignment
+from .pages import page_of
 
 USERS_PAGE = 50
-
-
-@login_required
-def home(request):
-    user = request.user
-    context = {
-        "assignments": user.role_assignments.select_related("org").order_by("org__path"),
-        "roots": subtree_roots(user).order_by("path"),
-        "org_count": Organization.objects.visible_to(user).active().count(),
-        "member_count": Member.objects.visible_to(user).current().count(),
-    }
-    return render(request, "core/home.html", context)
 
 
 # --- user management (department administrators) ---------------------------------------------

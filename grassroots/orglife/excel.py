@@ -16,11 +16,12 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from grassroots.core.excel import ImportResult
 from grassroots.core.validators import text_error
 from grassroots.orgs.excel import cells
 from grassroots.orgs.excel.bulk import create_with_history
 from grassroots.orgs.excel.cells import CellError
-from grassroots.orgs.excel.imports import CHANGE_REASON, Importer, ImportResult, OrgDirectory
+from grassroots.orgs.excel.imports import CHANGE_REASON, Importer, OrgDirectory
 from grassroots.orgs.excel.sheets import (
     Column,
     Ignored,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from grassroots.orgs.forms import BootstrapForm, DateInput, org_picker
+from grassroots.core.forms import BootstrapForm, DateInput, org_picker
 from grassroots.orgs.models import Member, Organization
 
 from .choices import FACT_UNITS, FactKind, MeetingType, ReportRating

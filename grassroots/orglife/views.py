@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
-from grassroots.orgs.forms import apply_service_errors
+from grassroots.core.excel import UploadForm, xlsx_response
+from grassroots.core.forms import apply_service_errors
+from grassroots.core.pages import ancestors, form_page, page_of, visible_org
 from grassroots.orgs.models import Post
-from grassroots.orgs.views.excel import UploadForm, xlsx_response
-from grassroots.orgs.views.registry import ancestors, page_of, require_edit, visible_org
+from grassroots.orgs.views.registry import require_edit
 
 from . import excel, forms, services
 from .attachments import attachment_response
@@ -306,18 +307,15 @@ def meeting_detail(request, pk):
 
 
 def _form_page(request, org, form, action, done, title, back, **extra):
-    """A small form: on a valid POST call `action(cleaned_data)` (a service call) and go to
-    `done`, or show the service's errors next to the fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect(done)
-    context = org_context(request, org, form=form, title=title, back=back, **extra)
-    return render(request, "orglife/form_page.html", context)
+    """A small form about one organisation's records (see `core.pages.form_page`)."""
+    return form_page(
+        request,
+        "orglife/form_page.html",
+        form,
+        action,
+        done,
+        lambda: org_context(request, org, title=title, back=back, **extra),
+    )
 
 
 @login_required

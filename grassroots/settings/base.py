@@ -35,7 +35,12 @@ INSTALLED_APPS = [
     "grassroots.orglife",
     "grassroots.standards",
     "grassroots.assessments",
+    "grassroots.portal",
 ]
+
+# The organisation model the toolkit in core works with (pickers, page helpers, role
+# assignments), named rather than imported so that core depends on no domain app.
+GRASSROOTS_ORGANIZATION_MODEL = "orgs.Organization"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

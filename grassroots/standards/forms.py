@@ -7,8 +7,8 @@ from django import forms
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
+from grassroots.core.forms import BootstrapForm, org_picker
 from grassroots.orgs.choices import Category
-from grassroots.orgs.forms import BootstrapForm, org_picker
 from grassroots.orgs.models import Organization
 
 from .choices import Comparator, MetricSource

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from grassroots.core import pages
 from grassroots.core.history import history_entries
 from grassroots.orgs.choices import Category
-from grassroots.orgs.forms import apply_service_errors
 
 from . import forms, services
 from .choices import SetStatus
@@ -49,18 +49,9 @@ def editable_draft(request, standard_set):
 
 
 def form_page(request, form, action, done, title, standard_set):
-    """Render `form`; on a valid POST call the service in `action` and go to `done`, or
-    show the service's errors next to the fields (its transaction left nothing changed)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = action(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect(done(result) if callable(done) else done)
-    context = {"form": form, "title": title, "standard_set": standard_set}
-    return render(request, "standards/form_page.html", context)
+    """A form about one standard set (see `core.pages.form_page`)."""
+    context = {"title": title, "standard_set": standard_set}
+    return pages.form_page(request, "standards/form_page.html", form, action, done, context)
 
 
 def run_service(request, action, success):

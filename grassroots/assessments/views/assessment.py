@@ -42,11 +42,11 @@ from grassroots.assessments.models import (
 from grassroots.assessments.rules import DEFAULT_BANDS
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
+from grassroots.core.forms import apply_service_errors
 from grassroots.core.history import history_entries
+from grassroots.core.pages import ancestors, page_of, visible_org
 from grassroots.orglife.rules import ATTACHMENT_TYPES
-from grassroots.orgs.forms import apply_service_errors
 from grassroots.orgs.models import Organization
-from grassroots.orgs.views.registry import ancestors, page_of, visible_org
 from grassroots.standards.metrics import format_number
 
 LIST_PAGE = 50

@@ -25,13 +25,13 @@ from grassroots.assessments.compliance import (
 from grassroots.assessments.metrics import metric_evidence
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
+from grassroots.core.excel import xlsx_response
+from grassroots.core.pages import visible_org
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs.excel.sheets import export_workbook
 from grassroots.orgs.models import Organization
 from grassroots.orgs.rules import FORMED_KINDS
-from grassroots.orgs.views.excel import xlsx_response
-from grassroots.orgs.views.registry import visible_org
 from grassroots.standards.metrics import METRICS, describe, format_number
 from grassroots.standards.models import Item, StandardSet
 

@@ -1,14 +1,17 @@
 """The list filter backend of every API view: the filtersets of all apps, declared or made
 from `filterset_fields`, read ids as whole numbers and every integer within its column's
 range, so `?organizations=<30 digits>` or `?org=337.5` is a 400 naming the parameter, not an
-overflow in the database driver. The schema states the same bounds (core.api.schema)."""
+overflow in the database driver. The schema states the same bounds (core.api.schema).
+Also the filters every app's filtersets share (`AncestorFilter`)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django_filters import fields, filters
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import get_model_field
+from drf_spectacular.utils import extend_schema_field
 
+from ..models import organization_model
 from .numbers import BIGINT_RANGE, ID_MAX, ID_OUT_OF_RANGE, NOT_AN_ID, column_range, parse_id
 
 
@@ -87,3 +90,23 @@ class BoundedFilterBackend(DjangoFilterBackend):
             for filter_ in filterset.filters.values():
                 bound(filter_, filterset._meta.model)
         return filterset
+
+
+@extend_schema_field({"type": "integer", "description": "上级组织编号：该组织及其全部下级组织"})
+class AncestorFilter(filters.Filter):
+    """`?ancestor=<id>`: the organisation and its whole subtree (within what the user sees)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, path_field, **kwargs):
+        self.path_field = path_field
+        super().__init__(label="上级组织（含本级）", **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        organizations = organization_model().objects
+        path = organizations.filter(pk=value).values_list("path", flat=True).first()
+        if path is None:
+            return qs.none()
+        return qs.filter(**{f"{self.path_field}__startswith": path})

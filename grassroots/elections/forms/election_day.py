@@ -6,9 +6,9 @@ import json
 
 from django import forms
 
+from grassroots.core.forms import BootstrapForm, DateInput
 from grassroots.elections.workflow_choices import CountMode
 from grassroots.orgs.choices import PostKind
-from grassroots.orgs.forms import BootstrapForm, DateInput
 
 
 def count_field(label, **kwargs):

@@ -16,6 +16,8 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from grassroots.core.forms import apply_service_errors
+from grassroots.core.pages import ancestors
 from grassroots.elections import rules, services
 from grassroots.elections.choices import TallyProblem
 from grassroots.elections.forms.election_day import CommitteeForm, CountForm, post_field, vote_field
@@ -23,9 +25,7 @@ from grassroots.elections.models import Workflow
 from grassroots.elections.tally import count_ballots, passes, quorum_met
 from grassroots.elections.workflow_choices import Action, CountMode, State, WorkflowKind
 from grassroots.orgs.choices import PostKind
-from grassroots.orgs.forms import apply_service_errors
 from grassroots.orgs.rules import RuleConfig
-from grassroots.orgs.views.registry import ancestors
 
 COUNT_NUMBERS = (
     "present_members",

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
+from grassroots.core.forms import apply_service_errors
+from grassroots.core.pages import ancestors, page_of, visible_org
 from grassroots.documents.workflow import available_documents, signer_of
 from grassroots.elections import rules, services
 from grassroots.elections.choices import TallyProblem
@@ -37,8 +39,7 @@ from grassroots.elections.workflow_choices import (
     WorkflowKind,
 )
 from grassroots.orgs.choices import Severity
-from grassroots.orgs.forms import apply_service_errors
-from grassroots.orgs.views.registry import ancestors, page_of, require_edit, visible_org
+from grassroots.orgs.views.registry import require_edit
 
 WORKFLOWS_PAGE = 50
 HOME_REMINDERS = 5  # per list on the home page; the reminders page shows all

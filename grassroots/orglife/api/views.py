@@ -14,11 +14,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from grassroots.orgs.api.serializers import HistoryEntrySerializer
-from grassroots.orgs.api.views import excel as orgs_excel
-from grassroots.orgs.api.views.registry import PLAIN_ACTION, AncestorFilter, ScopedViewSet
-from grassroots.orgs.excel.sheets import XLSX_CONTENT_TYPE
-from grassroots.orgs.views.excel import xlsx_response
+from grassroots.core.api.excel import IMPORT_RESPONSES, FileView, ImportView, UploadSerializer
+from grassroots.core.api.filters import AncestorFilter
+from grassroots.core.api.serializers import HistoryEntrySerializer
+from grassroots.core.api.viewsets import PLAIN_ACTION, ScopedViewSet
+from grassroots.core.excel import XLSX_CONTENT_TYPE, xlsx_response
 
 from .. import excel, services
 from ..attachments import attachment_response
@@ -209,23 +209,20 @@ class YearlyFactViewSet(ScopedViewSet):
         )
 
 
-class MeetingImportView(orgs_excel.ImportView):
+class MeetingImportView(ImportView):
     importer = staticmethod(excel.import_meetings)
 
     @extend_schema(
         operation_id="v1_meetings_import",
         summary="从 Excel 导入会议（全部导入或全部不导入）",
-        request={"multipart/form-data": orgs_excel.UploadSerializer},
-        responses=orgs_excel.IMPORT_RESPONSES,
+        request={"multipart/form-data": UploadSerializer},
+        responses=IMPORT_RESPONSES,
     )
     def post(self, request):
         return super().post(request)
 
 
-class MeetingTemplateView(APIView):
-    def perform_content_negotiation(self, request, force=False):
-        return super().perform_content_negotiation(request, force=True)
-
+class MeetingTemplateView(FileView):
     @extend_schema(
         operation_id="v1_meetings_template",
         summary="会议导入模板（.xlsx）",

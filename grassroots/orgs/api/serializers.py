@@ -271,19 +271,3 @@ class HostUnitSerializer(serializers.ModelSerializer):
         for name, value in validated_data.items():
             setattr(instance, name, value)
         return services.save_host_unit(self.context["request"].user, instance)
-
-
-class HistoryChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    before = serializers.CharField()
-    after = serializers.CharField()
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    user = serializers.CharField()
-    action = serializers.CharField()
-    changes = serializers.SerializerMethodField()
-
-    def get_changes(self, entry) -> list[dict]:
-        return [{"field": f, "before": b, "after": a} for f, b, a in entry.changes]

@@ -2,11 +2,9 @@
 
 from .columns import member_template, organization_template
 from .exports import export_members, export_organizations
-from .imports import ImportResult, RowError, import_members, import_organizations
+from .imports import import_members, import_organizations
 
 __all__ = [
-    "ImportResult",
-    "RowError",
     "export_members",
     "export_organizations",
     "import_members",

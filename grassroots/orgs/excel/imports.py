@@ -7,13 +7,14 @@ with history records attributed to the importing user (docs/decisions/0004-excel
 """
 
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from grassroots.core.choices import Permission
+from grassroots.core.excel import ImportResult, RowError
 from grassroots.core.validators import text_field_errors
 
 from .. import services
@@ -38,23 +39,6 @@ MAX_ERRORS = 1000
 UPDATE_BATCH = 2000
 LOOKUP_BATCH = 2000
 CHANGE_REASON = "Excel导入"
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # the sheet's row number (the header is row 1); None: the whole file
-    column: str  # the column's header as written in the file, or ""
-    letter: str  # the column's letter (A, B, …), or ""
-    message: str
-
-    def as_dict(self):
-        return asdict(self)
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
 
 
 class _TooManyErrors(Exception):

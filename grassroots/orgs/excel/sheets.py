@@ -21,7 +21,6 @@ from grassroots.core.uploads import bounded_rows, check_archive
 
 from . import cells
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTES_SHEET = "说明"
 
 

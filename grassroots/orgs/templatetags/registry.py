@@ -44,11 +44,3 @@ def severity_class(severity):
 @register.filter
 def severity_label(severity):
     return Severity(severity).label
-
-
-@register.simple_tag(takes_context=True)
-def page_url(context, number, param="page"):
-    """The current URL's query with page `param` set to `number` (filters kept)."""
-    query = context["request"].GET.copy()
-    query[param] = number
-    return "?" + query.urlencode()

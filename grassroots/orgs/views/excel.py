@@ -1,19 +1,19 @@
 """Pages of Excel import and export: template downloads, uploads, exports of a subtree."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
+from grassroots.core.excel import UploadForm, xlsx_response
+from grassroots.core.forms import BootstrapForm, org_picker
+from grassroots.core.pages import subtree_roots
 from grassroots.orgs import excel
-from grassroots.orgs.excel.sheets import ORG_NUMBER, XLSX_CONTENT_TYPE
-from grassroots.orgs.forms import BootstrapForm, org_picker
+from grassroots.orgs.excel.sheets import ORG_NUMBER
 from grassroots.orgs.models import Organization
 
 ROSTER_DENIED = "您没有查看党员名册的权限"
@@ -28,14 +28,6 @@ KINDS = {
     ),
     "members": ("党员", excel.import_members, excel.member_template, excel.export_members),
 }
-
-
-class UploadForm(BootstrapForm):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".xlsx," + XLSX_CONTENT_TYPE
 
 
 class AncestorForm(BootstrapForm):
@@ -65,22 +57,11 @@ def visible_ancestor(user, value):
     return org
 
 
-def xlsx_response(content, filename):
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    # A Chinese file name goes out as RFC 5987 filename*=utf-8''…
-    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 def _page(request, result=None, result_kind=None, upload_forms=None, status=200):
     scope = Scope.of(request.user)
     forms_by_kind = upload_forms or {kind: UploadForm(prefix=kind) for kind in KINDS}
     ancestor_form = AncestorForm(request.GET or None, user=request.user)
     ancestor = visible_ancestor(request.user, request.GET.get("ancestor"))
-    if scope.unrestricted:
-        roots = Organization.objects.filter(parent__isnull=True)
-    else:
-        roots = Organization.objects.filter(path__in=scope.paths(Permission.VIEW))
     context = {
         "can_import": scope.has_any(Permission.EDIT),
         "can_export_roster": scope.has_any(Permission.ROSTER),
@@ -91,7 +72,7 @@ def _page(request, result=None, result_kind=None, upload_forms=None, status=200)
         ],
         "ancestor_form": ancestor_form,
         "ancestor": ancestor,
-        "roots": roots.order_by("path"),
+        "roots": subtree_roots(request.user).order_by("path"),
         "result": result,
         "result_kind": KINDS[result_kind][0] if result_kind else "",
     }

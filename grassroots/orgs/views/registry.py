@@ -6,7 +6,6 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,16 @@ from django.utils import timezone
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.core.history import history_entries
+from grassroots.core.pages import (
+    PICKER_LIMIT,
+    ancestors,
+    form_page,
+    page_of,
+    picker_query,
+    render_picker,
+    subtree_roots,
+    visible_org,
+)
 from grassroots.orgs import forms, services
 from grassroots.orgs.choices import OrgKind, OrgStatus, Severity
 from grassroots.orgs.health import findings_for
@@ -32,19 +41,12 @@ from grassroots.orgs.personal_data import member_history
 
 TREE_PAGE = 100  # children shown per request when a node is expanded
 SEARCH_LIMIT = 50
-PICKER_LIMIT = 20
 MEMBERS_PAGE = 20
 LIST_PAGE = 50
 CHILDREN_SHOWN = 50
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def visible_org(request, pk, permission=Permission.VIEW):
-    return get_object_or_404(
-        Organization.objects.visible_to(request.user, permission).select_related("parent"), pk=pk
-    )
 
 
 def visible_member(request, pk):
@@ -57,12 +59,6 @@ def require_edit(request, org):
         raise PermissionDenied("您没有在该党组织录入或修改数据的权限")
 
 
-def ancestors(user, org):
-    """The organisation's ancestors the user may see, root first (one query)."""
-    found = Organization.objects.visible_to(user).filter(pk__in=org.ancestor_ids())
-    return sorted(found, key=lambda o: o.depth)
-
-
 def with_breadcrumbs(user, orgs):
     """Attach `.trail` (visible ancestors' names) to each organisation, in one query."""
     wanted = {pk for org in orgs for pk in org.ancestor_ids()}
@@ -72,25 +68,6 @@ def with_breadcrumbs(user, orgs):
     for org in orgs:
         org.trail = [names[pk] for pk in org.ancestor_ids() if pk in names]
     return orgs
-
-
-def page_of(request, items, per_page, param="page"):
-    return Paginator(items, per_page).get_page(request.GET.get(param))
-
-
-def form_page(request, form, action, done, title, context=None, success="已保存"):
-    """Render `form`; on a valid POST call `action(cleaned_data)` (a service call) and
-    redirect to `done` (a URL, or a function of the action's result giving one), or show the
-    service's errors next to the fields; the service's transaction leaves nothing changed."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = action(form.cleaned_data)
-        except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(done(result) if callable(done) else done)
-    return render(request, "orgs/form_page.html", {"form": form, "title": title, **(context or {})})
 
 
 # --- tree ------------------------------------------------------------------------------------
@@ -114,14 +91,6 @@ def tree_nodes(queryset):
     return queryset.annotate(child_count=count_of(Organization.objects.all(), "parent")).order_by(
         "pk"
     )
-
-
-def subtree_roots(user):
-    """The tops of the subtrees the user sees (the whole tree's roots for a superuser)."""
-    scope = Scope.of(user)
-    if scope.unrestricted:
-        return Organization.objects.filter(parent__isnull=True)
-    return Organization.objects.filter(path__in=scope.paths(Permission.VIEW))
 
 
 @login_required
@@ -172,18 +141,6 @@ def org_search(request):
 
 
 # --- pickers (htmx search-as-you-type) ------------------------------------------------------
-
-
-def picker_query(request):
-    """The text typed in a picker's search box (`<field>_search`)."""
-    for key, value in request.GET.items():
-        if key.endswith("_search"):
-            return value.strip()
-    return ""
-
-
-def render_picker(request, items):
-    return render(request, "orgs/widgets/picker_results.html", {"items": items[:PICKER_LIMIT]})
 
 
 PICKER_PURPOSES = {
@@ -287,11 +244,11 @@ def org_detail(request, pk):
 def org_form_page(request, org, form, action, title, success="已保存", done=None):
     return form_page(
         request,
+        "orgs/form_page.html",
         form,
         action,
         done or reverse("org-detail", args=[org.pk]),
-        title,
-        {"org": org, "trail": ancestors(request.user, org)},
+        {"title": title, "org": org, "trail": ancestors(request.user, org)},
         success,
     )
 
@@ -560,11 +517,16 @@ def member_detail(request, pk):
 def member_form_page(request, member, form, action, title, success="已保存"):
     return form_page(
         request,
+        "orgs/form_page.html",
         form,
         action,
         reverse("member-detail", args=[member.pk]),
-        title,
-        {"member": member, "org": member.org, "trail": ancestors(request.user, member.org)},
+        {
+            "title": title,
+            "member": member,
+            "org": member.org,
+            "trail": ancestors(request.user, member.org),
+        },
         success,
     )
 

@@ -34,8 +34,9 @@ from grassroots.assessments.models import (
 from grassroots.assessments.views.assessment import file_response
 from grassroots.core.access import Scope
 from grassroots.core.api.base import ScopedWritePermission
+from grassroots.core.api.filters import AncestorFilter
+from grassroots.core.api.viewsets import PLAIN_ACTION
 from grassroots.core.choices import Permission
-from grassroots.orgs.api.views.registry import PLAIN_ACTION, AncestorFilter
 from grassroots.orgs.models import Organization
 
 REVIEW_ACTIONS = ("return_assessment", "review", "complete")

@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 from grassroots.assessments.choices import ItemStatus, Light
 from grassroots.assessments.compliance import compliance_for, warnings_for
 from grassroots.assessments.views.standing import FIRST_YEAR
+from grassroots.core.pages import visible_org
 from grassroots.orgs.models import Organization
-from grassroots.orgs.views.registry import visible_org
 from grassroots.standards.models import StandardSet
 
 

@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from grassroots.core.api.base import ScopedWritePermission
+from grassroots.core.api.viewsets import PLAIN_ACTION
 from grassroots.elections import rules, services
 from grassroots.elections.api import serializers as s
 from grassroots.elections.models import (
@@ -29,9 +30,6 @@ from grassroots.elections.models import (
 )
 from grassroots.elections.workflow_choices import Action, Actor, State, WorkflowKind
 from grassroots.orgs.models import Organization
-
-# Detail GET actions answer one object's data as a plain JSON value: no page, no list filters.
-PLAIN_ACTION = {"pagination_class": None, "filter_backends": []}
 
 # viewset action -> (workflow action, service, payload)
 TRANSITIONS = {

@@ -1,18 +1,18 @@
 import django_filters
-from django import forms
 from django.db.models import Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from grassroots.core.access import Scope
-from grassroots.core.api.base import ScopedWritePermission
+from grassroots.core.api.filters import AncestorFilter
+from grassroots.core.api.serializers import HistoryEntrySerializer
+from grassroots.core.api.viewsets import PLAIN_ACTION, ScopedViewSet
 from grassroots.core.choices import Permission
-from grassroots.core.history import history_entries
 from grassroots.orgs import services
 from grassroots.orgs.api import serializers as s
 from grassroots.orgs.choices import Severity
@@ -28,28 +28,6 @@ from grassroots.orgs.models import (
     post_order,
 )
 from grassroots.orgs.personal_data import member_history
-
-# Detail GET actions answer one object's data as a plain JSON value: no page, no list filters.
-PLAIN_ACTION = {"pagination_class": None, "filter_backends": []}
-
-
-@extend_schema_field({"type": "integer", "description": "上级组织编号：该组织及其全部下级组织"})
-class AncestorFilter(django_filters.Filter):
-    """`?ancestor=<id>`: the organisation and its whole subtree (within what the user sees)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, path_field, **kwargs):
-        self.path_field = path_field
-        super().__init__(label="上级组织（含本级）", **kwargs)
-
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        path = Organization.objects.filter(pk=value).values_list("path", flat=True).first()
-        if path is None:
-            return qs.none()
-        return qs.filter(**{f"{self.path_field}__startswith": path})
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -82,32 +60,6 @@ class MemberFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("include_left"):
             queryset = queryset.filter(left_on__isnull=True)
         return queryset
-
-
-class ScopedViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """List, read, create and change; never delete (nothing a user entered is removed)."""
-
-    permission_classes = [*viewsets.GenericViewSet.permission_classes, ScopedWritePermission]
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    org_path_field = "org.path"
-
-    def org_path(self, obj):
-        for part in self.org_path_field.split("."):
-            obj = getattr(obj, part)
-        return obj
-
-    def may_edit(self, user, obj):
-        return Scope.of(user).covers(Permission.EDIT, self.org_path(obj))
-
-    def history_response(self, obj):
-        entries = history_entries(obj.history.select_related("history_user"))
-        return Response(s.HistoryEntrySerializer(entries, many=True).data)
 
 
 class OrganizationViewSet(ScopedViewSet):
@@ -156,7 +108,7 @@ class OrganizationViewSet(ScopedViewSet):
         data = {"term": term, "posts": sorted(posts, key=post_order)}
         return Response(s.CommitteeSerializer(data, context={"request": request}).data)
 
-    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], **PLAIN_ACTION)
     def history(self, request, pk=None):
         return self.history_response(self.get_object())
@@ -249,11 +201,11 @@ class MemberViewSet(ScopedViewSet):
         services.transfer_member(request.user, member, **payload.validated_data)
         return Response(s.MemberSerializer(member, context={"request": request}).data)
 
-    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], **PLAIN_ACTION)
     def history(self, request, pk=None):
         entries = member_history(request.user, self.get_object())
-        return Response(s.HistoryEntrySerializer(entries, many=True).data)
+        return Response(HistoryEntrySerializer(entries, many=True).data)
 
 
 class MembershipViewSet(ScopedViewSet):
