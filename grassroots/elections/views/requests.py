@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
-from grassroots.documents.workflow import available_documents, signer_of
 from grassroots.elections import rules, services
 from grassroots.elections.choices import TallyProblem
+from grassroots.elections.documents import available_documents, signer_of
 from grassroots.elections.forms.requests import (
     PROPOSED_POSTS,
     REQUEST_FIELDS,
