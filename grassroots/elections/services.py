@@ -632,9 +632,30 @@ def tally_kind(workflow):
     return ElectionKind.GENERAL
 
 
-def tally_inputs(workflow, count_round):
-    """The round's count as the tally API takes it, candidates named by their candidate id
-    (names may repeat), in ballot order; ballot by ballot, with the ballots."""
+def tally_inputs(workflow, seats, figures, candidate_ids, *, votes=None, ballots=None):
+    """A count as the tally API takes it, candidates named by their candidate id (names may
+    repeat), in ballot order: ballot by ballot with `ballots` (candidate ids marked on each),
+    else with `votes` (candidate id -> votes). `figures` holds the voters expected and
+    present and the ballots issued, returned and invalid."""
+    inputs = {
+        "kind": tally_kind(workflow).value,
+        "seats": seats,
+        "expected_voters": figures["expected_voters"],
+        "present_voters": figures["present_voters"],
+        "ballots_issued": figures["ballots_issued"],
+        "ballots_returned": figures["ballots_returned"],
+        "invalid_ballots": figures["invalid_ballots"] or 0,
+    }
+    if ballots is not None:
+        inputs["candidates"] = [{"name": str(pk)} for pk in candidate_ids]
+        inputs["ballots"] = [[str(pk) for pk in marks] for marks in ballots]
+    else:
+        inputs["candidates"] = [{"name": str(pk), "votes": votes[pk]} for pk in candidate_ids]
+    return inputs
+
+
+def _round_inputs(workflow, count_round):
+    """The round's saved count as `tally_inputs`; what is missing is a ValidationError."""
     missing = {
         name: message
         for name, message in REQUIRED_COUNT.items()
@@ -643,26 +664,16 @@ def tally_inputs(workflow, count_round):
     if missing:
         raise ValidationError(missing)
     entries = list(count_round.entries.select_related("candidate__member"))
-    inputs = {
-        "kind": tally_kind(workflow).value,
-        "seats": count_round.seats,
-        "expected_voters": count_round.expected_voters,
-        "present_voters": count_round.present_voters,
-        "ballots_issued": count_round.ballots_issued,
-        "ballots_returned": count_round.ballots_returned,
-        "invalid_ballots": count_round.invalid_ballots or 0,
-    }
+    figures = {name: getattr(count_round, name) for name in NUMBER_FIELDS}
+    ids = [e.candidate_id for e in entries]
     if count_round.mode == CountMode.BALLOTS:
-        inputs["candidates"] = [{"name": str(e.candidate_id)} for e in entries]
-        inputs["ballots"] = [
-            [str(pk) for pk in ballot.marks] for ballot in count_round.ballots.all()
-        ]
-        return inputs
+        ballots = [ballot.marks for ballot in count_round.ballots.all()]
+        return tally_inputs(workflow, count_round.seats, figures, ids, ballots=ballots)
     unvoted = [e.candidate.member.name for e in entries if e.votes is None]
     if unvoted:
         raise ValidationError({"votes": f"请填写{'、'.join(unvoted)}的得票"})
-    inputs["candidates"] = [{"name": str(e.candidate_id), "votes": e.votes} for e in entries]
-    return inputs
+    votes = {e.candidate_id: e.votes for e in entries}
+    return tally_inputs(workflow, count_round.seats, figures, ids, votes=votes)
 
 
 # The tally names the candidates' list "candidates"; the workflow's count calls it "votes".
@@ -716,7 +727,7 @@ def confirm_result(user, workflow, comment=""):
     # meeting that has been held has a result.
     if count_round.held_on and count_round.held_on > timezone.localdate():
         raise ValidationError({"held_on": "大会日期晚于今天，大会召开后才能确认计票结果"})
-    inputs = tally_inputs(workflow, count_round)
+    inputs = _round_inputs(workflow, count_round)
     result = run_tally(inputs)
     reduce = RuleConfig.from_settings().reduce_unfilled_seats
     following = rules.next_round(inputs["kind"], count_round.seats, result, reduce)
