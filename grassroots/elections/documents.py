@@ -49,8 +49,8 @@ from grassroots.documents.formats import normalize_document_number, unit_of
 from grassroots.documents.pdf import docx_to_pdf
 from grassroots.documents.zip import dossier_zip
 from grassroots.elections import services
+from grassroots.elections.choices import Action, State, WorkflowKind
 from grassroots.elections.models import Workflow
-from grassroots.elections.workflow_choices import Action, State, WorkflowKind
 from grassroots.orgs.choices import Category, PostKind
 from grassroots.orgs.models import Post
 from grassroots.orgs.rules import SOCIETY_CATEGORIES

@@ -30,7 +30,15 @@ from grassroots.orgs.models import Member
 from grassroots.orgs.rules import RuleConfig
 
 from . import rules
-from .choices import ElectionKind
+from .choices import (
+    EDITABLE_STATES,
+    Action,
+    Actor,
+    CountMode,
+    ElectionKind,
+    State,
+    WorkflowKind,
+)
 from .models import (
     Ballot,
     Candidate,
@@ -42,14 +50,6 @@ from .models import (
     Workflow,
 )
 from .tally import Count, count_ballots, tally
-from .workflow_choices import (
-    EDITABLE_STATES,
-    Action,
-    Actor,
-    CountMode,
-    State,
-    WorkflowKind,
-)
 
 ELECTION_KINDS = (WorkflowKind.GENERAL, WorkflowKind.BY_ELECTION)
 REQUEST_FIELDS = (

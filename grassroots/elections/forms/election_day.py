@@ -7,7 +7,7 @@ import json
 from django import forms
 from django.http import QueryDict
 
-from grassroots.elections.workflow_choices import CountMode
+from grassroots.elections.choices import CountMode
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.forms import BootstrapForm, DateInput
 

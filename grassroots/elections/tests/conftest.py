@@ -7,7 +7,7 @@ import pytest
 
 from grassroots.core.choices import Role
 from grassroots.elections import services
-from grassroots.elections.workflow_choices import WorkflowKind
+from grassroots.elections.choices import WorkflowKind
 from grassroots.orgs.choices import Category, Education, MemberStatus, OrgKind, PostKind
 from grassroots.orgs.models import HostUnit, HostUnitLink, Post, Term
 

@@ -11,7 +11,7 @@ from grassroots.core.choices import Role
 from grassroots.core.identifiers import mask_id_number, mask_phone
 from grassroots.documents.tests.conftest import open_docx, text_of
 from grassroots.elections import documents, services
-from grassroots.elections.workflow_choices import State, WorkflowKind
+from grassroots.elections.choices import State, WorkflowKind
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.models import Post
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from grassroots.core.choices import Role
 from grassroots.elections import services
-from grassroots.elections.apps import DEMO_DISTRICT
+from grassroots.elections.choices import Action, State, WorkflowKind
+from grassroots.elections.demo import DEMO_DISTRICT
 from grassroots.elections.models import PERFORMANCE_LENGTH, Transition, Workflow
 from grassroots.elections.reminders import user_reminders
-from grassroots.elections.workflow_choices import Action, State, WorkflowKind
 from grassroots.orgs import demo
 from grassroots.orgs.choices import Category, OrgKind, PostKind, SocietyRole
 from grassroots.orgs.models import Membership, Organization, Post

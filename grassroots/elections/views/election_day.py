@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from grassroots.elections import services
+from grassroots.elections.choices import Action, State, WorkflowKind
 from grassroots.elections.count_entry import (
     Ballot,
     Expected,
@@ -27,7 +28,6 @@ from grassroots.elections.forms.election_day import (
     saved_count,
 )
 from grassroots.elections.models import Workflow
-from grassroots.elections.workflow_choices import Action, State, WorkflowKind
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.forms import apply_service_errors
 from grassroots.orgs.views.registry import ancestors

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.elections import rules, services
-from grassroots.elections.choices import TallyProblem
+from grassroots.elections.choices import (
+    EDITABLE_STATES,
+    REVIEW_STATES,
+    Action,
+    TallyProblem,
+    WorkflowKind,
+)
 from grassroots.elections.documents import available_documents, signer_of
 from grassroots.elections.forms.requests import (
     PROPOSED_POSTS,
@@ -30,12 +36,6 @@ from grassroots.elections.forms.requests import (
 )
 from grassroots.elections.models import RoundCandidate, Workflow
 from grassroots.elections.reminders import user_reminders
-from grassroots.elections.workflow_choices import (
-    EDITABLE_STATES,
-    REVIEW_STATES,
-    Action,
-    WorkflowKind,
-)
 from grassroots.orgs.choices import Severity
 from grassroots.orgs.forms import apply_service_errors
 from grassroots.orgs.views.registry import ancestors, page_of, require_edit, visible_org

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from grassroots.documents.pdf import pdf_available
+from grassroots.elections.choices import WorkflowKind
 from grassroots.elections.documents import available_documents
 from grassroots.elections.views.documents import (
     DOCX_CONTENT_TYPE,
@@ -19,7 +20,6 @@ from grassroots.elections.views.documents import (
     dossier_response,
     visible_workflow,
 )
-from grassroots.elections.workflow_choices import WorkflowKind
 
 # URL prefix -> workflow kinds served under it
 PREFIXES = {

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from grassroots.core.api.base import ScopedWritePermission
 from grassroots.elections import rules, services
 from grassroots.elections.api import serializers as s
+from grassroots.elections.choices import Action, Actor, State, WorkflowKind
 from grassroots.elections.models import (
     Candidate,
     Exclusion,
@@ -27,7 +28,6 @@ from grassroots.elections.models import (
     RoundCandidate,
     Workflow,
 )
-from grassroots.elections.workflow_choices import Action, Actor, State, WorkflowKind
 from grassroots.orgs.models import Organization
 
 # Detail GET actions answer one object's data as a plain JSON value: no page, no list filters.

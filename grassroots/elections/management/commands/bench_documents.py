@@ -16,8 +16,8 @@ from grassroots.core.identifiers import build_citizen_id
 from grassroots.core.models import RoleAssignment
 from grassroots.documents import renderers, samples
 from grassroots.elections import services
+from grassroots.elections.choices import WorkflowKind
 from grassroots.elections.documents import available_documents, dossier, render
-from grassroots.elections.workflow_choices import WorkflowKind
 from grassroots.orgs.choices import Category, Education, Gender, MemberStatus, OrgKind, PostKind
 from grassroots.orgs.management.commands.bench_run import percentile
 from grassroots.orgs.models import HostUnit, HostUnitLink, Member, Organization, Term
