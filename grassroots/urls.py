@@ -13,7 +13,6 @@ urlpatterns = [
     path("", include("grassroots.portal.urls")),
     path("", include("grassroots.orgs.urls")),
     path("", include("grassroots.elections.urls")),
-    path("", include("grassroots.documents.urls")),
     path("", include("grassroots.orglife.urls")),
     path("", include("grassroots.standards.urls")),
     path("", include("grassroots.assessments.urls")),

@@ -9,7 +9,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/tokens/", TokensView.as_view(), name="api-tokens"),
     path("", include("grassroots.elections.api.urls")),
-    path("", include("grassroots.documents.api.urls")),
     path("", include("grassroots.orglife.api.urls")),
     path("", include("grassroots.standards.api.urls")),
     path("", include("grassroots.assessments.api.urls")),

@@ -25,3 +25,27 @@ class Light(models.TextChoices):
     GREEN = "green", "正常"
     YELLOW = "yellow", "提醒"
     RED = "red", "逾期"
+
+
+class AssessmentState(models.TextChoices):
+    DRAFT = "draft", "自评中"
+    SUBMITTED = "submitted", "待审核"
+    RETURNED = "returned", "已退回"
+    RESUBMITTED = "resubmitted", "重新提交待审核"
+    REVIEWED = "reviewed", "已评定"
+
+
+EDITABLE_STATES = (AssessmentState.DRAFT, AssessmentState.RETURNED)
+REVIEW_STATES = (AssessmentState.SUBMITTED, AssessmentState.RESUBMITTED)
+
+# What an organisation says of an item attested with evidence.
+SELF_STATUS_CHOICES = [
+    (ItemStatus.MET.value, "达标"),
+    (ItemStatus.NOT_MET.value, "未达标"),
+]
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "待整改"
+    IN_PROGRESS = "in_progress", "整改中"
+    DONE = "done", "已完成"

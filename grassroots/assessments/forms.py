@@ -11,14 +11,8 @@ from grassroots.core.forms import BootstrapForm, DateInput, org_picker
 from grassroots.orgs.models import Organization
 from grassroots.standards.models import StandardSet
 
-from .choices import Grade
-from .models import (
-    ASSESSED_KINDS,
-    SAMPLING_KINDS,
-    SELF_STATUS_CHOICES,
-    AssessmentState,
-    TaskStatus,
-)
+from .choices import SELF_STATUS_CHOICES, AssessmentState, Grade, TaskStatus
+from .models import ASSESSED_KINDS, SAMPLING_KINDS
 
 UPLOAD_HELP = "JPG、PNG 图片或 PDF，不超过10MB"
 UPLOAD_ACCEPT = ".jpg,.jpeg,.png,.pdf"

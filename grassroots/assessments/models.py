@@ -17,7 +17,15 @@ from grassroots.orgs.models import Organization, TimeStamped
 from grassroots.standards.metrics import format_number
 from grassroots.standards.models import Item, StandardSet
 
-from .choices import Grade, ItemStatus
+from .choices import (
+    EDITABLE_STATES,
+    REVIEW_STATES,
+    SELF_STATUS_CHOICES,
+    AssessmentState,
+    Grade,
+    ItemStatus,
+    TaskStatus,
+)
 from .rules import GradeBands
 
 # Organisations that assess themselves and that an inspection sample draws from: the
@@ -31,30 +39,6 @@ ASSESSED_KINDS = (
 )
 # Organisations that draw an inspection sample of their subtree.
 SAMPLING_KINDS = (OrgKind.DEPARTMENT, OrgKind.COMMITTEE)
-
-
-class AssessmentState(models.TextChoices):
-    DRAFT = "draft", "自评中"
-    SUBMITTED = "submitted", "待审核"
-    RETURNED = "returned", "已退回"
-    RESUBMITTED = "resubmitted", "重新提交待审核"
-    REVIEWED = "reviewed", "已评定"
-
-
-EDITABLE_STATES = (AssessmentState.DRAFT, AssessmentState.RETURNED)
-REVIEW_STATES = (AssessmentState.SUBMITTED, AssessmentState.RESUBMITTED)
-
-# What an organisation says of an item attested with evidence.
-SELF_STATUS_CHOICES = [
-    (ItemStatus.MET.value, "达标"),
-    (ItemStatus.NOT_MET.value, "未达标"),
-]
-
-
-class TaskStatus(models.TextChoices):
-    OPEN = "open", "待整改"
-    IN_PROGRESS = "in_progress", "整改中"
-    DONE = "done", "已完成"
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -32,18 +32,16 @@ from grassroots.standards.choices import SetStatus
 from grassroots.standards.metrics import format_number
 
 from . import rules
-from .choices import ItemStatus
+from .choices import AssessmentState, ItemStatus, TaskStatus
 from .compliance import compliance_for
 from .models import (
     ASSESSED_KINDS,
     SAMPLING_KINDS,
     Assessment,
     AssessmentItem,
-    AssessmentState,
     GradingPolicy,
     InspectionSample,
     RectificationTask,
-    TaskStatus,
 )
 
 HUNDRED = Decimal(100)

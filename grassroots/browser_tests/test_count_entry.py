@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from grassroots.core.choices import Role
 from grassroots.elections import services
-from grassroots.elections.workflow_choices import State, WorkflowKind
+from grassroots.elections.choices import State, WorkflowKind
 from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind
 
 from .conftest import DESKTOP, PASSWORD, log_in

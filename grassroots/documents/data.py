@@ -1,5 +1,5 @@
-"""Plain inputs of the document renderers: frozen dataclasses, no models, so the workflows
-(`workflow.py`) and the tests fill them from whatever they hold.
+"""Plain inputs of the document renderers: frozen dataclasses, no models, so the apps that
+print (`elections/documents.py`) and the tests fill them from whatever they hold.
 
 Names of organisations are full names as they appear in running text: `org_name`
 "青海省化学化工学会党支部" gives "青海省化学化工学会党支部委员会" where a template says

@@ -19,7 +19,7 @@ from grassroots.core.choices import Permission
 from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.models import Member, Organization, TimeStamped
 
-from .workflow_choices import Action, CountMode, State, WorkflowKind
+from .choices import Action, CountMode, State, WorkflowKind
 
 # 工作表现 is a paragraph, not a report: past about 120 characters the filing form's rows for
 # the seals already move to a second page.

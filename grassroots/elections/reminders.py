@@ -14,8 +14,8 @@ from grassroots.orgs.health import collect_facts
 from grassroots.orgs.models import Organization
 from grassroots.orgs.rules import RuleConfig, check_organization
 
+from .choices import WorkflowKind
 from .models import Workflow
-from .workflow_choices import WorkflowKind
 
 # Health-check finding → (reminder list, the post it leaves vacant).
 REMINDER_FINDINGS = {

@@ -24,9 +24,8 @@ from grassroots.orgs.rules import (
     SOCIETY_HEADS,
 )
 
-from .choices import TallyProblem
+from .choices import Action, Actor, CheckCode, State, TallyProblem, WorkflowKind
 from .tally import SURPLUS_KINDS, candidate_count_problem, minimum_candidates
-from .workflow_choices import Action, Actor, CheckCode, State, WorkflowKind
 
 # --- transitions -----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ result report, the person who asked for exactly those changes; the reviewer's ap
 the `Transition` that caused them.
 """
 
+import copy
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -29,7 +30,15 @@ from grassroots.orgs.models import Member
 from grassroots.orgs.rules import RuleConfig
 
 from . import rules
-from .choices import ElectionKind
+from .choices import (
+    EDITABLE_STATES,
+    Action,
+    Actor,
+    CountMode,
+    ElectionKind,
+    State,
+    WorkflowKind,
+)
 from .models import (
     Ballot,
     Candidate,
@@ -41,14 +50,6 @@ from .models import (
     Workflow,
 )
 from .tally import Count, count_ballots, tally
-from .workflow_choices import (
-    EDITABLE_STATES,
-    Action,
-    Actor,
-    CountMode,
-    State,
-    WorkflowKind,
-)
 
 ELECTION_KINDS = (WorkflowKind.GENERAL, WorkflowKind.BY_ELECTION)
 REQUEST_FIELDS = (
@@ -223,11 +224,14 @@ def by_election_defaults(org):
 # --- the request -----------------------------------------------------------------------------
 
 
-def _check_subject(user, kind, org, parent):
+def _check_subject(user, kind, org, parent, locking=True):
+    """Whether `user` may start a request of `kind` for `org` (or under `parent`); with
+    `locking`, the subject's row is locked until the transaction ends."""
     if kind in ELECTION_KINDS:
         if org is None:
             raise ValidationError({"org": "请选择党组织"})
-        lock(org, "status")  # one election at a time: two requests cannot both pass
+        if locking:
+            lock(org, "status")  # one election at a time: two requests cannot both pass
         if not Scope.of(user).covers(Permission.EDIT, org.path):
             raise ValidationError({"org": "您没有在该党组织录入或修改数据的权限"})
         if not org.is_active:
@@ -241,7 +245,8 @@ def _check_subject(user, kind, org, parent):
         raise ValidationError({"kind": "请选择事项"})
     if parent is None:
         raise ValidationError({"parent": "请选择上级党组织"})
-    lock(parent, "status")
+    if locking:
+        lock(parent, "status")
     if not Scope.of(user).covers(Permission.EDIT, parent.path):
         raise ValidationError({"parent": "您没有在该上级党组织之下录入数据的权限"})
     if not parent.is_active:
@@ -357,12 +362,7 @@ def create_workflow(user, kind, org=None, parent=None, candidates=(), roster=(),
 def update_workflow(user, workflow, candidates=None, roster=None, **fields):
     """Change a draft or a returned request; candidates and roster are replaced when given."""
     _lock(workflow)
-    if not may_edit(user, workflow):
-        raise ValidationError({"state": "只有本组织的党务工作者可以修改"})
-    if workflow.state not in EDITABLE_STATES:
-        raise ValidationError(
-            {"state": f"当前状态为“{workflow.get_state_display()}”，请示内容不能再修改"}
-        )
+    _check_editable(user, workflow)
     if candidates is not None:
         candidates = _clean_candidates(candidates)
     if roster is not None:
@@ -376,10 +376,62 @@ def update_workflow(user, workflow, candidates=None, roster=None, **fields):
     return workflow
 
 
-def belonging_member_ids(workflow, member_ids):
+def _check_editable(user, workflow):
+    if not may_edit(user, workflow):
+        raise ValidationError({"state": "只有本组织的党务工作者可以修改"})
+    if workflow.state not in EDITABLE_STATES:
+        raise ValidationError(
+            {"state": f"当前状态为“{workflow.get_state_display()}”，请示内容不能再修改"}
+        )
+
+
+def check_request(
+    user, kind, workflow=None, org=None, parent=None, candidates=(), roster=None, **fields
+):
+    """The problems saving this request (`create_workflow` without `workflow`, else
+    `update_workflow`) and then submitting it would meet, as `rules.Problem`s, without
+    writing anything: the services' checks in their order, then `rules.request_problems`
+    on the request as it would be saved. The form's live check; it cannot disagree with
+    the submission because both run these checks."""
+    try:
+        if workflow is None:
+            _check_subject(user, kind, org, parent, locking=False)
+            draft = Workflow(
+                kind=kind,
+                org=org if kind in ELECTION_KINDS else None,
+                parent=parent if kind == WorkflowKind.ESTABLISHMENT else None,
+                created_by=user,
+            )
+        else:
+            _check_editable(user, workflow)
+            draft = copy.copy(workflow)  # the request as saved is left unchanged
+        cleaned = _clean_candidates(candidates) if candidates is not None else None
+        members = _clean_roster(draft.kind, roster) if roster is not None else None
+        _set_fields(draft, fields)
+    except ValidationError as exc:
+        return _problems_of(exc)
+    return rules.request_problems(request_facts(draft, cleaned, members))
+
+
+def _problems_of(exc):
+    """A service's ValidationError as rule problems (field, message)."""
+    if not hasattr(exc, "error_dict"):
+        return [rules.Problem("__all__", m) for m in exc.messages]
+    return [
+        rules.Problem(field, message)
+        for field, errors in exc.error_dict.items()
+        for error in errors
+        for message in error.messages
+    ]
+
+
+def belonging_member_ids(workflow, member_ids, roster=None):
     """Which of `member_ids` belong to the workflow's organisation: organisation relation in
-    its subtree or a current functional membership there; for an establishment, the roster."""
+    its subtree or a current functional membership there; for an establishment, the roster
+    (`roster`: its members as they would be saved, else the saved one)."""
     if workflow.kind == WorkflowKind.ESTABLISHMENT:
+        if roster is not None:
+            return {m.pk for m in roster} & set(member_ids)
         return set(
             workflow.roster.filter(member_id__in=member_ids).values_list("member_id", flat=True)
         )
@@ -393,13 +445,18 @@ def belonging_member_ids(workflow, member_ids):
     )
 
 
-def request_facts(workflow):
-    """The plain facts `rules.request_problems` judges, read from the records."""
-    candidates = list(workflow.candidates.select_related("member").order_by("order", "pk"))
-    belonging = belonging_member_ids(workflow, [c.member_id for c in candidates])
+def request_facts(workflow, candidates=None, roster=None):
+    """The plain facts `rules.request_problems` judges, read from the records; `candidates`
+    ([(member, proposed post, performance)]) and `roster` ([member]) as they would be saved
+    stand in for the saved ones."""
+    if candidates is None:
+        saved = workflow.candidates.select_related("member").order_by("order", "pk")
+        candidates = [(c.member, c.proposed_post, c.performance) for c in saved]
+    belonging = belonging_member_ids(workflow, [m.pk for m, _, _ in candidates], roster)
     subject = {}
     if workflow.kind == WorkflowKind.ESTABLISHMENT:
-        roster = [e.member for e in workflow.roster.select_related("member__org")]
+        if roster is None:
+            roster = [e.member for e in workflow.roster.select_related("member__org")]
         keeps_relation = workflow.proposed_kind == OrgKind.FUNCTIONAL_BRANCH
         subject = {
             "full_members": sum(
@@ -427,15 +484,15 @@ def request_facts(workflow):
         seats=workflow.seats,
         candidates=tuple(
             rules.CandidateFacts(
-                name=c.member.name,
-                status=c.member.status,
-                on_probation_discipline=c.member.on_probation_discipline,
-                left=c.member.left_on is not None,
-                belongs=c.member_id in belonging,
-                proposed_post=c.proposed_post,
-                society_role=c.member.society_role,
+                name=member.name,
+                status=member.status,
+                on_probation_discipline=member.on_probation_discipline,
+                left=member.left_on is not None,
+                belongs=member.pk in belonging,
+                proposed_post=post,
+                society_role=member.society_role,
             )
-            for c in candidates
+            for member, post, _ in candidates
         ),
         committee_size=workflow.committee_size,
         meeting_planned_on=workflow.meeting_planned_on,
@@ -632,9 +689,30 @@ def tally_kind(workflow):
     return ElectionKind.GENERAL
 
 
-def tally_inputs(workflow, count_round):
-    """The round's count as the tally API takes it, candidates named by their candidate id
-    (names may repeat), in ballot order; ballot by ballot, with the ballots."""
+def tally_inputs(workflow, seats, figures, candidate_ids, *, votes=None, ballots=None):
+    """A count as the tally API takes it, candidates named by their candidate id (names may
+    repeat), in ballot order: ballot by ballot with `ballots` (candidate ids marked on each),
+    else with `votes` (candidate id -> votes). `figures` holds the voters expected and
+    present and the ballots issued, returned and invalid."""
+    inputs = {
+        "kind": tally_kind(workflow).value,
+        "seats": seats,
+        "expected_voters": figures["expected_voters"],
+        "present_voters": figures["present_voters"],
+        "ballots_issued": figures["ballots_issued"],
+        "ballots_returned": figures["ballots_returned"],
+        "invalid_ballots": figures["invalid_ballots"] or 0,
+    }
+    if ballots is not None:
+        inputs["candidates"] = [{"name": str(pk)} for pk in candidate_ids]
+        inputs["ballots"] = [[str(pk) for pk in marks] for marks in ballots]
+    else:
+        inputs["candidates"] = [{"name": str(pk), "votes": votes[pk]} for pk in candidate_ids]
+    return inputs
+
+
+def _round_inputs(workflow, count_round):
+    """The round's saved count as `tally_inputs`; what is missing is a ValidationError."""
     missing = {
         name: message
         for name, message in REQUIRED_COUNT.items()
@@ -643,26 +721,16 @@ def tally_inputs(workflow, count_round):
     if missing:
         raise ValidationError(missing)
     entries = list(count_round.entries.select_related("candidate__member"))
-    inputs = {
-        "kind": tally_kind(workflow).value,
-        "seats": count_round.seats,
-        "expected_voters": count_round.expected_voters,
-        "present_voters": count_round.present_voters,
-        "ballots_issued": count_round.ballots_issued,
-        "ballots_returned": count_round.ballots_returned,
-        "invalid_ballots": count_round.invalid_ballots or 0,
-    }
+    figures = {name: getattr(count_round, name) for name in NUMBER_FIELDS}
+    ids = [e.candidate_id for e in entries]
     if count_round.mode == CountMode.BALLOTS:
-        inputs["candidates"] = [{"name": str(e.candidate_id)} for e in entries]
-        inputs["ballots"] = [
-            [str(pk) for pk in ballot.marks] for ballot in count_round.ballots.all()
-        ]
-        return inputs
+        ballots = [ballot.marks for ballot in count_round.ballots.all()]
+        return tally_inputs(workflow, count_round.seats, figures, ids, ballots=ballots)
     unvoted = [e.candidate.member.name for e in entries if e.votes is None]
     if unvoted:
         raise ValidationError({"votes": f"请填写{'、'.join(unvoted)}的得票"})
-    inputs["candidates"] = [{"name": str(e.candidate_id), "votes": e.votes} for e in entries]
-    return inputs
+    votes = {e.candidate_id: e.votes for e in entries}
+    return tally_inputs(workflow, count_round.seats, figures, ids, votes=votes)
 
 
 # The tally names the candidates' list "candidates"; the workflow's count calls it "votes".
@@ -716,7 +784,7 @@ def confirm_result(user, workflow, comment=""):
     # meeting that has been held has a result.
     if count_round.held_on and count_round.held_on > timezone.localdate():
         raise ValidationError({"held_on": "大会日期晚于今天，大会召开后才能确认计票结果"})
-    inputs = tally_inputs(workflow, count_round)
+    inputs = _round_inputs(workflow, count_round)
     result = run_tally(inputs)
     reduce = RuleConfig.from_settings().reduce_unfilled_seats
     following = rules.next_round(inputs["kind"], count_round.seats, result, reduce)

@@ -1,9 +1,9 @@
 """Pages of the elections app: requests, timeline and review; the election day (the count
-of the members' meeting and the committee's first meeting)."""
+of the members' meeting and the committee's first meeting); the documents' downloads."""
 
 from django.urls import path
 
-from .views import election_day, requests
+from .views import documents, election_day, requests
 
 urlpatterns = [
     path("workflows/", requests.workflow_list, name="elections-list"),
@@ -17,4 +17,10 @@ urlpatterns = [
     path("workflows/<int:pk>/count/", election_day.count_entry, name="elections-count"),
     path("workflows/<int:pk>/count/tally/", election_day.count_tally, name="elections-count-tally"),
     path("workflows/<int:pk>/committee/", election_day.committee, name="elections-committee"),
+    path(
+        "workflows/<int:pk>/documents/<slug:slug>/",
+        documents.workflow_document,
+        name="workflow-document",
+    ),
+    path("workflows/<int:pk>/dossier.zip", documents.workflow_dossier, name="workflow-dossier"),
 ]

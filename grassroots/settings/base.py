@@ -162,9 +162,9 @@ SPECTACULAR_SETTINGS = {
     # One schema name per choice set that several apps' fields share a name with.
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "grassroots.assessments.choices.ItemStatus",
-        "AssessmentStateEnum": "grassroots.assessments.models.AssessmentState",
-        "TaskStatusEnum": "grassroots.assessments.models.TaskStatus",
-        "WorkflowStateEnum": "grassroots.elections.workflow_choices.State",
+        "AssessmentStateEnum": "grassroots.assessments.choices.AssessmentState",
+        "TaskStatusEnum": "grassroots.assessments.choices.TaskStatus",
+        "WorkflowStateEnum": "grassroots.elections.choices.State",
     },
 }
 

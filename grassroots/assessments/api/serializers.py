@@ -7,15 +7,13 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework import serializers
 
-from grassroots.assessments.choices import ItemStatus
+from grassroots.assessments.choices import SELF_STATUS_CHOICES, ItemStatus, TaskStatus
 from grassroots.assessments.models import (
-    SELF_STATUS_CHOICES,
     Assessment,
     AssessmentItem,
     GradingPolicy,
     InspectionSample,
     RectificationTask,
-    TaskStatus,
 )
 from grassroots.core.api.base import VisiblePrimaryKeyField
 from grassroots.orgs.models import Organization

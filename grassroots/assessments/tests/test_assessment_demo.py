@@ -10,14 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from grassroots.assessments import services
-from grassroots.assessments.models import (
-    Assessment,
-    AssessmentState,
-    InspectionSample,
-    RectificationTask,
-    TaskStatus,
-)
-from grassroots.elections.apps import DEMO_DISTRICT
+from grassroots.assessments.choices import AssessmentState, TaskStatus
+from grassroots.assessments.models import Assessment, InspectionSample, RectificationTask
+from grassroots.elections.demo import DEMO_DISTRICT
 from grassroots.orglife.demo import load_demo_life
 from grassroots.orgs import demo
 from grassroots.orgs.models import Organization

@@ -9,13 +9,12 @@ import pytest
 from django.test import Client
 
 from grassroots.assessments import services
+from grassroots.assessments.choices import AssessmentState, TaskStatus
 from grassroots.assessments.models import (
     Assessment,
-    AssessmentState,
     GradingPolicy,
     InspectionSample,
     RectificationTask,
-    TaskStatus,
 )
 
 from . import test_assessment_fixtures as fixtures

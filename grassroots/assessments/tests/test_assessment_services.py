@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grassroots.assessments import services
-from grassroots.assessments.choices import Grade, ItemStatus
-from grassroots.assessments.models import Assessment, AssessmentState, GradingPolicy
+from grassroots.assessments.choices import AssessmentState, Grade, ItemStatus
+from grassroots.assessments.models import Assessment, GradingPolicy
 from grassroots.core.choices import Role
 from grassroots.orgs.choices import Category, OrgKind
 from grassroots.orgs.models import Organization

@@ -9,8 +9,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from grassroots.assessments import services
-from grassroots.assessments.choices import ItemStatus
-from grassroots.assessments.models import RectificationTask, TaskStatus
+from grassroots.assessments.choices import ItemStatus, TaskStatus
+from grassroots.assessments.models import RectificationTask
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.models import Post, Term
 

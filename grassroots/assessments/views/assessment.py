@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grassroots.assessments import services
-from grassroots.assessments.choices import Grade, ItemStatus
+from grassroots.assessments.choices import (
+    REVIEW_STATES,
+    AssessmentState,
+    Grade,
+    ItemStatus,
+    TaskStatus,
+)
 from grassroots.assessments.forms import (
     AssessmentFilterForm,
     CloseTaskForm,
@@ -30,14 +36,11 @@ from grassroots.assessments.forms import (
     TaskForm,
 )
 from grassroots.assessments.models import (
-    REVIEW_STATES,
     Assessment,
     AssessmentItem,
-    AssessmentState,
     GradingPolicy,
     InspectionSample,
     RectificationTask,
-    TaskStatus,
 )
 from grassroots.assessments.rules import DEFAULT_BANDS
 from grassroots.core.access import Scope

@@ -13,8 +13,8 @@ from rest_framework import serializers
 from grassroots.core.api.base import VisiblePrimaryKeyField
 from grassroots.elections import services
 from grassroots.elections.api.views.tally import TallyRequestSerializer, TallyResultSerializer
+from grassroots.elections.choices import Action, CountMode, State, WorkflowKind
 from grassroots.elections.models import PERFORMANCE_LENGTH, Workflow
-from grassroots.elections.workflow_choices import Action, CountMode, State, WorkflowKind
 from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind
 from grassroots.orgs.models import Member, Organization
 

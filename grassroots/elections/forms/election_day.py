@@ -5,10 +5,20 @@ meeting by `services.record_committee_meeting`, whose errors are put next to the
 import json
 
 from django import forms
+from django.http import QueryDict
 
 from grassroots.core.forms import BootstrapForm, DateInput
-from grassroots.elections.workflow_choices import CountMode
+from grassroots.elections.choices import CountMode
 from grassroots.orgs.choices import PostKind
+
+# The figures of a count typed on the page (the voters expected are worked out, not typed).
+COUNT_NUMBERS = (
+    "present_members",
+    "present_voters",
+    "ballots_issued",
+    "ballots_returned",
+    "invalid_ballots",
+)
 
 
 def count_field(label, **kwargs):
@@ -143,6 +153,48 @@ class CountForm(BootstrapForm):
             candidate_id: self.cleaned_data.get(vote_field(candidate_id))
             for candidate_id, _ in self.entries
         }
+
+    def service_arguments(self, expected):
+        """`services.record_meeting`'s arguments; `expected`: the members and voters expected
+        (`count_entry.Expected`)."""
+        data = self.cleaned_data
+        count = (
+            {"ballots": data["ballots"]} if self.by_ballot else {"votes": self.votes_by_candidate()}
+        )
+        return {
+            "exclusions": data["exclusion_rows"],
+            "held_on": data["held_on"],
+            "mode": data["mode"],
+            "expected_members": expected.expected_members,
+            "expected_voters": expected.expected_voters,
+            **{name: data[name] for name in COUNT_NUMBERS},
+            **count,
+        }
+
+
+def saved_count(workflow, saved):
+    """The round `saved`'s count as the CountForm posts it; before any (`saved` None), the
+    planned date."""
+    data = QueryDict(mutable=True)
+    data["mode"] = CountMode.TOTALS
+    if saved is None:
+        if workflow.meeting_planned_on:
+            data["held_on"] = workflow.meeting_planned_on.isoformat()
+        return data
+    data["mode"] = saved.mode
+    if saved.held_on:
+        data["held_on"] = saved.held_on.isoformat()
+    for name in COUNT_NUMBERS:
+        if getattr(saved, name) is not None:
+            data[name] = str(getattr(saved, name))
+    for entry in saved.entries.all():
+        if entry.votes is not None:
+            data[vote_field(entry.candidate_id)] = str(entry.votes)
+    data["ballots"] = json.dumps([ballot.marks for ballot in saved.ballots.all()])
+    exclusions = list(saved.exclusions.all())
+    data.setlist("exclusions", [str(e.member_id) for e in exclusions])
+    data.setlist("exclusion_reasons", [e.reason for e in exclusions])
+    return data
 
 
 def vote_field(candidate_id):

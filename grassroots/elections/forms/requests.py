@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import Q
 
 from grassroots.core.forms import BootstrapForm, PickerWidget, fields_form
+from grassroots.elections.choices import Action, State, WorkflowKind
 from grassroots.elections.models import PERFORMANCE_LENGTH, Workflow
-from grassroots.elections.workflow_choices import Action, State, WorkflowKind
 from grassroots.orgs.choices import OrgKind, PostKind
 from grassroots.orgs.models import Member
 from grassroots.orgs.rules import FORMED_KINDS

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from grassroots.core.choices import Role
 from grassroots.elections import services
+from grassroots.elections.choices import CountMode, State, WorkflowKind
 from grassroots.elections.models import Round, Workflow
-from grassroots.elections.workflow_choices import CountMode, State, WorkflowKind
 from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind
 
 MEETING = datetime.date(2026, 3, 2)

@@ -7,16 +7,17 @@ import io
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.core.choices import Role
 from grassroots.elections import services
-from grassroots.elections.apps import DEMO_DISTRICT
+from grassroots.elections.choices import Action, State, WorkflowKind
+from grassroots.elections.demo import DEMO_DISTRICT
 from grassroots.elections.models import PERFORMANCE_LENGTH, Transition, Workflow
 from grassroots.elections.reminders import user_reminders
-from grassroots.elections.workflow_choices import Action, State, WorkflowKind
 from grassroots.orgs import demo
 from grassroots.orgs.choices import Category, OrgKind, PostKind, SocietyRole
 from grassroots.orgs.models import Membership, Organization, Post
@@ -94,6 +95,28 @@ def test_the_live_check_shows_the_surplus_rule_and_saves_nothing(scene, as_user)
     assert SURPLUS_8_OF_7 not in text and 'data-blocking="false"' in text
     assert 'data-severity="warning"' in text and 'data-severity="error"' not in text
     assert Workflow.objects.count() == 0
+
+
+def test_the_live_check_writes_nothing(scene, as_user):
+    """It reads what saving would check; it does not save and roll back."""
+    draft = general_draft(scene)
+    client = as_user(scene["clerk"])
+    edit = reverse("elections-edit", args=[draft.pk]) + "?check=1"
+    data = request_data(scene["members"][:8], seats=7)
+    with CaptureQueriesContext(connection) as queries:
+        edited = client.post(edit, data).content.decode()
+        another = client.post(new_url(scene["branch"]) + "?check=1", data).content.decode()
+    assert SURPLUS_8_OF_7 in edited
+    assert "该党组织已有未办结的换届选举事项" in another
+    written = [
+        q["sql"]
+        for q in queries
+        if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+        and "django_session" not in q["sql"]
+    ]
+    assert written == []
+    draft.refresh_from_db()
+    assert draft.seats == 5 and draft.candidates.count() == 6
 
 
 def test_the_live_check_names_members_without_a_vote(scene, as_user):

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from grassroots.core.choices import Role
 from grassroots.elections import services
+from grassroots.elections.choices import WorkflowKind
 from grassroots.elections.reminders import reminders_for, user_reminders
-from grassroots.elections.workflow_choices import WorkflowKind
 from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.models import Organization, Post, Term
 

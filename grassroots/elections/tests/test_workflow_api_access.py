@@ -16,9 +16,9 @@ from rest_framework.test import APIClient
 
 from grassroots.core.choices import Role
 from grassroots.elections import services
+from grassroots.elections.choices import WorkflowKind
 from grassroots.elections.models import Candidate, Workflow
 from grassroots.elections.tests import test_workflows as w
-from grassroots.elections.workflow_choices import WorkflowKind
 from grassroots.orgs.choices import OrgKind, PostKind
 
 scene = w.scene  # the shared fixture

@@ -13,10 +13,9 @@ from grassroots.core.access import Scope
 from grassroots.core.choices import Role
 from grassroots.core.models import RoleAssignment
 from grassroots.elections import rules, services
-from grassroots.elections.choices import ElectionKind
+from grassroots.elections.choices import Action, CountMode, ElectionKind, State, WorkflowKind
 from grassroots.elections.models import Transition, Workflow
 from grassroots.elections.tally import Count, tally
-from grassroots.elections.workflow_choices import Action, CountMode, State, WorkflowKind
 from grassroots.orgs import services as registry
 from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind, SocietyRole
 from grassroots.orgs.models import Member, Membership, Organization, Post, Term

@@ -2,45 +2,36 @@
 shown as the numbers come in, and the committee's first meeting.
 
 Workflows are read through `Workflow.objects.visible_to` (another subtree answers 404); what
-the user may do is `services.actions_for`; every change is a service call and the count is
-judged only by the tally (`services.run_tally`, i.e. `tally.py`)."""
-
-import json
-from dataclasses import dataclass, field
+the user may do is `services.actions_for`; every change is a service call; what the count
+panel shows is worked out in `count_entry.py`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors
-from grassroots.elections import rules, services
-from grassroots.elections.choices import TallyProblem
-from grassroots.elections.forms.election_day import CommitteeForm, CountForm, post_field, vote_field
-from grassroots.elections.models import Workflow
-from grassroots.elections.tally import count_ballots, passes, quorum_met
-from grassroots.elections.workflow_choices import Action, CountMode, State, WorkflowKind
-from grassroots.orgs.choices import PostKind
-from grassroots.orgs.rules import RuleConfig
-
-COUNT_NUMBERS = (
-    "present_members",
-    "present_voters",
-    "ballots_issued",
-    "ballots_returned",
-    "invalid_ballots",
+from grassroots.elections import services
+from grassroots.elections.choices import Action, State, WorkflowKind
+from grassroots.elections.count_entry import (
+    Ballot,
+    Expected,
+    confirmed_rounds,
+    entered_ballots,
+    judge_typed_count,
 )
-# What the tally needs before it can answer (the rest of services.REQUIRED_COUNT is the date,
-# which it does not need, and the voters expected, which the page computes).
-NEEDED = {
-    "present_voters": "实到会有选举权党员",
-    "ballots_issued": "发出选票",
-    "ballots_returned": "收回选票",
-}
+from grassroots.elections.forms.election_day import (
+    CommitteeForm,
+    CountForm,
+    post_field,
+    saved_count,
+)
+from grassroots.elections.models import Workflow
+from grassroots.orgs.choices import PostKind
+
 # Why members are commonly left out of the voters expected (选举工作条例 practice); the
 # clerk may type any other reason.
 EXCLUSION_REASONS = (
@@ -68,168 +59,7 @@ def page_context(request, workflow):
     }
 
 
-# --- the tally as the page shows it ----------------------------------------------------------
-
-
-@dataclass
-class Row:
-    name: str
-    votes: int | None
-    passes: bool | None
-    outcome: str = ""  # elected, runoff, over (passed but the seats were taken), failed
-
-
-@dataclass
-class Panel:
-    """What the tally panel shows, for a round being typed or a confirmed one."""
-
-    seats: int
-    names: dict  # the tally's key of each candidate → name
-    expected: int | None
-    present: int | None
-    rows: list
-    result: dict | None = None
-    ballots_returned: int | None = None
-    missing: list = field(default_factory=list)
-    ballots_entered: int | None = None
-    seats_reduced: bool = False  # the unfilled seats are dropped, not voted for again
-
-    @property
-    def quorum(self):
-        if self.expected is None or self.present is None or not self.expected:
-            return None
-        return quorum_met(self.expected, self.present)
-
-    @property
-    def attendance(self):
-        return 100 * self.present / self.expected
-
-    @property
-    def minimum_votes(self):
-        """The fewest yes-votes that pass: more than half of the voters present."""
-        if self.present is None:
-            return None
-        return next(v for v in range(self.present + 2) if passes(v, self.present))
-
-    @property
-    def problems(self):
-        return [TallyProblem(code).label for code in (self.result or {}).get("problems", ())]
-
-    @property
-    def elected_names(self):
-        """Most votes first, as the tally answers."""
-        return [self.names[key] for key in self.result["elected"]]
-
-    @property
-    def runoff_names(self):
-        return [self.names[key] for key in self.result["runoff"]]
-
-    @property
-    def valid_ballots(self):
-        return self.ballots_returned - self.result["invalid_ballots"]
-
-
-def panel_of(seats, names, inputs, votes, result=None):
-    """`names` and `votes` are keyed by the candidates' keys in the tally (candidate ids as
-    strings); `inputs` holds the figures typed (as the tally takes them, some maybe None);
-    `result` is the tally's answer, when it gave one."""
-    present = inputs.get("present_voters")
-    counted = {row["name"]: row["votes"] for row in result["votes"]} if result else votes
-    elected = set(result["elected"]) if result else set()
-    runoff = set(result["runoff"]) if result else set()
-    rows = []
-    for key, name in names.items():
-        value = counted.get(key)
-        passed = None if value is None or present is None else passes(value, present)
-        outcome = ""
-        if result and result["valid"]:
-            if key in elected:
-                outcome = "elected"
-            elif key in runoff:
-                outcome = "runoff"
-            else:
-                outcome = "over" if passed else "failed"
-        rows.append(Row(name, value, passed, outcome))
-    reduce = RuleConfig.from_settings().reduce_unfilled_seats
-    return Panel(
-        seats=seats,
-        names=names,
-        expected=inputs.get("expected_voters"),
-        present=present,
-        rows=rows,
-        result=result,
-        ballots_returned=inputs.get("ballots_returned"),
-        seats_reduced=bool(result) and rules.reduces_seats(inputs.get("kind"), result, reduce),
-    )
-
-
 # --- the count -------------------------------------------------------------------------------
-
-
-@dataclass
-class Ballot:
-    """The round being counted: the first round before any count is saved, or the last one."""
-
-    round: object
-    seats: int
-    entries: list  # (candidate id, name)
-
-    @classmethod
-    def of(cls, workflow):
-        current = services.current_round(workflow)
-        if current is not None:
-            entries = current.entries.select_related("candidate__member")
-            return cls(
-                current, current.seats, [(e.candidate_id, e.candidate.member.name) for e in entries]
-            )
-        candidates = workflow.candidates.select_related("member").order_by("order", "pk")
-        return cls(None, workflow.seats, [(c.pk, c.member.name) for c in candidates])
-
-    @property
-    def number(self):
-        return self.round.number if self.round else 1
-
-    def saved_data(self, workflow):
-        """The round's saved count as the form posts it; before any, the planned date."""
-        data = QueryDict(mutable=True)
-        data["mode"] = CountMode.TOTALS
-        saved = self.round
-        if saved is None:
-            if workflow.meeting_planned_on:
-                data["held_on"] = workflow.meeting_planned_on.isoformat()
-            return data
-        data["mode"] = saved.mode
-        if saved.held_on:
-            data["held_on"] = saved.held_on.isoformat()
-        for name in COUNT_NUMBERS:
-            if getattr(saved, name) is not None:
-                data[name] = str(getattr(saved, name))
-        for entry in saved.entries.all():
-            if entry.votes is not None:
-                data[vote_field(entry.candidate_id)] = str(entry.votes)
-        data["ballots"] = json.dumps([ballot.marks for ballot in saved.ballots.all()])
-        exclusions = list(saved.exclusions.all())
-        data.setlist("exclusions", [str(e.member_id) for e in exclusions])
-        data.setlist("exclusion_reasons", [e.reason for e in exclusions])
-        return data
-
-
-@dataclass
-class Expected:
-    """Members and voters expected at the meeting: everyone of the organisation with (and
-    without) a vote, less those left out of the count."""
-
-    members: int
-    voters: int
-    left_out: int
-
-    @property
-    def expected_members(self):
-        return self.members - self.left_out
-
-    @property
-    def expected_voters(self):
-        return self.voters - self.left_out
 
 
 def count_form(workflow, ballot, data):
@@ -241,106 +71,6 @@ def count_form(workflow, ballot, data):
     return form, expected
 
 
-def judge(workflow, ballot, form, expected):
-    """The panel for what has been typed so far. The tally answers once the figures it needs
-    are in and every field is well-formed; what it refuses goes next to the field."""
-    data = form.cleaned_data
-    kind = services.tally_kind(workflow).value
-    names = {str(candidate_id): name for candidate_id, name in ballot.entries}
-    present = data.get("present_voters")
-    missing = [label for name, label in NEEDED.items() if data.get(name) is None]
-    ballots = data.get("ballots") or []
-    entered = None
-    if form.by_ballot:
-        entered = len(ballots)
-        # Running yes-votes of the ballots entered so far, counted by the tally's own rule.
-        running = count_ballots(
-            kind=kind,
-            seats=ballot.seats,
-            expected_voters=expected.expected_voters,
-            present_voters=present or 0,
-            ballots_issued=data.get("ballots_issued") or 0,
-            ballots_returned=len(ballots),
-            names=list(names),
-            ballots=[[str(mark) for mark in marks] for marks in ballots],
-        )
-        votes = dict(running.candidates)
-    else:
-        votes = {str(cid): value for cid, value in form.votes_by_candidate().items()}
-        unvoted = [names[key] for key, value in votes.items() if value is None]
-        if unvoted:
-            missing.append("得票（" + "、".join(unvoted) + "）")
-    result = None
-    # Once the figures are in, the tally checks them even before every vote is typed (the
-    # votes not yet typed count as none); it answers when nothing is missing.
-    if not form.errors and all(data.get(name) is not None for name in NEEDED):
-        try:
-            answer = services.run_tally(tally_inputs(workflow, ballot, form, expected))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            result = None if missing else answer
-    figures = {**data, "kind": kind, "expected_voters": expected.expected_voters}
-    if form.errors.keys() & {"present_voters", "expected_voters"}:
-        figures["present_voters"] = None  # no quorum or threshold from refused figures
-    panel = panel_of(ballot.seats, names, figures, votes, result)
-    panel.missing = missing
-    panel.ballots_entered = entered
-    return panel
-
-
-def tally_inputs(workflow, ballot, form, expected):
-    """What the tally API would be given, candidates keyed by id (as services.tally_inputs)."""
-    data = form.cleaned_data
-    inputs = {
-        "kind": services.tally_kind(workflow).value,
-        "seats": ballot.seats,
-        "expected_voters": expected.expected_voters,
-        "present_voters": data["present_voters"],
-        "ballots_issued": data["ballots_issued"],
-        "ballots_returned": data["ballots_returned"],
-        "invalid_ballots": data["invalid_ballots"] or 0,
-    }
-    if form.by_ballot:
-        inputs["candidates"] = [{"name": str(cid)} for cid, _ in ballot.entries]
-        inputs["ballots"] = [[str(mark) for mark in marks] for marks in data["ballots"]]
-    else:
-        votes = form.votes_by_candidate()
-        inputs["candidates"] = [
-            {"name": str(cid), "votes": votes[cid] or 0} for cid, _ in ballot.entries
-        ]
-    return inputs
-
-
-def entered_ballots(form, ballot):
-    """The ballots entered so far, for the list under the names: their names and whether
-    they mark more names than seats (then the tally counts them invalid)."""
-    names = dict(ballot.entries)
-    ballots = form.cleaned_data.get("ballots") or []
-    marked = set(form.cleaned_data.get("mark") or ())
-    return {
-        "ballots": [
-            {"names": [names[m] for m in marks], "over": len(set(marks)) > ballot.seats}
-            for marks in ballots
-        ],
-        "in_hand": [name for cid, name in ballot.entries if cid in marked],
-        "in_hand_over": len(marked) > ballot.seats,
-    }
-
-
-def confirmed_rounds(workflow):
-    """Confirmed rounds, frozen: their inputs and the tally's answer, names read back."""
-    rounds = list(
-        workflow.rounds.filter(confirmed_at__isnull=False)
-        .select_related("confirmed_by")
-        .prefetch_related("entries__candidate__member", "exclusions__member")
-    )
-    for done in rounds:
-        names = {str(e.candidate_id): e.candidate.member.name for e in done.entries.all()}
-        done.panel = panel_of(done.seats, names, done.inputs, {}, done.result)
-    return rounds
-
-
 def count_context(request, workflow, ballot=None, form=None, expected=None):
     context = page_context(request, workflow)
     context["rounds"] = confirmed_rounds(workflow)
@@ -349,12 +79,12 @@ def count_context(request, workflow, ballot=None, form=None, expected=None):
     if context["counting"] and context["may_count"]:
         if form is None:
             ballot = Ballot.of(workflow)
-            form, expected = count_form(workflow, ballot, ballot.saved_data(workflow))
+            form, expected = count_form(workflow, ballot, saved_count(workflow, ballot.round))
         context.update(
             ballot=ballot,
             form=form,
             expected=expected,
-            panel=judge(workflow, ballot, form, expected),
+            panel=judge_typed_count(workflow, ballot, form, expected),
             entered=entered_ballots(form, ballot),
             reasons=EXCLUSION_REASONS,
         )
@@ -380,7 +110,9 @@ def count_entry(request, pk):
     if not form.errors:
         try:
             with transaction.atomic():
-                saved = record_count(request.user, workflow, form, expected)
+                saved = services.record_meeting(
+                    request.user, workflow, **form.service_arguments(expected)
+                )
                 if confirm:
                     services.confirm_result(request.user, workflow, form.cleaned_data["comment"])
         except ValidationError as exc:
@@ -393,25 +125,6 @@ def count_entry(request, pk):
             return redirect("elections-count", workflow.pk)
     context = count_context(request, workflow, ballot, form, expected)
     return render(request, "elections/meeting/count.html", context)
-
-
-def record_count(user, workflow, form, expected):
-    data = form.cleaned_data
-    count = {name: data[name] for name in COUNT_NUMBERS}
-    kwargs = (
-        {"ballots": data["ballots"]} if form.by_ballot else {"votes": form.votes_by_candidate()}
-    )
-    return services.record_meeting(
-        user,
-        workflow,
-        exclusions=data["exclusion_rows"],
-        held_on=data["held_on"],
-        mode=data["mode"],
-        expected_members=expected.expected_members,
-        expected_voters=expected.expected_voters,
-        **count,
-        **kwargs,
-    )
 
 
 def confirmed_message(workflow, counted):
@@ -438,7 +151,7 @@ def count_tally(request, pk):
         "ballot": ballot,
         "form": form,
         "expected": expected,
-        "panel": judge(workflow, ballot, form, expected),
+        "panel": judge_typed_count(workflow, ballot, form, expected),
         "entered": entered_ballots(form, ballot),
         "oob": True,
     }

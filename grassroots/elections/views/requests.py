@@ -17,9 +17,15 @@ from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors, page_of, visible_org
-from grassroots.documents.workflow import available_documents, signer_of
 from grassroots.elections import rules, services
-from grassroots.elections.choices import TallyProblem
+from grassroots.elections.choices import (
+    EDITABLE_STATES,
+    REVIEW_STATES,
+    Action,
+    TallyProblem,
+    WorkflowKind,
+)
+from grassroots.elections.documents import available_documents, signer_of
 from grassroots.elections.forms.requests import (
     PROPOSED_POSTS,
     REQUEST_FIELDS,
@@ -32,12 +38,6 @@ from grassroots.elections.forms.requests import (
 )
 from grassroots.elections.models import RoundCandidate, Workflow
 from grassroots.elections.reminders import user_reminders
-from grassroots.elections.workflow_choices import (
-    EDITABLE_STATES,
-    REVIEW_STATES,
-    Action,
-    WorkflowKind,
-)
 from grassroots.orgs.choices import Severity
 from grassroots.orgs.views.registry import require_edit
 
@@ -188,43 +188,31 @@ def roster_rows(workflow):
     return [(e.member,) for e in workflow.roster.select_related("member")]
 
 
-def save_request(user, kind, subject, workflow, fields, candidates, roster):
-    """Create or change the request through the services."""
+def service_arguments(kind, subject, workflow, candidates, roster):
+    """The services' arguments besides the request's fields: the organisation (or the
+    parent of one to establish) of a new request, the candidates and the roster."""
     rows = {"candidates": candidates.cleaned}
     if roster is not None:
         rows["roster"] = roster.cleaned
+    if workflow is not None:
+        return rows
+    where = {"parent": subject} if kind == WorkflowKind.ESTABLISHMENT else {"org": subject}
+    return {**where, **rows}
+
+
+def save_request(user, kind, subject, workflow, fields, candidates, roster):
+    """Create or change the request through the services."""
+    arguments = service_arguments(kind, subject, workflow, candidates, roster)
     if workflow is None:
-        where = {"parent": subject} if kind == WorkflowKind.ESTABLISHMENT else {"org": subject}
-        return services.create_workflow(user, kind, **where, **rows, **fields)
-    return services.update_workflow(user, workflow, **rows, **fields)
+        return services.create_workflow(user, kind, **arguments, **fields)
+    return services.update_workflow(user, workflow, **arguments, **fields)
 
 
-def problems_of(exc):
-    """A service's ValidationError as rule problems (field, message)."""
-    if not hasattr(exc, "error_dict"):
-        return [rules.Problem("__all__", m) for m in exc.messages]
-    return [
-        rules.Problem(field, message)
-        for field, errors in exc.error_dict.items()
-        for error in errors
-        for message in error.messages
-    ]
-
-
-def dry_run(user, kind, subject, workflow, fields, candidates, roster):
-    """The problems saving this input would meet: the same service calls and checks as
-    saving and submitting, in a transaction that is then rolled back, so that the live
-    check can never disagree with the submission."""
-    with transaction.atomic():
-        try:
-            if workflow is not None:
-                workflow = Workflow.objects.get(pk=workflow.pk)  # the services change it
-            saved = save_request(user, kind, subject, workflow, fields, candidates, roster)
-            problems = services.request_problems(saved)
-        except ValidationError as exc:
-            problems = problems_of(exc)
-        transaction.set_rollback(True)
-    return problems
+def check_request(user, kind, subject, workflow, fields, candidates, roster):
+    """The problems saving and submitting this input would meet (`services.check_request`:
+    the same checks as saving, nothing written)."""
+    arguments = service_arguments(kind, subject, workflow, candidates, roster)
+    return services.check_request(user, kind, workflow, **arguments, **fields)
 
 
 def input_problems(form, *row_lists):
@@ -264,11 +252,11 @@ def request_page(request, kind, subject, workflow=None):
         if workflow is not None:
             problems = services.request_problems(workflow)
         else:
-            problems = dry_run(*args, initial, candidates, roster)
+            problems = check_request(*args, initial, candidates, roster)
     elif not (form.is_valid() and rows_valid):
         problems = input_problems(form, candidates, roster)
     elif "check" in request.GET:
-        problems = dry_run(*args, form.cleaned_data, candidates, roster)
+        problems = check_request(*args, form.cleaned_data, candidates, roster)
     else:
         try:
             with transaction.atomic():
@@ -277,7 +265,9 @@ def request_page(request, kind, subject, workflow=None):
                     services.submit(user, saved)
         except ValidationError as exc:
             apply_service_errors(form, exc)
-            problems = dry_run(*args, form.cleaned_data, candidates, roster)
+            if workflow is not None:
+                workflow.refresh_from_db()  # as saved: the services set fields before refusing
+            problems = check_request(*args, form.cleaned_data, candidates, roster)
         else:
             done = "已保存并提交，等待上级党组织审批" if "submit" in data else "已保存草稿"
             messages.success(request, done)

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id
 from grassroots.elections import services as lifecycle
+from grassroots.elections.choices import WorkflowKind
 from grassroots.elections.models import Workflow
-from grassroots.elections.workflow_choices import WorkflowKind
 from grassroots.orgs import services
 from grassroots.orgs.choices import Gender, LeaveReason, MemberStatus, OrgStatus, PostKind
 from grassroots.orgs.models import Membership, Post, Term, Transfer

@@ -21,15 +21,13 @@ from rest_framework.response import Response
 
 from grassroots.assessments import services
 from grassroots.assessments.api import serializers as s
-from grassroots.assessments.choices import Grade
+from grassroots.assessments.choices import AssessmentState, Grade, TaskStatus
 from grassroots.assessments.models import (
     Assessment,
     AssessmentItem,
-    AssessmentState,
     GradingPolicy,
     InspectionSample,
     RectificationTask,
-    TaskStatus,
 )
 from grassroots.assessments.views.assessment import file_response
 from grassroots.core.access import Scope

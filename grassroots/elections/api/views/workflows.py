@@ -20,6 +20,7 @@ from grassroots.core.api.base import ScopedWritePermission
 from grassroots.core.api.viewsets import PLAIN_ACTION
 from grassroots.elections import rules, services
 from grassroots.elections.api import serializers as s
+from grassroots.elections.choices import Action, Actor, State, WorkflowKind
 from grassroots.elections.models import (
     Candidate,
     Exclusion,
@@ -28,7 +29,6 @@ from grassroots.elections.models import (
     RoundCandidate,
     Workflow,
 )
-from grassroots.elections.workflow_choices import Action, Actor, State, WorkflowKind
 from grassroots.orgs.models import Organization
 
 # viewset action -> (workflow action, service, payload)

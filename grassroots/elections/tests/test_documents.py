@@ -1,4 +1,4 @@
-"""A workflow's documents from its records (documents/workflow.py): which ones each state
+"""A workflow's documents from its records (elections/documents.py): which ones each state
 offers, what they say, personal data, the dossier zip, and its fixed number of queries."""
 
 import io
@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import mask_id_number, mask_phone
-from grassroots.documents import workflow as documents
-from grassroots.elections import services
-from grassroots.elections.workflow_choices import State, WorkflowKind
+from grassroots.documents.tests.conftest import open_docx, text_of
+from grassroots.elections import documents, services
+from grassroots.elections.choices import State, WorkflowKind
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.models import Post
 
@@ -22,8 +22,6 @@ from .conftest import (
     count_votes,
     establishment,
     general_election,
-    open_docx,
-    text_of,
 )
 
 

@@ -6,11 +6,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
+from grassroots.documents.pdf import PdfUnavailable
+from grassroots.elections.documents import (
+    DocumentNotAvailable,
+    document_ref,
+    dossier,
+    dossier_filename,
+    render,
+)
+from grassroots.elections.documents import render_pdf as render_pdf_document
 from grassroots.elections.models import Workflow
-
-from .pdf import PdfUnavailable
-from .workflow import DocumentNotAvailable, document_ref, dossier, dossier_filename, render
-from .workflow import render_pdf as render_pdf_document
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_CONTENT_TYPE = "application/pdf"

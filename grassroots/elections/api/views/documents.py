@@ -9,10 +9,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from grassroots.elections.workflow_choices import WorkflowKind
-
-from ..pdf import pdf_available
-from ..views import (
+from grassroots.documents.pdf import pdf_available
+from grassroots.elections.choices import WorkflowKind
+from grassroots.elections.documents import available_documents
+from grassroots.elections.views.documents import (
     DOCX_CONTENT_TYPE,
     PDF_CONTENT_TYPE,
     ZIP_CONTENT_TYPE,
@@ -20,7 +20,6 @@ from ..views import (
     dossier_response,
     visible_workflow,
 )
-from ..workflow import available_documents
 
 # URL prefix -> workflow kinds served under it
 PREFIXES = {

@@ -11,10 +11,11 @@ from rest_framework.test import APIClient
 
 from grassroots.core.identifiers import mask_id_number
 from grassroots.documents import pdf
-from grassroots.documents.views import DOCX_CONTENT_TYPE
-from grassroots.documents.workflow import available_documents
+from grassroots.documents.tests.conftest import open_docx, text_of
+from grassroots.elections.documents import available_documents
+from grassroots.elections.views.documents import DOCX_CONTENT_TYPE
 
-from .conftest import by_election, establishment, general_election, open_docx, text_of
+from .conftest import by_election, establishment, general_election
 
 
 def logged_in(client, user):

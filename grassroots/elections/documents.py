@@ -1,5 +1,5 @@
-"""A workflow's official documents (issue 3): which ones its current state can produce, each
-rendered from the records, and all of them as one zip.
+"""A workflow's official documents (seed 004's templates 1–9): which ones its current state
+can produce, each rendered from the records, and all of them as one zip.
 
 - `available_documents(workflow)` → [DocumentRef(slug, title, filename)], in filing order:
   the request (template 1, 4 or 7), one filing form per candidate (template 2, 5 or 8),
@@ -21,16 +21,15 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from grassroots.elections import services
-from grassroots.elections.models import Workflow
-from grassroots.elections.workflow_choices import Action, State, WorkflowKind
-from grassroots.orgs.choices import Category, PostKind
-from grassroots.orgs.models import Post
-from grassroots.orgs.rules import SOCIETY_CATEGORIES
-
-from . import renderers
-from .adapters import KIND_WORDS, host_unit_name, org_kind_word, person_from_member, roster_of
-from .data import (
+from grassroots.documents import renderers
+from grassroots.documents.adapters import (
+    KIND_WORDS,
+    host_unit_name,
+    org_kind_word,
+    person_from_member,
+    roster_of,
+)
+from grassroots.documents.data import (
     GENERAL_BASIS,
     OFFICE_HEAD,
     SOCIETY_BASIS,
@@ -46,9 +45,15 @@ from .data import (
     Issue,
     Vote,
 )
-from .formats import normalize_document_number, unit_of
-from .pdf import docx_to_pdf
-from .zip import dossier_zip
+from grassroots.documents.formats import normalize_document_number, unit_of
+from grassroots.documents.pdf import docx_to_pdf
+from grassroots.documents.zip import dossier_zip
+from grassroots.elections import services
+from grassroots.elections.choices import Action, State, WorkflowKind
+from grassroots.elections.models import Workflow
+from grassroots.orgs.choices import Category, PostKind
+from grassroots.orgs.models import Post
+from grassroots.orgs.rules import SOCIETY_CATEGORIES
 
 REQUEST, ROSTER, RESULT = "request", "roster", "result"
 FORM = "form-"  # + the candidate's id

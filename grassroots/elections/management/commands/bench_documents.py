@@ -14,14 +14,13 @@ from django.db import transaction
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id
 from grassroots.core.models import RoleAssignment
+from grassroots.documents import renderers, samples
 from grassroots.elections import services
-from grassroots.elections.workflow_choices import WorkflowKind
+from grassroots.elections.choices import WorkflowKind
+from grassroots.elections.documents import available_documents, dossier, render
 from grassroots.orgs.choices import Category, Education, Gender, MemberStatus, OrgKind, PostKind
 from grassroots.orgs.management.commands.bench_run import percentile
 from grassroots.orgs.models import HostUnit, HostUnitLink, Member, Organization, Term
-
-from ... import renderers, samples
-from ...workflow import available_documents, dossier, render
 
 ONE_DOCUMENT_MS = 300
 DOSSIER_MS = 2000
