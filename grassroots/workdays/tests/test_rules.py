@@ -39,9 +39,7 @@ def test_rules_examples(start, end):
 
 
 def test_an_adjusted_saturday_is_a_working_day_and_a_holiday_monday_is_not():
-    table = HolidayTable(
-        years=frozenset({2027}), days={D(2027, 10, 9): WORK, D(2027, 10, 4): REST}
-    )
+    table = HolidayTable(years=frozenset({2027}), days={D(2027, 10, 9): WORK, D(2027, 10, 4): REST})
     assert D(2027, 10, 9).weekday() == 5 and is_working_day(D(2027, 10, 9), table)
     assert D(2027, 10, 4).weekday() == 0 and not is_working_day(D(2027, 10, 4), table)
     assert not is_working_day(D(2027, 10, 10), table)  # an ordinary Sunday
