@@ -39,7 +39,7 @@ def test_an_administrators_changes_stay(holidays, calendar_admin):
     services.set_year_covered(calendar_admin, 2025, False)
     out = io.StringIO()
     call_command("load_holidays", stdout=out)
-    assert "2025–2025年" in out.getvalue()
+    assert "新录入 2025年" in out.getvalue()
     assert CalendarDay.objects.get(date="2026-10-01").name == "国庆节（更正）"
     # An uncovered year is filled again, keeping the rows it already has.
     assert CalendarYear.objects.get(year=2025).covered

@@ -8,5 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = load_holidays()
-        filled = f"{report.filled[0]}–{report.filled[-1]}年" if report.filled else "无"
+        years = sorted({report.filled[0], report.filled[-1]}) if report.filled else []
+        filled = "–".join(map(str, years)) + "年" if years else "无"
         self.stdout.write(f"工作日历：新录入 {filled}，已有 {len(report.kept)} 个年度未改动")
