@@ -2,8 +2,7 @@
 and a year's holidays and adjusted working days. Read-only: administrators change the
 calendar on its pages."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,15 +22,7 @@ def _query(serializer_class, request):
 class WorkingDaysView(APIView):
     @extend_schema(
         summary="起算日期后第 N 个工作日",
-        parameters=[
-            OpenApiParameter(
-                "start",
-                OpenApiTypes.DATE,
-                required=True,
-                description="起算日期（不计入），YYYY-MM-DD",
-            ),
-            OpenApiParameter("days", int, required=True, description="工作日天数（0 至 2500）"),
-        ],
+        parameters=[s.WorkingDaysQuery],
         responses={
             200: s.WorkingDaysSerializer,
             409: OpenApiResponse(
@@ -52,7 +43,7 @@ class WorkingDaysView(APIView):
 class HolidaysView(APIView):
     @extend_schema(
         summary="某年的放假和调休上班日期",
-        parameters=[OpenApiParameter("year", int, required=True, description="年份")],
+        parameters=[s.HolidaysQuery],
         responses=s.HolidaysSerializer,
     )
     def get(self, request):
