@@ -27,6 +27,7 @@ system-deps:
 run: runtime
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_standards
+	$(PY) manage.py load_holidays
 	$(PY) manage.py load_demo_city
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

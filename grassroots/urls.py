@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("grassroots.orglife.urls")),
     path("", include("grassroots.standards.urls")),
     path("", include("grassroots.assessments.urls")),
+    path("", include("grassroots.workdays.urls")),
 ]
 
 handler400 = "grassroots.core.errors.bad_request"

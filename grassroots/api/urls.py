@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("grassroots.standards.api.urls")),
     path("", include("grassroots.assessments.api.urls")),
     path("", include("grassroots.orgs.api.urls")),
+    path("", include("grassroots.workdays.api.urls")),
     re_path(r"^(?P<path>[\s\S]*)$", not_found),  # last: whatever no route above answers
 ]

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "grassroots.core",
+    "grassroots.workdays",
     "grassroots.orgs",
     "grassroots.elections",
     "grassroots.documents",
