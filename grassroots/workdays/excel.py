@@ -5,8 +5,9 @@ file replaces the year's entries and marks the year as entered in full."""
 
 import datetime
 
+from grassroots.core.excel import ImportResult
 from grassroots.orgs.excel import cells
-from grassroots.orgs.excel.imports import Importer, ImportResult
+from grassroots.orgs.excel.imports import Importer
 from grassroots.orgs.excel.sheets import Choice, Column, Text, template_workbook
 
 from . import rules, services

@@ -1,6 +1,6 @@
 from django import forms
 
-from grassroots.orgs.forms import BootstrapForm, DateInput
+from grassroots.core.forms import BootstrapForm, DateInput
 
 from .choices import DayKind
 from .models import CalendarDay

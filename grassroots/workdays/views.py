@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from grassroots.core.excel import UploadForm, xlsx_response
+from grassroots.core.forms import apply_service_errors
 from grassroots.core.history import Part, history_entries
-from grassroots.orgs.forms import apply_service_errors
-from grassroots.orgs.views.excel import UploadForm, xlsx_response
 
 from . import excel, services
 from .forms import DayChangeForm, DayForm, YearForm
