@@ -1,5 +1,5 @@
-"""A workflow's official documents (issue 3): which ones its current state can produce, each
-rendered from the records, and all of them as one zip.
+"""A workflow's official documents (seed 004's templates 1–9): which ones its current state
+can produce, each rendered from the records, and all of them as one zip.
 
 - `available_documents(workflow)` → [DocumentRef(slug, title, filename)], in filing order:
   the request (template 1, 4 or 7), one filing form per candidate (template 2, 5 or 8),

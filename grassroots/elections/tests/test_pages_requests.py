@@ -1,4 +1,4 @@
-"""The request pages (issue 3, item 7): lists, the request forms with their live checks, the
+"""The request pages: lists, the request forms with their live checks, the
 workflow page, the reviewer's queue, and who may do what there."""
 
 import datetime

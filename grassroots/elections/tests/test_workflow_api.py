@@ -1,4 +1,4 @@
-"""The workflows through API v1 (issue 3, item 4): `/api/v1/elections/` and
+"""The workflows through API v1: `/api/v1/elections/` and
 `/api/v1/establishments/` — whole journeys, the RULES.md edge cases, and 400s naming the
 field. The permission matrix and query counts are in test_workflow_api_access.py."""
 

@@ -1,4 +1,4 @@
-"""Who may do what with the workflow API (issue 3, item 4), endpoint by endpoint, and lists
+"""Who may do what with the workflow API, endpoint by endpoint, and lists
 and details answered in a fixed number of queries.
 
 The actors, over the `scene` of test_workflows.py (a branch under the east district's

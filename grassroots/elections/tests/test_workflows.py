@@ -1,5 +1,5 @@
 """The workflows through their services: each transition, who may take it, and the RULES.md
-edge cases of an election meeting (issue 3). The `scene` fixture is shared by the API and
+edge cases of an election meeting. The `scene` fixture is shared by the API and
 page tests."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The subtree permission matrix of every API v1 endpoint (issue 2, items 6 and 9).
+"""The subtree permission matrix of every API v1 endpoint (docs/decisions/0005-access-roles.md).
 
 A small world: the city root with two districts, east and west; each district has a branch
 and a joint branch, a member, a committee term with a secretary and a host unit. Two

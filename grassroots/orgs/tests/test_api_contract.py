@@ -1,4 +1,4 @@
-"""API v1 as external systems rely on it (issue 2, item 9): every request here authenticates
+"""API v1 as external systems rely on it: every request here authenticates
 with a real token (`Authorization: Token <token>`), the way an integrator does."""
 
 import datetime
@@ -399,7 +399,8 @@ def test_member_filters(superuser, city, make_member, make_org):
     [(Role.VIEWER, True), (Role.REVIEWER, True), (Role.CLERK, False)],
 )
 def test_personal_data_masked_without_the_permission(make_user, city, make_member, role, masked):
-    # A birth date whose sequence 002 gets the check character X, as in the issue's example.
+    # A birth date whose sequence 002 gets the check character X, as in RULES.md's example
+    # (Identifiers).
     birth = next(
         datetime.date(1985, 1, 1) + datetime.timedelta(days=n)
         for n in range(366)
