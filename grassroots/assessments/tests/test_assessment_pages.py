@@ -18,8 +18,7 @@ from grassroots.assessments.models import (
     TaskStatus,
 )
 
-from . import test_assessment_fixtures as fixtures
-from .test_assessment_fixtures import (
+from .helpers import (
     PDF,
     TODAY,
     YEAR,
@@ -28,9 +27,6 @@ from .test_assessment_fixtures import (
     submitted,
     upload,
 )
-
-people = fixtures.people
-standard_set = fixtures.standard_set
 
 
 def client_of(user):

@@ -13,7 +13,7 @@ from docx.shared import Length, Pt
 from grassroots.documents import layout, renderers, samples
 from grassroots.documents.data import Attendance, GeneralElectionRequest, Vote
 
-from .conftest import open_docx, text_of
+from .helpers import open_docx, text_of
 
 ALL = {
     "establishment_request": (

@@ -14,7 +14,7 @@ from grassroots.documents import pdf
 from grassroots.documents.views import DOCX_CONTENT_TYPE
 from grassroots.documents.workflow import available_documents
 
-from .conftest import by_election, establishment, general_election, open_docx, text_of
+from .helpers import by_election, establishment, general_election, open_docx, text_of
 
 
 def logged_in(client, user):

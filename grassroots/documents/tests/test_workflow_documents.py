@@ -15,7 +15,7 @@ from grassroots.elections.workflow_choices import State, WorkflowKind
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.models import Post
 
-from .conftest import (
+from .helpers import (
     MEETING,
     NAMES,
     by_election,

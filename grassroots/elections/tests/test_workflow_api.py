@@ -9,12 +9,11 @@ from rest_framework.test import APIClient
 
 from grassroots.core.choices import Role
 from grassroots.elections.models import PERFORMANCE_LENGTH, Workflow
-from grassroots.elections.tests import test_workflows
 from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.models import Member, Organization, Post, Term
 
-MEETING, NAMES = test_workflows.MEETING, test_workflows.NAMES
-scene = test_workflows.scene  # the shared fixture
+from .helpers import MEETING, NAMES
+
 ELECTIONS = "/api/v1/elections/"
 ESTABLISHMENTS = "/api/v1/establishments/"
 

@@ -6,9 +6,7 @@ from grassroots.core.choices import Role
 from grassroots.orgs.choices import OrgKind, PostKind
 from grassroots.orgs.models import Membership, Post, Term
 
-DAY = datetime.date(2025, 3, 12)
-# A day before DAY on which a member's organisational life begins or ends (moving a meeting).
-D = DAY - datetime.timedelta(days=10)
+from .helpers import D
 
 
 @pytest.fixture

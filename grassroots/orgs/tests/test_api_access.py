@@ -16,10 +16,9 @@ from rest_framework.test import APIClient
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id, build_uscc
+from grassroots.core.tests.helpers import token_client
 from grassroots.orgs.choices import OrgKind, PostKind
 from grassroots.orgs.models import HostUnit, HostUnitLink, Membership, Post, Term
-
-from .test_api_contract import token_client
 
 EAST, WEST, ROOT = "east", "west", "root"
 

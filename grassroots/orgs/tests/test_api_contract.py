@@ -4,11 +4,11 @@ with a real token (`Authorization: Token <token>`), the way an integrator does."
 import datetime
 
 import pytest
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id, build_uscc, citizen_id_check_char
+from grassroots.core.tests.helpers import token_client
 from grassroots.orgs.choices import OrgKind
 from grassroots.orgs.models import HostUnit, Membership, Organization, Post, Term
 
@@ -24,15 +24,6 @@ MEMBER_FIELDS = {
     "joined_on",
     "org",
 }
-
-
-def token_client(user):
-    """A client sending `Authorization: Token <key>` for `user` (no session, no forcing)."""
-    client = APIClient()
-    _, token = AuthToken.objects.create(user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    client.user = user
-    return client
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from grassroots.orgs import excel
 from grassroots.orgs.excel.sheets import BAD_FILE, WorkbookError, open_sheet
 from grassroots.orgs.models import Member
 
-from .test_excel_import import MEMBER_HEADER, member_file, member_row
+from .workbooks import MEMBER_HEADER, member_file, member_row
 
 MIB = 1024 * 1024
 TOO_BIG = "文件解压后过大（其中“xl/sharedStrings.xml”超过32MB），请分成几个文件上传"
