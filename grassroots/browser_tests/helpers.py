@@ -2,16 +2,8 @@
 
 import re
 
-# Playwright's sync API runs an event loop in this thread; Django refuses database access
-# from a thread with a running loop unless told that this is intended.
-
-
 DESKTOP = {"width": 1366, "height": 768}
-
-
 PHONE = {"width": 375, "height": 812}
-
-
 PASSWORD = "Browser-pass-1"
 
 

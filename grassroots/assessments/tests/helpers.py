@@ -4,12 +4,15 @@ the services to a state."""
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from grassroots.assessments import services
 from grassroots.assessments.choices import ItemStatus
 from grassroots.standards.choices import SetStatus
-from grassroots.standards.models import Dimension, Item, StandardSet
+from grassroots.standards.tests.factories import (
+    DimensionFactory,
+    ItemFactory,
+    StandardSetFactory,
+)
 
 YEAR = 2026
 TODAY = datetime.date(2026, 11, 23)
@@ -31,22 +34,20 @@ def upload(name="证明.png", content=PNG):
 
 
 def build_set(code="t-assess", items=ITEMS, status=SetStatus.PUBLISHED, year=2020):
-    standard_set = StandardSet.objects.create(
+    standard_set = StandardSetFactory(
         code=code,
         title=f"测试考核标准 {code}",
-        source="《测试文件》",
         year=year,
         categories=["community"],
         status=status,
-        published_at=timezone.now() if status == SetStatus.PUBLISHED else None,
     )
     dimensions = {}
     for order, (dim, code_, text, metric, comparator, threshold, veto) in enumerate(items):
         if dim not in dimensions:
-            dimensions[dim] = Dimension.objects.create(
+            dimensions[dim] = DimensionFactory(
                 set=standard_set, code=dim, title=DIMENSIONS.get(dim, dim), order=len(dimensions)
             )
-        Item.objects.create(
+        ItemFactory(
             dimension=dimensions[dim],
             code=code_,
             text=text,

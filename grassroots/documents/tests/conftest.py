@@ -6,7 +6,7 @@ import pytest
 
 from grassroots.core.choices import Role
 from grassroots.orgs.choices import Category, Education, MemberStatus, OrgKind
-from grassroots.orgs.models import HostUnit, HostUnitLink, Term
+from grassroots.orgs.tests.factories import HostUnitFactory, HostUnitLinkFactory, TermFactory
 
 from .helpers import (
     BRANCH,
@@ -24,8 +24,8 @@ def society(city, make_org, make_member, make_user):
     above, and a clerk of the west district."""
     upper = make_org(UPPER, city["east"], kind=OrgKind.COMMITTEE, category=Category.OTHER)
     branch = make_org(BRANCH, upper, category=Category.SCI_TECH_SOCIETY)
-    unit = HostUnit.objects.create(name=SOCIETY)
-    HostUnitLink.objects.create(org=branch, unit=unit)
+    unit = HostUnitFactory(name=SOCIETY)
+    HostUnitLinkFactory(org=branch, unit=unit)
     members = [
         make_member(
             branch,
@@ -45,7 +45,7 @@ def society(city, make_org, make_member, make_user):
         for i, name in enumerate(NAMES)
     ]
     probationary = make_member(branch, name="郑新", status=MemberStatus.PROBATIONARY)
-    term = Term.objects.create(
+    term = TermFactory(
         org=branch, number=1, started_on=TERM_START, planned_end_on=datetime.date(2026, 7, 31)
     )
     return {

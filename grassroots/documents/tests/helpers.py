@@ -14,11 +14,7 @@ from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.models import Post
 
 TERM_START = datetime.date(2023, 8, 1)
-
-
 MEETING = datetime.date(2026, 8, 20)
-
-
 NAMES = [
     "王建国",
     "李秀英",
@@ -33,14 +29,8 @@ NAMES = [
     "徐卫东",
     "孙红梅",
 ]
-
-
 SOCIETY = "青海省化学化工学会"
-
-
 BRANCH = "青海省化学化工学会党支部"
-
-
 UPPER = "东区科技社团党委"
 
 

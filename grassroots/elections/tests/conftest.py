@@ -6,7 +6,7 @@ import pytest
 
 from grassroots.core.choices import Role
 from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind
-from grassroots.orgs.models import Post, Term
+from grassroots.orgs.tests.factories import PostFactory, TermFactory
 
 from .helpers import (
     NAMES,
@@ -25,10 +25,10 @@ def scene(city, make_org, make_member, make_user):
     members = [make_member(branch, name=name) for name in NAMES]
     probationary = make_member(branch, name="吴新", status=MemberStatus.PROBATIONARY)
     disciplined = make_member(branch, name="郑重", on_probation_discipline=True)
-    term = Term.objects.create(
+    term = TermFactory(
         org=branch, number=1, started_on=TERM_START, planned_end_on=datetime.date(2026, 3, 1)
     )
-    old_secretary = Post.objects.create(
+    old_secretary = PostFactory(
         term=term, member=members[8], post=PostKind.SECRETARY, started_on=TERM_START
     )
     return {

@@ -11,11 +11,7 @@ from grassroots.elections.workflow_choices import WorkflowKind
 from grassroots.orgs.choices import PostKind
 
 TERM_START = datetime.date(2023, 3, 1)
-
-
 MEETING = datetime.date(2026, 3, 2)
-
-
 NAMES = ["王建国", "李秀英", "张卫东", "刘红梅", "陈志强", "杨丽华", "赵明", "黄海", "周平"]
 
 

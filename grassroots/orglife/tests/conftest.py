@@ -4,7 +4,7 @@ import pytest
 
 from grassroots.core.choices import Role
 from grassroots.orgs.choices import OrgKind, PostKind
-from grassroots.orgs.models import Membership, Post, Term
+from grassroots.orgs.tests.factories import MembershipFactory, PostFactory, TermFactory
 
 from .helpers import D
 
@@ -21,16 +21,14 @@ def scene(city, make_org, make_member, make_user):
     in_group = make_member(group, name="陈小组")
     visitor = make_member(west_branch, name="赵流动")
     outsider = make_member(west_branch, name="孙西区")
-    Membership.objects.create(member=visitor, org=east_branch, started_on=datetime.date(2024, 1, 1))
-    term = Term.objects.create(
+    MembershipFactory(member=visitor, org=east_branch, started_on=datetime.date(2024, 1, 1))
+    term = TermFactory(
         org=east_branch,
         number=1,
         started_on=datetime.date(2023, 1, 1),
         planned_end_on=datetime.date(2028, 1, 1),
     )
-    Post.objects.create(
-        term=term, member=members[0], post=PostKind.SECRETARY, started_on=term.started_on
-    )
+    PostFactory(term=term, member=members[0], post=PostKind.SECRETARY, started_on=term.started_on)
     return {
         **city,
         "group": group,

@@ -10,11 +10,7 @@ from grassroots.core.identifiers import build_citizen_id
 from grassroots.orgs.excel.columns import MEMBER_COLUMNS, ORG_COLUMNS
 
 TODAY = datetime.date(2026, 6, 30)
-
-
 MEMBER_HEADER = [column.header for column in MEMBER_COLUMNS]
-
-
 ORG_HEADER = [column.header for column in ORG_COLUMNS]
 
 
