@@ -2,7 +2,7 @@
 
 The metric engine (`metrics.py`) computes values from the records; these functions judge
 them. Thresholds that a jurisdiction may change (grade bands, the veto cap, how close to a
-deadline a warning turns red) are parameters with the defaults of issue 4 and
+deadline a warning turns red) are parameters with the defaults of
 docs/decisions/0010-assessment.md.
 """
 

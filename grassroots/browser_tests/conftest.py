@@ -17,6 +17,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from grassroots.core.choices import Role  # noqa: E402
 
+from .helpers import DESKTOP, PASSWORD  # noqa: E402
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,9 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 375, "height": 812}
-PASSWORD = "Browser-pass-1"
 HERE = Path(__file__).resolve().parent
 
 
@@ -88,14 +87,6 @@ def shot(request):
         return path
 
     return save
-
-
-def log_in(page, username, password=PASSWORD):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ closes one with follow-up evidence. The assessment screen and the review work on
 import pytest
 from playwright.sync_api import expect
 
-from grassroots.assessments.tests.test_assessment_fixtures import PNG, build_set
+from grassroots.assessments.tests.helpers import PNG, build_set
 from grassroots.core.choices import Role
 
-from .conftest import PASSWORD, PHONE, log_in
+from .helpers import PASSWORD, PHONE, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -156,7 +156,7 @@ def test_assessment_from_self_assessment_to_rectification(open_page, district, s
 
 def test_review_on_a_phone_and_return(open_page, district, shot):
     from grassroots.assessments import services
-    from grassroots.assessments.tests.test_assessment_fixtures import attest
+    from grassroots.assessments.tests.helpers import attest
     from grassroots.core.models import RoleAssignment
 
     clerk = RoleAssignment.objects.get(user__username="district_clerk").user

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from grassroots.core.choices import Role
 from grassroots.workdays.package import load_holidays
 
-from .conftest import PASSWORD, log_in
+from .helpers import PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

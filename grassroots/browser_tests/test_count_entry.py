@@ -12,7 +12,7 @@ from grassroots.elections import services
 from grassroots.elections.choices import State, WorkflowKind
 from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind
 
-from .conftest import DESKTOP, PASSWORD, log_in
+from .helpers import DESKTOP, PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 

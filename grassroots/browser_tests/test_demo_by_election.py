@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from grassroots.orgs.demo import PASSWORD as DEMO_PASSWORD
 
-from .conftest import log_in
+from .helpers import log_in
 
 pytestmark = pytest.mark.browser
 TABLET = {"width": 1024, "height": 768}

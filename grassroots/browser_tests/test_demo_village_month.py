@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from grassroots.orgs.demo import PASSWORD as DEMO_PASSWORD
 
-from .conftest import PHONE, log_in
+from .helpers import PHONE, log_in
 
 pytestmark = pytest.mark.browser
 

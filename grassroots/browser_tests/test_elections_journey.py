@@ -13,7 +13,7 @@ from grassroots.core.choices import Role
 from grassroots.orgs.choices import Category, PostKind
 from grassroots.orgs.models import Post, Term
 
-from .conftest import PASSWORD, PHONE, log_in
+from .helpers import PASSWORD, PHONE, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from grassroots.orgs.models import Member
-from grassroots.orgs.tests.test_excel_import import member_file, member_row
+from grassroots.orgs.tests.workbooks import member_file, member_row
 
-from .conftest import log_in
+from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from grassroots.core.auth import LOCKED_MESSAGE
 from grassroots.core.identifiers import build_citizen_id, mask_id_number
 from grassroots.orgs.models import Member, Term, Transfer
 
-from .conftest import PASSWORD, PHONE, log_in
+from .helpers import PASSWORD, PHONE, log_in
 
 pytestmark = pytest.mark.browser
 

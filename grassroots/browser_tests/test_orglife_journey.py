@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from grassroots.core.choices import Role
 from grassroots.orglife.models import Meeting
 
-from .conftest import DESKTOP, PASSWORD, log_in
+from .helpers import DESKTOP, PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

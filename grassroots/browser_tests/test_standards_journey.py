@@ -10,7 +10,7 @@ from grassroots.core.choices import Role
 from grassroots.standards.loader import load_standards
 from grassroots.standards.models import StandardSet
 
-from .conftest import PASSWORD, PHONE, log_in
+from .helpers import PASSWORD, PHONE, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""Reminders across a subtree (issue 3, item 5): terms expiring soon, overdue terms and vacant
+"""Reminders across a subtree: terms expiring soon, overdue terms and vacant
 posts. They are the health check's own findings (orgs/health.py reads the facts, orgs/rules.py
 judges them, with the configured number of days), picked out and given their dates, plus the
 open workflow that already answers each one: a fixed number of queries however large the

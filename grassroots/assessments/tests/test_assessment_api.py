@@ -11,8 +11,7 @@ from grassroots.assessments import services
 from grassroots.assessments.models import Assessment, InspectionSample, RectificationTask
 from grassroots.core.choices import Role
 
-from . import test_assessment_fixtures as fixtures
-from .test_assessment_fixtures import (
+from .helpers import (
     PDF,
     TODAY,
     YEAR,
@@ -22,9 +21,6 @@ from .test_assessment_fixtures import (
     submitted,
     upload,
 )
-
-people = fixtures.people
-standard_set = fixtures.standard_set
 
 ASSESSMENT_KEYS = {
     "id",

@@ -17,8 +17,7 @@ from grassroots.assessments.models import (
     RectificationTask,
 )
 
-from . import test_assessment_fixtures as fixtures
-from .test_assessment_fixtures import (
+from .helpers import (
     PDF,
     TODAY,
     YEAR,
@@ -27,9 +26,6 @@ from .test_assessment_fixtures import (
     submitted,
     upload,
 )
-
-people = fixtures.people
-standard_set = fixtures.standard_set
 
 
 def client_of(user):

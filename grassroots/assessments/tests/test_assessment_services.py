@@ -20,8 +20,7 @@ from grassroots.standards.choices import SetStatus
 from grassroots.standards.loader import load_standards
 from grassroots.standards.models import StandardSet
 
-from . import test_assessment_fixtures as fixtures
-from .test_assessment_fixtures import (
+from .helpers import (
     PDF,
     TODAY,
     YEAR,
@@ -33,8 +32,6 @@ from .test_assessment_fixtures import (
 )
 
 # Fixtures shared with the other assessment tests.
-people = fixtures.people
-standard_set = fixtures.standard_set
 
 
 def error_of(excinfo):
@@ -163,7 +160,7 @@ def test_manual_item_with_evidence_and_file(people, standard_set):
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("照片.png", fixtures.PDF, "文件内容不是 PNG 格式"),
+        ("照片.png", PDF, "文件内容不是 PNG 格式"),
         ("照片.gif", b"GIF89a", "只能上传 JPG、PNG 图片或 PDF 文件"),
         ("空.pdf", b"", "文件是空的"),
         ("大.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "文件超过10MB"),

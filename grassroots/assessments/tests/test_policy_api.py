@@ -12,10 +12,7 @@ from grassroots.core.choices import Role
 from grassroots.core.models import RoleAssignment
 from grassroots.orgs.choices import OrgStatus
 
-from . import test_assessment_fixtures as fixtures
-from .test_assessment_fixtures import YEAR
-
-people = fixtures.people
+from .helpers import YEAR
 
 URL = "/api/v1/grading-policies/"
 POLICY_KEYS = {

@@ -14,11 +14,7 @@ from grassroots.assessments.models import RectificationTask
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.models import Post, Term
 
-from . import test_assessment_fixtures as fixtures
-from .test_assessment_fixtures import PNG, TODAY, rows_by_code, submitted, upload
-
-people = fixtures.people
-standard_set = fixtures.standard_set
+from .helpers import PNG, TODAY, build_set, rows_by_code, submitted, upload
 
 
 def reviewed(people, standard_set, veto_met=True, deadline=None, today=TODAY, **scores):
@@ -65,7 +61,7 @@ def test_no_data_is_a_shortfall(people, standard_set):
         ("1", "1.1", "村集体经济收入超过20万元。", "collective_income", ">", 200000, False),
         ("1", "1.2", "制度健全。", None, None, None, False),
     ]
-    income_set = fixtures.build_set("t-income", items=items)
+    income_set = build_set("t-income", items=items)
     done = reviewed(people, income_set)
     row = rows_by_code(done)["1.1"]
     assert row.status == ItemStatus.NO_DATA

@@ -11,10 +11,7 @@ from grassroots.assessments.models import InspectionSample
 from grassroots.core.choices import Role
 from grassroots.orgs.choices import OrgKind, OrgStatus
 
-from . import test_assessment_fixtures as fixtures
-from .test_assessment_fixtures import TODAY, YEAR
-
-people = fixtures.people
+from .helpers import TODAY, YEAR
 
 
 @pytest.fixture

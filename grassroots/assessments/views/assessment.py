@@ -1,4 +1,4 @@
-"""Pages of the assessment (issue 4, items 5 and 7): the list, the self-assessment screen
+"""Pages of the assessment (docs/decisions/0010-assessment.md): the list, the self-assessment screen
 (items by dimension, measurable ones pre-filled, manual ones with evidence), the review
 screen (scores per item, total and grade live), the gap list, the rectification list and
 task page, and the inspection sample. Everything is read through `visible_to` (another

@@ -1,4 +1,4 @@
-"""The OpenAPI schema and the browsable docs (issue 2, item 9): valid, complete, and served
+"""The OpenAPI schema and the browsable docs: valid, complete, and served
 without anything from the internet (government intranets have no CDN)."""
 
 import re

@@ -44,10 +44,6 @@ def assert_page_with_way_back(response, status, heading):
     return html
 
 
-def test_debug_is_off_where_the_tests_run(settings):
-    assert settings.DEBUG is False
-
-
 def test_404_is_chinese_and_lists_no_url_patterns(client, db):
     html = assert_page_with_way_back(client.get("/no-such-page/"), 404, "页面不存在")
     assert "URLconf" not in html and "api/v1/" not in html and "admin/" not in html

@@ -64,12 +64,6 @@ def user(make_user):
     return make_user("wang", password=PASSWORD)
 
 
-def test_defaults(settings):
-    assert settings.AXES_FAILURE_LIMIT == 5
-    assert settings.LOGIN_MAX_FAILURES_PER_ADDRESS == 20
-    assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
-
-
 def test_token_endpoint_locks_at_the_fifth_failure(user):
     for _ in range(4):
         assert token_attempt("wang", "wrong") == WRONG

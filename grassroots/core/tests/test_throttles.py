@@ -18,12 +18,6 @@ def rate(monkeypatch):
     return set_rate
 
 
-def test_default_rates(settings):
-    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    assert rates == {"token": "20/min", "public": "60/min"}
-    assert settings.REST_FRAMEWORK["NUM_PROXIES"] == 0
-
-
 def post_token(address, password="wrong"):
     return APIClient().post(
         "/api/v1/auth/token/",

@@ -4,7 +4,6 @@ number and dates."""
 
 import dataclasses
 import datetime
-import time
 
 import pytest
 from docx.enum.section import WD_ORIENT
@@ -14,7 +13,7 @@ from docx.shared import Length, Pt
 from grassroots.documents import layout, renderers, samples
 from grassroots.documents.data import Attendance, GeneralElectionRequest, Vote
 
-from .conftest import open_docx, text_of
+from .helpers import open_docx, text_of
 
 ALL = {
     "establishment_request": (
@@ -372,11 +371,3 @@ def test_template_9_by_election_result():
 def test_results_need_someone_elected():
     with pytest.raises(ValueError, match="无人当选"):
         rendered("by_election_result", elected=())
-
-
-def test_rendering_one_document_takes_well_under_300_ms():
-    renderers.render_general_election_request(samples.general_election_request())  # warm
-    started = time.perf_counter()
-    for _ in range(5):
-        renderers.render_general_election_request(samples.general_election_request())
-    assert (time.perf_counter() - started) / 5 < 0.3

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from grassroots.elections.rules import HeldPost, by_election_defaults
 from grassroots.orgs.choices import PostKind
 
-from .test_workflows import TERM_START
+from .helpers import TERM_START
 
 LEFT = datetime.date(2026, 10, 24)
 

@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import mask_id_number, mask_phone
-from grassroots.documents.tests.conftest import open_docx, text_of
+from grassroots.documents.tests.helpers import open_docx, text_of
 from grassroots.elections import documents, services
 from grassroots.elections.choices import State, WorkflowKind
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.models import Post
 
-from .conftest import (
+from .society_scene import (
     MEETING,
     NAMES,
     by_election,

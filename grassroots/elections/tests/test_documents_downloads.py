@@ -11,11 +11,11 @@ from rest_framework.test import APIClient
 
 from grassroots.core.identifiers import mask_id_number
 from grassroots.documents import pdf
-from grassroots.documents.tests.conftest import open_docx, text_of
+from grassroots.documents.tests.helpers import open_docx, text_of
 from grassroots.elections.documents import available_documents
 from grassroots.elections.views.documents import DOCX_CONTENT_TYPE
 
-from .conftest import by_election, establishment, general_election
+from .society_scene import by_election, establishment, general_election
 
 
 def logged_in(client, user):

@@ -1,4 +1,4 @@
-"""The request pages (issue 3, item 7): lists, the request forms with their live checks, the
+"""The request pages: lists, the request forms with their live checks, the
 workflow page, the reviewer's queue, and who may do what there."""
 
 import datetime
@@ -22,8 +22,7 @@ from grassroots.orgs import demo
 from grassroots.orgs.choices import Category, OrgKind, PostKind, SocietyRole
 from grassroots.orgs.models import Membership, Organization, Post
 
-from . import test_workflows
-from .test_workflows import (
+from .helpers import (
     MEETING,
     TERM_START,
     approved_general,
@@ -32,8 +31,6 @@ from .test_workflows import (
     general_draft,
     society_clerk,
 )
-
-scene = test_workflows.scene  # the fixture shared with the workflow tests
 
 LEFT = datetime.date(2026, 10, 24)
 SURPLUS_8_OF_7 = "应选7名，差额不低于20%，候选人应不少于9名，现有8名"

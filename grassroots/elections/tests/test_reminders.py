@@ -1,4 +1,4 @@
-"""Reminders across a subtree (issue 3, item 5): terms expiring within 90 days, overdue terms,
+"""Reminders across a subtree: terms expiring within 90 days, overdue terms,
 vacant posts; on the home page and in the API, scoped, in a fixed number of queries."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""POST /api/v1/elections/tally/ as a counting desk's software uses it (issue 3, item 4):
+"""POST /api/v1/elections/tally/ as a counting desk's software uses it:
 token authentication, the RULES.md edge cases, and a 400 naming the field for bad input."""
 
 import pytest

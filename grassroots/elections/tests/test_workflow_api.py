@@ -1,4 +1,4 @@
-"""The workflows through API v1 (issue 3, item 4): `/api/v1/elections/` and
+"""The workflows through API v1: `/api/v1/elections/` and
 `/api/v1/establishments/` — whole journeys, the RULES.md edge cases, and 400s naming the
 field. The permission matrix and query counts are in test_workflow_api_access.py."""
 
@@ -9,12 +9,11 @@ from rest_framework.test import APIClient
 
 from grassroots.core.choices import Role
 from grassroots.elections.models import PERFORMANCE_LENGTH, Workflow
-from grassroots.elections.tests import test_workflows
 from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.models import Member, Organization, Post, Term
 
-MEETING, NAMES = test_workflows.MEETING, test_workflows.NAMES
-scene = test_workflows.scene  # the shared fixture
+from .helpers import MEETING, NAMES
+
 ELECTIONS = "/api/v1/elections/"
 ESTABLISHMENTS = "/api/v1/establishments/"
 

@@ -1,7 +1,7 @@
-"""Who may do what with the workflow API (issue 3, item 4), endpoint by endpoint, and lists
+"""Who may do what with the workflow API, endpoint by endpoint, and lists
 and details answered in a fixed number of queries.
 
-The actors, over the `scene` of test_workflows.py (a branch under the east district's
+The actors, over the elections `scene` (conftest.py) (a branch under the east district's
 committee): the branch's clerk; a viewer and an evaluator of the committee; the reviewer of
 the committee (the level above the branch); a reviewer of the branch itself; and a reviewer
 and a clerk of the west district. The west sees nothing (404), nor does the evaluator, who
@@ -18,10 +18,9 @@ from grassroots.core.choices import Role
 from grassroots.elections import services
 from grassroots.elections.choices import WorkflowKind
 from grassroots.elections.models import Candidate, Workflow
-from grassroots.elections.tests import test_workflows as w
 from grassroots.orgs.choices import OrgKind, PostKind
 
-scene = w.scene  # the shared fixture
+from .helpers import MEETING, candidates_of, count, divide_posts, general_draft
 
 ACTORS = [
     "clerk",
@@ -55,16 +54,16 @@ def client_of(user):
 
 def committee_payload(workflow):
     return {
-        "committee_met_on": w.MEETING.isoformat(),
+        "committee_met_on": MEETING.isoformat(),
         "committee_expected": 5,
         "committee_present": 5,
-        "posts": {str(pk): post for pk, post in w.divide_posts(workflow).items()},
+        "posts": {str(pk): post for pk, post in divide_posts(workflow).items()},
         "votes": {"secretary": 5, "deputy_secretary": 5},
     }
 
 
 def bring_to(scene, state):
-    workflow = w.general_draft(scene)
+    workflow = general_draft(scene)
     clerk, reviewer = scene["clerk"], scene["reviewer"]
     steps = [
         ("submitted", lambda: services.submit(clerk, workflow)),
@@ -74,7 +73,7 @@ def bring_to(scene, state):
             lambda: services.record_meeting(
                 clerk,
                 workflow,
-                held_on=w.MEETING,
+                held_on=MEETING,
                 expected_voters=10,
                 present_voters=10,
                 ballots_issued=10,
@@ -94,10 +93,10 @@ def bring_to(scene, state):
             lambda: services.record_committee_meeting(
                 clerk,
                 workflow,
-                w.MEETING,
+                MEETING,
                 5,
                 5,
-                w.divide_posts(workflow),
+                divide_posts(workflow),
                 {PostKind.SECRETARY: 5, PostKind.DEPUTY_SECRETARY: 5},
             ),
         ),
@@ -165,7 +164,7 @@ def test_permission_matrix(endpoint, actor, scene, actors):
 
 @pytest.mark.parametrize("actor", ACTORS)
 def test_who_sees_which_workflows(actor, scene, actors, make_user):
-    election = w.general_draft(scene)
+    election = general_draft(scene)
     west = services.create_workflow(
         scene["west_clerk"],
         WorkflowKind.GENERAL,
@@ -211,7 +210,7 @@ def test_a_clerk_elsewhere_cannot_draft_here(scene):
 
 
 def test_another_subtree_neither_reads_nor_writes_the_signer_or_performances(scene):
-    workflow = w.general_draft(scene, signer="王建国")
+    workflow = general_draft(scene, signer="王建国")
     client = client_of(scene["west_clerk"])
     url = f"/api/v1/elections/{workflow.pk}/"
     assert client.get(url).status_code == 404
@@ -275,14 +274,14 @@ def counted(scene, clerk, org, members, votes, exclusions):
         WorkflowKind.GENERAL,
         org=org,
         seats=5,
-        meeting_planned_on=w.MEETING,
-        candidates=w.candidates_of(members),
+        meeting_planned_on=MEETING,
+        candidates=candidates_of(members),
     )
     services.submit(clerk, workflow)
     services.approve_request(scene["reviewer"], workflow)
     for number, round_votes in enumerate(votes):
         present = 8 if number == 0 else 10
-        w.count(
+        count(
             {**scene, "clerk": clerk}, workflow, round_votes, present=present, exclusions=exclusions
         )
     return workflow

@@ -1,6 +1,5 @@
 """The workflows through their services: each transition, who may take it, and the RULES.md
-edge cases of an election meeting (issue 3). The `scene` fixture is shared by the API and
-page tests."""
+edge cases of an election meeting, over the `scene` of conftest.py."""
 
 import datetime
 
@@ -9,7 +8,6 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grassroots.core.access import Scope
 from grassroots.core.choices import Role
 from grassroots.core.models import RoleAssignment
 from grassroots.elections import rules, services
@@ -20,118 +18,18 @@ from grassroots.orgs import services as registry
 from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind, SocietyRole
 from grassroots.orgs.models import Member, Membership, Organization, Post, Term
 
-TERM_START = datetime.date(2023, 3, 1)
-MEETING = datetime.date(2026, 3, 2)
-NAMES = ["王建国", "李秀英", "张卫东", "刘红梅", "陈志强", "杨丽华", "赵明", "黄海", "周平"]
-
-
-@pytest.fixture
-def scene(city, make_org, make_member, make_user):
-    """A basic committee in the east district with a branch of nine full members (and one
-    probationary, one under 留党察看) whose first term is ending; a clerk of the branch,
-    a reviewer of the committee above, a reviewer at the branch itself and a reviewer and a
-    clerk of the west district."""
-    upper = make_org("东区机关党委", city["east"], kind=OrgKind.COMMITTEE, category=Category.ORGAN)
-    branch = make_org("东区财政局党支部", upper, category=Category.ORGAN)
-    members = [make_member(branch, name=name) for name in NAMES]
-    probationary = make_member(branch, name="吴新", status=MemberStatus.PROBATIONARY)
-    disciplined = make_member(branch, name="郑重", on_probation_discipline=True)
-    term = Term.objects.create(
-        org=branch, number=1, started_on=TERM_START, planned_end_on=datetime.date(2026, 3, 1)
-    )
-    old_secretary = Post.objects.create(
-        term=term, member=members[8], post=PostKind.SECRETARY, started_on=TERM_START
-    )
-    return {
-        **city,
-        "upper": upper,
-        "branch": branch,
-        "members": members,
-        "probationary": probationary,
-        "disciplined": disciplined,
-        "term": term,
-        "old_secretary": old_secretary,
-        "clerk": make_user("clerk", role=Role.CLERK, org=branch),
-        "reviewer": make_user("reviewer", role=Role.REVIEWER, org=upper),
-        "branch_reviewer": make_user("branch_reviewer", role=Role.REVIEWER, org=branch),
-        "west_reviewer": make_user("west_reviewer", role=Role.REVIEWER, org=city["west"]),
-        "west_clerk": make_user("west_clerk", role=Role.CLERK, org=city["west"]),
-    }
-
-
-def candidates_of(members, secretary=0, deputy=1):
-    return [
-        {
-            "member": m,
-            "proposed_post": PostKind.SECRETARY
-            if i == secretary
-            else PostKind.DEPUTY_SECRETARY
-            if i == deputy
-            else "",
-        }
-        for i, m in enumerate(members)
-    ]
-
-
-def general_draft(scene, seats=5, candidates=6, **fields):
-    return services.create_workflow(
-        scene["clerk"],
-        WorkflowKind.GENERAL,
-        org=scene["branch"],
-        seats=seats,
-        meeting_planned_on=MEETING,
-        doc_number="财党〔2026〕3号",
-        candidates=candidates_of(scene["members"][:candidates]),
-        **fields,
-    )
-
-
-def approved_general(scene, **kwargs):
-    workflow = general_draft(scene, **kwargs)
-    services.submit(scene["clerk"], workflow)
-    services.approve_request(scene["reviewer"], workflow, "同意")
-    return workflow
-
-
-def count(scene, workflow, votes, expected=10, present=10, issued=None, returned=None, **extra):
-    """Record the current round's count with `votes` in candidate order and confirm it."""
-    round_ = services.current_round(workflow)
-    entries = list(round_.entries.order_by("candidate__order")) if round_ else None
-    candidate_ids = (
-        [e.candidate_id for e in entries]
-        if entries
-        else list(workflow.candidates.order_by("order").values_list("pk", flat=True))
-    )
-    issued = present if issued is None else issued
-    services.record_meeting(
-        scene["clerk"],
-        workflow,
-        held_on=extra.pop("held_on", MEETING),
-        expected_members=expected,
-        expected_voters=expected,
-        present_members=present,
-        present_voters=present,
-        ballots_issued=issued,
-        ballots_returned=issued if returned is None else returned,
-        invalid_ballots=0,
-        votes=dict(zip(candidate_ids, votes, strict=True)),
-        **extra,
-    )
-    return services.confirm_result(scene["clerk"], workflow)
-
-
-def elected_names(workflow):
-    return [c.member.name for c in services.elected_candidates(workflow)]
-
-
-def divide_posts(workflow):
-    """Secretary and deputy as proposed, the rest 组织/宣传/纪检/委员 in order."""
-    others = iter([PostKind.ORGANIZATION, PostKind.PUBLICITY, PostKind.DISCIPLINE])
-    posts = {}
-    for c in services.elected_candidates(workflow):
-        posts[c.pk] = c.proposed_post or next(others, PostKind.MEMBER)
-    return posts
-
+from .helpers import (
+    MEETING,
+    NAMES,
+    TERM_START,
+    approved_general,
+    candidates_of,
+    count,
+    divide_posts,
+    elected_names,
+    general_draft,
+    society_clerk,
+)
 
 # --- a general election end to end -----------------------------------------------------------
 
@@ -397,12 +295,6 @@ def test_a_society_secretary_who_is_not_its_chair_is_a_warning(scene, make_org, 
         workflow.created_by, workflow, candidates=candidates_of(people[:6], secretary=1, deputy=0)
     )
     assert services.request_problems(workflow) == []
-
-
-def society_clerk(user, society):
-    RoleAssignment.objects.create(user=user, org=society, role=Role.CLERK)
-    Scope.forget(user)
-    return user
 
 
 def test_nothing_is_saved_half_way(scene, make_member):

@@ -1,4 +1,4 @@
-"""Pages of the requests (issue 3, item 7): the workflow lists, the request forms with live
+"""Pages of the requests: the workflow lists, the request forms with live
 checks, the workflow page (timeline, candidates, rounds, actions, documents), the reviewer's
 queue and the reminders. Every workflow is read through `Workflow.objects.visible_to`
 (another subtree answers 404) and every change goes through `services.py`."""

@@ -4,11 +4,9 @@ import pytest
 
 from grassroots.core.choices import Role
 from grassroots.orgs.choices import OrgKind, PostKind
-from grassroots.orgs.models import Membership, Post, Term
+from grassroots.orgs.tests.factories import MembershipFactory, PostFactory, TermFactory
 
-DAY = datetime.date(2025, 3, 12)
-# A day before DAY on which a member's organisational life begins or ends (moving a meeting).
-D = DAY - datetime.timedelta(days=10)
+from .helpers import D
 
 
 @pytest.fixture
@@ -23,16 +21,14 @@ def scene(city, make_org, make_member, make_user):
     in_group = make_member(group, name="陈小组")
     visitor = make_member(west_branch, name="赵流动")
     outsider = make_member(west_branch, name="孙西区")
-    Membership.objects.create(member=visitor, org=east_branch, started_on=datetime.date(2024, 1, 1))
-    term = Term.objects.create(
+    MembershipFactory(member=visitor, org=east_branch, started_on=datetime.date(2024, 1, 1))
+    term = TermFactory(
         org=east_branch,
         number=1,
         started_on=datetime.date(2023, 1, 1),
         planned_end_on=datetime.date(2028, 1, 1),
     )
-    Post.objects.create(
-        term=term, member=members[0], post=PostKind.SECRETARY, started_on=term.started_on
-    )
+    PostFactory(term=term, member=members[0], post=PostKind.SECRETARY, started_on=term.started_on)
     return {
         **city,
         "group": group,

@@ -14,13 +14,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from grassroots.core.choices import Role
+from grassroots.core.tests.helpers import token_client
 from grassroots.orglife import services
 from grassroots.orglife.choices import FactKind, MeetingType
 from grassroots.orglife.models import Meeting, SecretaryReport
-from grassroots.orgs.tests.test_api_contract import token_client
 
-from .conftest import DAY, D
-from .test_import import meeting_file
+from .helpers import DAY, D, meeting_file
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from grassroots.orglife import services
 from grassroots.orglife.choices import FactKind, MeetingType, ReportRating
 from grassroots.orglife.models import Attachment, Attendance, Meeting, SecretaryReport
 
-from .conftest import DAY, D
+from .helpers import DAY, D
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from grassroots.orglife import services
 from grassroots.orglife.choices import FactKind, MeetingType, ReportRating
 from grassroots.orglife.models import Attachment, Meeting, SecretaryReport, YearlyFact
 
-from .conftest import DAY, D
-from .test_import import meeting_file, row
+from .helpers import DAY, D, meeting_file, row
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Excel import and export of organisations and members (issue 2, item 8)."""
+"""Excel import and export of organisations and members (docs/decisions/0004-excel-import.md)."""
 
 from .columns import member_template, organization_template
 from .exports import export_members, export_organizations

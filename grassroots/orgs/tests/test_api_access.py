@@ -1,4 +1,4 @@
-"""The subtree permission matrix of every API v1 endpoint (issue 2, items 6 and 9).
+"""The subtree permission matrix of every API v1 endpoint (docs/decisions/0005-access-roles.md).
 
 A small world: the city root with two districts, east and west; each district has a branch
 and a joint branch, a member, a committee term with a secretary and a host unit. Two
@@ -16,10 +16,9 @@ from rest_framework.test import APIClient
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id, build_uscc
+from grassroots.core.tests.helpers import token_client
 from grassroots.orgs.choices import OrgKind, PostKind
 from grassroots.orgs.models import HostUnit, HostUnitLink, Membership, Post, Term
-
-from .test_api_contract import token_client
 
 EAST, WEST, ROOT = "east", "west", "root"
 

@@ -1,14 +1,14 @@
-"""API v1 as external systems rely on it (issue 2, item 9): every request here authenticates
+"""API v1 as external systems rely on it: every request here authenticates
 with a real token (`Authorization: Token <token>`), the way an integrator does."""
 
 import datetime
 
 import pytest
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id, build_uscc, citizen_id_check_char
+from grassroots.core.tests.helpers import token_client
 from grassroots.orgs.choices import OrgKind
 from grassroots.orgs.models import HostUnit, Membership, Organization, Post, Term
 
@@ -24,15 +24,6 @@ MEMBER_FIELDS = {
     "joined_on",
     "org",
 }
-
-
-def token_client(user):
-    """A client sending `Authorization: Token <key>` for `user` (no session, no forcing)."""
-    client = APIClient()
-    _, token = AuthToken.objects.create(user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    client.user = user
-    return client
 
 
 @pytest.fixture
@@ -399,7 +390,8 @@ def test_member_filters(superuser, city, make_member, make_org):
     [(Role.VIEWER, True), (Role.REVIEWER, True), (Role.CLERK, False)],
 )
 def test_personal_data_masked_without_the_permission(make_user, city, make_member, role, masked):
-    # A birth date whose sequence 002 gets the check character X, as in the issue's example.
+    # A birth date whose sequence 002 gets the check character X, as in RULES.md's example
+    # (Identifiers).
     birth = next(
         datetime.date(1985, 1, 1) + datetime.timedelta(days=n)
         for n in range(366)

@@ -9,11 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grassroots.core.choices import Role
+from grassroots.core.tests.helpers import token_client
 from grassroots.orgs import services
 from grassroots.orgs.choices import OrgKind, PostKind
 from grassroots.orgs.models import HostUnit, HostUnitLink, Membership, Post, Term
-
-from .test_api_contract import token_client
 
 START = datetime.date(2024, 1, 1)
 

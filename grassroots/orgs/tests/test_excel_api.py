@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from grassroots.core.choices import Role
 from grassroots.orgs.models import Member, Organization
 
-from .test_excel_import import MEMBER_HEADER, member_file, member_row, org_file, org_row
+from .workbooks import MEMBER_HEADER, member_file, member_row, org_file, org_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

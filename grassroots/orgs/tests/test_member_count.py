@@ -8,35 +8,20 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id
+from grassroots.core.tests.helpers import token_client
 from grassroots.orgs import demo, excel, services
 from grassroots.orgs.api.views.registry import MemberViewSet
 from grassroots.orgs.choices import Gender, LeaveReason, MemberStatus
 from grassroots.orgs.models import Member, Membership, Organization
 
-from .test_api_contract import token_client
-from .test_excel_import import TODAY, member_file, member_row
+from .helpers import count_of, counts_are_right, list_count
+from .workbooks import TODAY, member_file, member_row
 
 D = datetime.date
-
-
-def counts_are_right():
-    """Every organisation's member_count equals its current members counted one by one."""
-    actual = Organization.objects.annotate(
-        n=Count("members", filter=Q(members__left_on__isnull=True))
-    ).values_list("pk", "n", "member_count")
-    wrong = [(pk, n, kept) for pk, n, kept in actual if n != kept]
-    assert wrong == [], "(organisation, members, member_count)"
-    return True
-
-
-def count_of(org):
-    org.refresh_from_db()
-    return org.member_count
 
 
 def new_member_fields(org, sequence):
@@ -158,19 +143,6 @@ def members(city, make_member):
     visitor = make_member(city["west_branch"])
     Membership.objects.create(member=visitor, org=city["east_branch"], started_on=D(2024, 1, 1))
     return city
-
-
-def list_count(user, **params):
-    """The list's `count`, the count of its rows read page by page, and its SQL."""
-    client = token_client(user)
-    with CaptureQueriesContext(connection) as queries:
-        body = client.get("/api/v1/members/", {**params, "page_size": 2}).json()
-    sql = [query["sql"] for query in queries.captured_queries]  # before the next request
-    rows, page = len(body["results"]), 2
-    while body["next"]:
-        body = client.get("/api/v1/members/", {**params, "page_size": 2, "page": page}).json()
-        rows, page = rows + len(body["results"]), page + 1
-    return body["count"], rows, sql
 
 
 def summed(sql):

@@ -26,7 +26,7 @@ from grassroots.orgs.rules import (
     member_field_errors,
 )
 
-from .test_excel_import import TODAY, errors_of, org_file, org_row
+from .workbooks import TODAY, errors_of, org_file, org_row
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)

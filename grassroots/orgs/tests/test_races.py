@@ -19,8 +19,8 @@ from grassroots.orgs import services
 from grassroots.orgs.choices import Gender, LeaveReason, MemberStatus, OrgStatus, PostKind
 from grassroots.orgs.models import Membership, Post, Term, Transfer
 
+from .helpers import count_of, counts_are_right, list_count
 from .racing import run_in_threads
-from .test_member_count import count_of, counts_are_right, list_count
 
 D = datetime.date
 

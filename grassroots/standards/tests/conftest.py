@@ -1,8 +1,8 @@
 import pytest
-from django.utils import timezone
 
 from grassroots.standards.choices import SetStatus
-from grassroots.standards.models import Dimension, Item, StandardSet
+
+from .factories import DimensionFactory, ItemFactory, StandardSetFactory
 
 # (code, text, metric, comparator, threshold, veto)
 DEFAULT_ITEMS = [
@@ -25,23 +25,12 @@ def make_set(db):
         items=DEFAULT_ITEMS,
         **fields,
     ):
-        standard_set = StandardSet.objects.create(
-            code=code,
-            version=version,
-            title=fields.pop("title", f"测试标准 {code}"),
-            source=fields.pop("source", "《测试文件》"),
-            year=fields.pop("year", 2020),
-            categories=fields.pop("categories", ["village"]),
-            status=status,
-            owner=owner,
-            published_at=timezone.now() if status == SetStatus.PUBLISHED else None,
-            **fields,
+        standard_set = StandardSetFactory(
+            code=code, version=version, status=status, owner=owner, **fields
         )
-        dimension = Dimension.objects.create(
-            set=standard_set, code="1", title="政治领导力强", order=1
-        )
+        dimension = DimensionFactory(set=standard_set)
         for order, (item_code, text, metric, comparator, threshold, veto) in enumerate(items):
-            Item.objects.create(
+            ItemFactory(
                 dimension=dimension,
                 code=item_code,
                 text=text,

@@ -1,5 +1,5 @@
 """Assessments, rectification tasks, inspection samples and grading policies in API v1
-(issue 4, item 6).
+(docs/decisions/0010-assessment.md).
 
 Who sees a record is its `visible_to` (another subtree: 404). Who may act is decided as the
 services decide it: the organisation's clerk self-assesses and submits, a reviewer of the

@@ -1,4 +1,5 @@
-"""GET /api/v1/orgs/{id}/compliance/ (issue 4 contract) and /orgs/{id}/warnings/."""
+"""GET /api/v1/orgs/{id}/compliance/ and /orgs/{id}/warnings/: an organisation's standing
+against a standard set (docs/decisions/0011-metric-engine.md)."""
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer

@@ -1,4 +1,4 @@
-"""Benchmark data for compliance (issue 4): the registry of `bench_generate` (10,000
+"""Benchmark data for compliance: the registry of `bench_generate` (10,000
 organisations, 200,000 members), then each branch's committee and a year of organisational
 life written with PostgreSQL COPY: about 400,000 meetings and 6,000,000 attendance rows, some
 secretaries' reports and yearly facts. Seeded: every run writes the same rows. No history rows

@@ -1,5 +1,5 @@
 """GET /api/v1/reminders/: terms expiring within 90 days, overdue terms and vacant posts
-across the caller's subtree (issue 3, item 5)."""
+across the caller's subtree."""
 
 from django import forms
 from drf_spectacular.utils import OpenApiParameter, extend_schema

@@ -1,5 +1,5 @@
 """POST /api/v1/elections/tally/: the tally as a contract for counting desks' own software
-(issue 3, item 4; docs/decisions/0007-tally.md). It reads and writes nothing: any
+(docs/decisions/0007-tally.md). It reads and writes nothing: any
 authenticated user may call it."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer

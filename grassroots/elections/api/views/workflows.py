@@ -1,4 +1,4 @@
-"""The workflows in API v1 (issue 3, item 4): `/api/v1/elections/` (general elections and
+"""The workflows in API v1: `/api/v1/elections/` (general elections and
 by-elections) and `/api/v1/establishments/`.
 
 Every state change is a POST sub-route calling its one service function; a PATCH changes the

@@ -1,6 +1,6 @@
-"""Time the documents (issue 3): each template rendered from plain data, one document and a
-whole general-election dossier (7 seats, 9 candidates: request, 9 forms, roster, result) read
-from the records. The records are made in a transaction that is rolled back."""
+"""Time the documents (seed 004's templates 1–9): each template rendered from plain data,
+one document and a whole general-election dossier (7 seats, 9 candidates: request, 9 forms,
+roster, result) read from the records. The records are made in a transaction that is rolled back."""
 
 import datetime
 import os

@@ -1,17 +1,18 @@
-"""Fixtures shared by the assessment, rectification and sample tests (imported by name)."""
+"""The assessment tests' year, day, standard set and uploads, and assessments taken through
+the services to a state."""
 
 import datetime
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from grassroots.assessments import services
 from grassroots.assessments.choices import ItemStatus
-from grassroots.core.choices import Role
-from grassroots.orgs.choices import Category, OrgKind
 from grassroots.standards.choices import SetStatus
-from grassroots.standards.models import Dimension, Item, StandardSet
+from grassroots.standards.tests.factories import (
+    DimensionFactory,
+    ItemFactory,
+    StandardSetFactory,
+)
 
 YEAR = 2026
 TODAY = datetime.date(2026, 11, 23)
@@ -33,22 +34,20 @@ def upload(name="证明.png", content=PNG):
 
 
 def build_set(code="t-assess", items=ITEMS, status=SetStatus.PUBLISHED, year=2020):
-    standard_set = StandardSet.objects.create(
+    standard_set = StandardSetFactory(
         code=code,
         title=f"测试考核标准 {code}",
-        source="《测试文件》",
         year=year,
         categories=["community"],
         status=status,
-        published_at=timezone.now() if status == SetStatus.PUBLISHED else None,
     )
     dimensions = {}
     for order, (dim, code_, text, metric, comparator, threshold, veto) in enumerate(items):
         if dim not in dimensions:
-            dimensions[dim] = Dimension.objects.create(
+            dimensions[dim] = DimensionFactory(
                 set=standard_set, code=dim, title=DIMENSIONS.get(dim, dim), order=len(dimensions)
             )
-        Item.objects.create(
+        ItemFactory(
             dimension=dimensions[dim],
             code=code_,
             text=text,
@@ -59,35 +58,6 @@ def build_set(code="t-assess", items=ITEMS, status=SetStatus.PUBLISHED, year=202
             order=order,
         )
     return standard_set
-
-
-@pytest.fixture
-def standard_set(db):
-    return build_set()
-
-
-@pytest.fixture
-def people(city, make_org, make_member, make_user):
-    """The city with three members in the east branch, a second branch in the east, the
-    east district's clerk and reviewer, and a clerk and reviewer of the west district."""
-    branch = city["east_branch"]
-    members = [make_member(branch, name=n) for n in ("王建国", "李秀英", "张卫东")]
-    return {
-        **city,
-        "branch": branch,
-        "members": members,
-        "other_branch": make_org("东区光明社区党支部", city["east"]),
-        "committee": make_org(
-            "东区机关党委", city["east"], kind=OrgKind.COMMITTEE, category=Category.ORGAN
-        ),
-        "clerk": make_user("east_clerk", role=Role.CLERK, org=city["east"]),
-        "reviewer": make_user("east_reviewer", role=Role.REVIEWER, org=city["east"]),
-        "branch_clerk": make_user("branch_clerk", role=Role.CLERK, org=branch),
-        "branch_reviewer": make_user("branch_reviewer", role=Role.REVIEWER, org=branch),
-        "west_clerk": make_user("west_clerk", role=Role.CLERK, org=city["west"]),
-        "west_reviewer": make_user("west_reviewer", role=Role.REVIEWER, org=city["west"]),
-        "admin": make_user("east_admin", role=Role.ADMIN, org=city["east"]),
-    }
 
 
 def attest(clerk, assessment, veto_met=True):
