@@ -13,11 +13,15 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from grassroots.orglife.rules import ATTACHMENTS
 from grassroots.standards.metrics import compare
 
 from .choices import Grade, ItemStatus, Light
 
 GRADE_ORDER = (Grade.EXCELLENT, Grade.GOOD, Grade.FAIR, Grade.POOR)
+# Evidence and follow-up files: photos and PDFs, checked as meeting attachments are
+# (docs/decisions/0010-assessment.md).
+EVIDENCE_FILES = ATTACHMENTS
 
 
 def item_status(metric: str | None, value, comparator: str | None, threshold) -> str:
