@@ -16,7 +16,7 @@ from grassroots.standards.models import Item, StandardSet, filter_sets
 
 from . import rules
 from .choices import ItemStatus, Light
-from .metrics import OrgYear, collect, explain, member_hours, metric_values, year_span
+from .measurement import OrgYear, collect, explain, member_hours, metric_values, year_span
 
 STUDY_HOURS_TARGET = Decimal(32)  # RULES.md: ≥ 32 hours per member per year
 STUDY_HOURS_PACE = "STUDY_HOURS_PACE"  # a member behind on study hours, one per member

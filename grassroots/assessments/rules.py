@@ -1,6 +1,6 @@
 """Compliance, grading, sampling and overdue warnings, as pure functions over plain values.
 
-The metric engine (`metrics.py`) computes values from the records; these functions judge
+The metric engine (`measurement.py`) computes values from the records; these functions judge
 them. Thresholds that a jurisdiction may change (grade bands, the veto cap, how close to a
 deadline a warning turns red) are parameters with the defaults of issue 4 and
 docs/decisions/0010-assessment.md.
