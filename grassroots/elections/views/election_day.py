@@ -401,7 +401,7 @@ def record_count(user, workflow, form, expected):
     kwargs = (
         {"ballots": data["ballots"]} if form.by_ballot else {"votes": form.votes_by_candidate()}
     )
-    return services.record_meeting(
+    return services.record_count(
         user,
         workflow,
         exclusions=data["exclusion_rows"],
