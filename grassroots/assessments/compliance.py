@@ -16,7 +16,7 @@ from grassroots.standards.models import Item, StandardSet, filter_sets
 
 from . import rules
 from .choices import ItemStatus, Light
-from .metrics import OrgYear, collect, explain, member_hours, metric_values, year_span
+from .measurement import OrgYear, collect, explain, member_hours, metric_values, year_span
 
 STUDY_HOURS_TARGET = Decimal(32)  # RULES.md: ≥ 32 hours per member per year
 STUDY_HOURS_PACE = "STUDY_HOURS_PACE"  # a member behind on study hours, one per member
@@ -48,7 +48,8 @@ def set_items(standard_set: StandardSet) -> list[Item]:
     )
 
 
-def judge(item, values, records) -> ItemResult:
+def item_result(item, values, records) -> ItemResult:
+    """A measured item's result from an organisation's metric values."""
     value = values.get(item.metric)
     status = rules.item_status(item.metric, value, item.comparator, item.threshold)
     return ItemResult(item, status, value, item.threshold, records)
@@ -67,7 +68,7 @@ def compliance_for(orgs, standard_set, year, today=None) -> dict[int, list[ItemR
     results = {}
     for pk, records in collect(orgs, year, today, codes).items():
         values = metric_values(records, codes)
-        results[pk] = [manual.get(item.pk) or judge(item, values, records) for item in items]
+        results[pk] = [manual.get(item.pk) or item_result(item, values, records) for item in items]
     return results
 
 

@@ -1,6 +1,6 @@
 """Compliance, grading, sampling and overdue warnings, as pure functions over plain values.
 
-The metric engine (`metrics.py`) computes values from the records; these functions judge
+The metric engine (`measurement.py`) computes values from the records; these functions judge
 them. Thresholds that a jurisdiction may change (grade bands, the veto cap, how close to a
 deadline a warning turns red) are parameters with the defaults of
 docs/decisions/0010-assessment.md.
@@ -13,11 +13,15 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from grassroots.orglife.rules import ATTACHMENTS
 from grassroots.standards.metrics import compare
 
 from .choices import Grade, ItemStatus, Light
 
 GRADE_ORDER = (Grade.EXCELLENT, Grade.GOOD, Grade.FAIR, Grade.POOR)
+# Evidence and follow-up files: photos and PDFs, checked as meeting attachments are
+# (docs/decisions/0010-assessment.md).
+EVIDENCE_FILES = ATTACHMENTS
 
 
 def item_status(metric: str | None, value, comparator: str | None, threshold) -> str:

@@ -9,9 +9,7 @@ States: draft → submitted → reviewed, or submitted → returned → resubmit
 """
 
 import datetime
-import os
 import secrets
-import uuid
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.conf import settings
@@ -24,6 +22,7 @@ from grassroots.core.access import Scope
 from grassroots.core.access import parent_path as path_above
 from grassroots.core.choices import Permission
 from grassroots.core.history import save_by
+from grassroots.core.uploads import receive_upload
 from grassroots.orglife import rules as life_rules
 from grassroots.orglife.services import current_secretary
 from grassroots.orgs.models import Organization
@@ -123,21 +122,6 @@ def _require_editable(user, assessment):
         raise ValidationError(
             {"state": f"考核{assessment.get_state_display()}，只有自评中或已退回时可以修改自评"}
         )
-
-
-def _checked_upload(upload, field):
-    """A photo or PDF up to 10 MB whose content matches its name (the checks of meeting
-    attachments); renamed at random, the original name returned alongside."""
-    name = os.path.basename(upload.name or "")[:200]
-    upload.seek(0)
-    head = upload.read(life_rules.SNIFF_BYTES)
-    upload.seek(0)
-    errors = life_rules.attachment_errors(name, upload.size, head)
-    if errors:
-        raise ValidationError({field: errors["file"]})
-    extension = name.rsplit(".", 1)[-1].lower()
-    upload.name = f"{uuid.uuid4().hex}.{extension}"
-    return upload, name
 
 
 @transaction.atomic
@@ -260,7 +244,9 @@ def update_self_assessment(
         if evidence_file is None:
             row.evidence_file, row.evidence_name = "", ""
         else:
-            row.evidence_file, row.evidence_name = _checked_upload(evidence_file, "evidence_file")
+            files = rules.EVIDENCE_FILES
+            row.evidence_name, _ = receive_upload(evidence_file, files, "evidence_file")
+            row.evidence_file = evidence_file
     return save_by(row, user)
 
 
@@ -546,7 +532,9 @@ def close_task(user, task, follow_up="", follow_up_file=None, follow_up_on=None,
         errors["follow_up_on"] = "整改完成日期不能晚于今天"
     _raise(errors)
     if follow_up_file is not None:
-        task.follow_up_file, task.follow_up_name = _checked_upload(follow_up_file, "follow_up_file")
+        files = rules.EVIDENCE_FILES
+        task.follow_up_name, _ = receive_upload(follow_up_file, files, "follow_up_file")
+        task.follow_up_file = follow_up_file
     task.follow_up = follow_up
     task.follow_up_on = follow_up_on
     task.status = TaskStatus.DONE

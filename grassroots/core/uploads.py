@@ -1,19 +1,28 @@
-"""Checks of uploaded Office files (.xlsx, .docx) before a parser opens them, and limits on
-the rows of an uploaded sheet (docs/security/uploads.md).
+"""Checks of uploaded files and serving them back (docs/security/uploads.md).
 
-An Office file is a zip archive, and a few megabytes of it can declare gigabytes. The archive
-is judged from its directory alone — number of parts, each part's declared size and
-compression ratio, the total — before anything is decompressed. A declared size is a true
-upper bound: zipfile (which openpyxl and python-docx read through) inflates a part no further
-than its declared size and then fails the CRC check, so a directory that understates a part
-yields a broken file, not a bigger one.
+Office files (.xlsx, .docx) are checked before a parser opens them, and the rows of an
+uploaded sheet are bounded. An Office file is a zip archive, and a few megabytes of it can
+declare gigabytes. The archive is judged from its directory alone — number of parts, each
+part's declared size and compression ratio, the total — before anything is decompressed. A
+declared size is a true upper bound: zipfile (which openpyxl and python-docx read through)
+inflates a part no further than its declared size and then fails the CRC check, so a
+directory that understates a part yields a broken file, not a bigger one.
+
+Photos and PDFs kept as records (meeting attachments, assessment evidence) are checked by
+name, size and first bytes against the limits their app declares (`FileLimits`), stored under
+a random name, and served only through `stored_file_response`, never as public media.
 """
 
+import os
 import struct
+import uuid
 import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 
 MIB = 1024 * 1024
 _END_RECORD = struct.Struct("<4s4H2LH")  # end of central directory
@@ -156,3 +165,90 @@ def bounded_rows(rows, *, first_row=1):
 
 def _filled(value):
     return value is not None and value != ""
+
+
+# --- photos and PDFs kept as records ---------------------------------------------------------
+
+# The first bytes of each content type: a file's type is read from its content, not only its
+# name.
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+)
+SNIFF_BYTES = 8  # the longest signature
+NAME_LENGTH = 200  # of the name an uploaded file came with, as its record keeps it
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type the first bytes of a file show (JPEG, PNG or PDF), or None."""
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def file_extension(name: str) -> str:
+    """The extension of a file name, in lower case; "" without one."""
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """What an upload accepts: the extensions of `types`, each with the content type its
+    first bytes must show; at most `max_bytes`; `refused_type` is the message refusing any
+    other extension."""
+
+    types: Mapping[str, str]
+    max_bytes: int
+    refused_type: str
+
+    def error(self, name, size, head) -> str | None:
+        """Why a file of this name, size and first bytes (`head`) is refused, or None."""
+        extension = file_extension(name)
+        expected = self.types.get(extension)
+        if expected is None:
+            return self.refused_type
+        if size == 0:
+            return "文件是空的"
+        if size > self.max_bytes:
+            return f"文件超过{size_label(self.max_bytes)}，请压缩后再上传"
+        if sniff_content_type(head) != expected:
+            kind = extension.upper()
+            return f"文件内容不是 {kind} 格式（可能只是改了扩展名），请重新导出后上传"
+        return None
+
+    def content_type(self, name) -> str:
+        """The content type of an accepted file of this name."""
+        return self.types.get(file_extension(name), "application/octet-stream")
+
+
+def receive_upload(upload, limits: FileLimits, field) -> tuple[str, str]:
+    """Check an uploaded file (a Django UploadedFile) against `limits`, raising
+    ValidationError({field: [message]}), and rename it at random keeping its extension: the
+    name it came with is only ever a record, never a path on the server. Returns that name
+    and the content type its first bytes show."""
+    name = os.path.basename(upload.name or "")[:NAME_LENGTH]
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    message = limits.error(name, upload.size, head)
+    if message:
+        raise ValidationError({field: [message]})
+    upload.name = f"{uuid.uuid4().hex}.{file_extension(name)}"
+    return name, sniff_content_type(head)
+
+
+def stored_file_response(field_file, name, content_type):
+    """A stored upload as a download named `name`, for a record the caller has found the
+    user may see: files stay under MEDIA_ROOT and are never served as public media; 404
+    when there is no file."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type, filename=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

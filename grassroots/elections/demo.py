@@ -139,7 +139,7 @@ def _demo_by_election(clerk, reviewer, district, exclude):
     services.submit(clerk, workflow)
     services.approve_request(reviewer, workflow, "同意补选1名支部委员。")
     present = len(voters) - 1  # one member away on the day
-    services.record_meeting(
+    services.record_count(
         clerk,
         workflow,
         held_on=held_on,

@@ -631,7 +631,7 @@ def _clean_exclusions(workflow, exclusions):
 
 
 @transaction.atomic
-def record_meeting(user, workflow, votes=None, ballots=None, exclusions=None, comment="", **count):
+def record_count(user, workflow, votes=None, ballots=None, exclusions=None, comment="", **count):
     """Save the count of the round being held: attendance, ballots and yes-votes (`votes`:
     {candidate id: votes}), or the ballots one by one (`ballots`: [[candidate id, ...]]);
     and the members left out of the voters expected, with the reason (`exclusions`:

@@ -4,12 +4,14 @@ standard needs that are not meetings. Nothing is deleted: a meeting entered in e
 voided (`cancelled_at`), an attachment taken off a meeting is marked (`removed_at`), and every
 change is kept by django-simple-history."""
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractMonth
 from simple_history.models import HistoricalRecords
 
 from grassroots.core.access import Scope, naming_people
@@ -61,6 +63,22 @@ class MeetingQuerySet(ScopedQuerySet):
     def in_year(self, year):
         # A date range rather than __year, so that the (org, date) index serves it.
         return self.filter(date__gte=f"{year}-01-01", date__lte=f"{year}-12-31")
+
+    def count_by_month(self, org, year):
+        """{meeting type: [meetings held in January, …, December]} of `org` in `year`, for
+        the types held at all."""
+        by_month = (
+            self.held()
+            .filter(org=org, date__year=year)
+            .annotate(month=ExtractMonth("date"))
+            .order_by()
+            .values("month", "type")
+            .annotate(n=Count("pk"))
+        )
+        counts = defaultdict(lambda: [0] * 12)
+        for row in by_month:
+            counts[row["type"]][row["month"] - 1] = row["n"]
+        return dict(counts)
 
 
 class Meeting(TimeStamped):
@@ -143,6 +161,43 @@ class AttendanceQuerySet(MeetingPartQuerySet):
 
     def present(self):
         return self.filter(present=True)
+
+    def credited(self, volunteer=False):
+        """The rows that credit the meeting's hours to the member: study hours, or with
+        `volunteer` volunteer hours (`credited_attendance`)."""
+        return self.filter(credited_attendance(volunteer))
+
+    def study_hours_by_month(self, org, year):
+        """The study hours credited at `org`'s meetings of `year`, per month, January first."""
+        hours = [0.0] * 12
+        by_month = (
+            self.filter(meeting__org=org, meeting__date__year=year)
+            .credited()
+            .annotate(month=ExtractMonth("meeting__date"))
+            .order_by()
+            .values("month")
+            .annotate(h=Sum("meeting__hours"))
+        )
+        for row in by_month:
+            hours[row["month"] - 1] = float(row["h"] or 0)
+        return hours
+
+
+def crediting_meetings(volunteer=False, via=""):
+    """Meetings whose hours count (docs/decisions/0011-metric-engine.md): at volunteer service
+    as volunteer hours, at any other meeting as study hours; a voided meeting credits none.
+    `via`: the path to the meeting from the model filtered ("meeting__" from Attendance)."""
+    volunteer_service = Q(**{f"{via}type": MeetingType.VOLUNTEER})
+    kind = volunteer_service if volunteer else ~volunteer_service
+    return Q(**{f"{via}cancelled_at__isnull": True}) & kind
+
+
+def credited_attendance(volunteer=False, via=""):
+    """Attendance rows that credit their meeting's hours (study hours, or with `volunteer`
+    volunteer hours) to the member: present at a meeting of `crediting_meetings`. `via`: the
+    path to the attendance rows from the model filtered ("attendances__" from Member); with a
+    filtered Sum, one grouped query gives these hours beside other counts of the rows."""
+    return Q(**{f"{via}present": True}) & crediting_meetings(volunteer, f"{via}meeting__")
 
 
 class Attendance(TimeStamped):

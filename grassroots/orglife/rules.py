@@ -3,6 +3,7 @@ out. The services, the pages, the API and the Excel import all check through the
 
 from decimal import Decimal, InvalidOperation
 
+from grassroots.core.uploads import MIB, FileLimits
 from grassroots.core.validators import text_error
 from grassroots.orgs.rules import PARTY_FOUNDED, date_error
 
@@ -10,7 +11,6 @@ from .choices import PERCENT_FACTS, WHOLE_NUMBER_FACTS, FactKind, MeetingType
 
 MAX_HOURS = Decimal(24)
 HOURS_PLACES = 1
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 EARLIEST_YEAR = 2000
 
 # Allowed attachments: extension -> the content type its first bytes must show.
@@ -20,12 +20,7 @@ ATTACHMENT_TYPES = {
     "png": "image/png",
     "pdf": "application/pdf",
 }
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"%PDF-", "application/pdf"),
-)
-SNIFF_BYTES = 8  # the longest signature
+ATTACHMENTS = FileLimits(ATTACHMENT_TYPES, 10 * MIB, "只能上传 JPG、PNG 图片或 PDF 文件")
 
 
 def _add(errors, field, message):
@@ -88,32 +83,6 @@ def attendance_errors(present_ids, absent_reasons) -> dict:
         if message:
             _add(errors, "absentees", message)
             break
-    return errors
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The content type the first bytes of a file show (JPEG, PNG or PDF), or None."""
-    for signature, content_type in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
-def attachment_errors(name, size, head) -> dict:
-    """Checks of an uploaded attachment: its extension, its size and what its first bytes
-    (`head`) say it is."""
-    errors = {}
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    expected = ATTACHMENT_TYPES.get(extension)
-    if expected is None:
-        _add(errors, "file", "只能上传 JPG、PNG 图片或 PDF 文件")
-    elif size == 0:
-        _add(errors, "file", "文件是空的")
-    elif size > MAX_ATTACHMENT_BYTES:
-        _add(errors, "file", "文件超过10MB，请压缩后再上传")
-    elif sniff_content_type(head) != expected:
-        kind = extension.upper()
-        _add(errors, "file", f"文件内容不是 {kind} 格式（可能只是改了扩展名），请重新导出后上传")
     return errors
 
 

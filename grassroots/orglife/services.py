@@ -3,9 +3,6 @@
 records who made it (django-simple-history). Errors are `ValidationError({field: message})`
 with Chinese messages; pages show them next to the field and the API answers 400."""
 
-import os
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from grassroots.core.access import Scope, parent_path
 from grassroots.core.history import save_by
+from grassroots.core.uploads import receive_upload
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.models import Post
 from grassroots.orgs.services import require_edit
@@ -225,19 +223,12 @@ def add_attachment(user, meeting, upload):
     """Attach an uploaded photo or PDF (`upload`: a Django UploadedFile) to a meeting."""
     require_edit(user, meeting.org)
     _require_open(meeting)
-    name = os.path.basename(upload.name or "")[:200]
-    upload.seek(0)
-    head = upload.read(rules.SNIFF_BYTES)
-    upload.seek(0)
-    _raise(rules.attachment_errors(name, upload.size, head))
-    # Stored under a random name: the original name is kept in `name` only.
-    extension = name.rsplit(".", 1)[-1].lower()
-    upload.name = f"{uuid.uuid4().hex}.{extension}"
+    name, content_type = receive_upload(upload, rules.ATTACHMENTS, "file")
     attachment = Attachment(
         meeting=meeting,
         file=upload,
         name=name,
-        content_type=rules.sniff_content_type(head),
+        content_type=content_type,
         size=upload.size,
         uploaded_by=user,
     )

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,13 +42,13 @@ from grassroots.assessments.models import (
     InspectionSample,
     RectificationTask,
 )
-from grassroots.assessments.rules import DEFAULT_BANDS
+from grassroots.assessments.rules import DEFAULT_BANDS, EVIDENCE_FILES
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.history import history_entries
 from grassroots.core.pages import ancestors, page_of, visible_org
-from grassroots.orglife.rules import ATTACHMENT_TYPES
+from grassroots.core.uploads import stored_file_response
 from grassroots.orgs.models import Organization
 from grassroots.standards.metrics import format_number
 
@@ -67,19 +67,9 @@ def error_text(exc):
     return "；".join(exc.messages)
 
 
-def file_response(field_file, name):
-    """An uploaded evidence file, to someone who may see its record (never public media)."""
-    if not field_file:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    extension = name.rsplit(".", 1)[-1].lower()
-    content_type = ATTACHMENT_TYPES.get(extension, "application/octet-stream")
-    response = FileResponse(handle, content_type=content_type, filename=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+def evidence_response(field_file, name):
+    """An evidence or follow-up file, to someone who may see its record."""
+    return stored_file_response(field_file, name, EVIDENCE_FILES.content_type(name))
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -313,7 +303,7 @@ def assessment_act(request, pk):
 @login_required
 def evidence_file(request, pk):
     row = get_object_or_404(AssessmentItem.objects.visible_to(request.user), pk=pk)
-    return file_response(row.evidence_file, row.evidence_name)
+    return evidence_response(row.evidence_file, row.evidence_name)
 
 
 # --- review -----------------------------------------------------------------------------------
@@ -508,7 +498,7 @@ def rectification_detail(request, pk):
 @login_required
 def rectification_file(request, pk):
     task = get_object_or_404(RectificationTask.objects.visible_to(request.user), pk=pk)
-    return file_response(task.follow_up_file, task.follow_up_name)
+    return evidence_response(task.follow_up_file, task.follow_up_name)
 
 
 # --- grading policies -----------------------------------------------------------------------

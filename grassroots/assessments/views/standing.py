@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from grassroots.assessments.compliance import (
     summary,
     warnings_for,
 )
-from grassroots.assessments.metrics import metric_evidence
+from grassroots.assessments.measurement import metric_evidence
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.core.excel import xlsx_response
@@ -181,36 +180,13 @@ def folded(warnings):
 
 def monthly_trend(org, year):
     """Meetings per month by type and study hours credited per month, for the chart."""
-    meetings = Meeting.objects.held().filter(org=org, date__year=year)
-    by_month = (
-        meetings.annotate(month=ExtractMonth("date"))
-        .order_by()
-        .values("month", "type")
-        .annotate(n=Count("pk"))
-    )
-    series = defaultdict(lambda: [0] * 12)
-    for row in by_month:
-        series[row["type"]][row["month"] - 1] = row["n"]
-    hours = [0.0] * 12
-    credited = (
-        Attendance.objects.filter(
-            meeting__org=org, meeting__cancelled_at__isnull=True, meeting__date__year=year
-        )
-        .exclude(meeting__type=MeetingType.VOLUNTEER)
-        .filter(present=True)
-        .annotate(month=ExtractMonth("meeting__date"))
-        .order_by()
-        .values("month")
-        .annotate(h=Sum("meeting__hours"))
-    )
-    for row in credited:
-        hours[row["month"] - 1] = float(row["h"] or 0)
+    by_type = Meeting.objects.count_by_month(org, year)
     return {
         "months": [f"{m}月" for m in range(1, 13)],
         "series": [
-            {"name": MeetingType(kind).label, "data": counts} for kind, counts in series.items()
+            {"name": MeetingType(kind).label, "data": counts} for kind, counts in by_type.items()
         ],
-        "hours": hours,
+        "hours": Attendance.objects.study_hours_by_month(org, year),
     }
 
 

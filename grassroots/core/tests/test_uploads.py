@@ -1,4 +1,5 @@
-"""The archive check of uploaded Office files and the row and column limits of sheets."""
+"""The archive check of uploaded Office files, the row and column limits of sheets, and the
+content sniffing of photos and PDFs."""
 
 import io
 import re
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grassroots.core.uploads import bounded_rows, check_archive, size_label
+from grassroots.core.uploads import bounded_rows, check_archive, size_label, sniff_content_type
 
 from .archives import (
     SST_HEAD,
@@ -262,3 +263,11 @@ def test_size_label():
     assert size_label(50 * MIB) == "50MB"
     assert size_label(MIB) == "1MB"
     assert size_label(512 * 1024) == "512KB"
+
+
+@given(st.binary(max_size=16))
+def test_content_sniffing_knows_only_the_three_signatures(head):
+    found = sniff_content_type(head)
+    assert found in (None, "image/jpeg", "image/png", "application/pdf")
+    if found == "image/png":
+        assert head.startswith(b"\x89PNG")

@@ -1,5 +1,5 @@
 """Forms of the election-day pages. They only parse what was typed: the count is judged by the
-tally (`services.run_tally`), saved by `services.record_meeting` and the committee's first
+tally (`services.run_tally`), saved by `services.record_count` and the committee's first
 meeting by `services.record_committee_meeting`, whose errors are put next to the fields."""
 
 import json

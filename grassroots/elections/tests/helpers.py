@@ -59,7 +59,7 @@ def count(scene, workflow, votes, expected=10, present=10, issued=None, returned
         else list(workflow.candidates.order_by("order").values_list("pk", flat=True))
     )
     issued = present if issued is None else issued
-    services.record_meeting(
+    services.record_count(
         scene["clerk"],
         workflow,
         held_on=extra.pop("held_on", MEETING),

@@ -44,7 +44,7 @@ def count_votes(scene, workflow, votes, expected=12, present=11, **extra):
         ids = list(entries.values_list("candidate_id", flat=True))
     else:
         ids = list(workflow.candidates.order_by("order").values_list("pk", flat=True))
-    services.record_meeting(
+    services.record_count(
         scene["clerk"],
         workflow,
         held_on=MEETING,
@@ -183,7 +183,7 @@ def establishment(scene, make_member, make_user, until="draft"):
     services.submit(parent_clerk, workflow)
     services.approve_request(scene["reviewer"], workflow)
     candidate_ids = workflow.candidates.order_by("order").values_list("pk", flat=True)
-    services.record_meeting(
+    services.record_count(
         parent_clerk,
         workflow,
         held_on=MEETING,

@@ -70,7 +70,7 @@ def bring_to(scene, state):
         ("approved", lambda: services.approve_request(reviewer, workflow)),
         (
             "counting",
-            lambda: services.record_meeting(
+            lambda: services.record_count(
                 clerk,
                 workflow,
                 held_on=MEETING,

@@ -109,7 +109,7 @@ def test_the_frozen_result_keeps_its_inputs(scene):
     assert confirmed.confirmed_by == scene["clerk"]
     # Frozen: the count can no longer be changed.
     with pytest.raises(ValidationError) as error:
-        services.record_meeting(scene["clerk"], workflow, present_voters=3)
+        services.record_count(scene["clerk"], workflow, present_voters=3)
     assert "state" in error.value.message_dict
 
 
@@ -161,7 +161,7 @@ def test_steps_out_of_order_are_refused(scene):
         services.approve_request(scene["reviewer"], workflow)
     assert "不能批复同意" in error.value.message_dict["state"][0]
     with pytest.raises(ValidationError):
-        services.record_meeting(scene["clerk"], workflow, present_voters=3)
+        services.record_count(scene["clerk"], workflow, present_voters=3)
     services.submit(scene["clerk"], workflow)
     with pytest.raises(ValidationError):
         services.update_workflow(scene["clerk"], workflow, seats=3)
@@ -377,7 +377,7 @@ def test_ballot_by_ballot_entry(scene):
     ids = list(workflow.candidates.order_by("order").values_list("pk", flat=True))
     a, b, c, d = ids
     ballots = [[a, b, c]] * 4 + [[a, b, d]] * 2 + [[a, b, c, d]]  # the last marks 4 > 3 seats
-    services.record_meeting(
+    services.record_count(
         scene["clerk"],
         workflow,
         mode=CountMode.BALLOTS,
@@ -401,14 +401,14 @@ def test_members_left_out_of_the_count_need_a_reason(scene):
     workflow = approved_general(scene)
     sick = scene["members"][7]
     with pytest.raises(ValidationError) as error:
-        services.record_meeting(scene["clerk"], workflow, exclusions=[(sick, "")])
+        services.record_count(scene["clerk"], workflow, exclusions=[(sick, "")])
     assert error.value.message_dict == {"exclusions": ["请填写黄海不计入应到会人数的原因"]}
     with pytest.raises(ValidationError) as error:
-        services.record_meeting(
+        services.record_count(
             scene["clerk"], workflow, exclusions=[(scene["probationary"], "外出")]
         )
     assert "不是本次大会有选举权的党员" in error.value.message_dict["exclusions"][0]
-    round_ = services.record_meeting(scene["clerk"], workflow, exclusions=[(sick, "因病住院")])
+    round_ = services.record_count(scene["clerk"], workflow, exclusions=[(sick, "因病住院")])
     assert [(e.member.name, e.reason) for e in round_.exclusions.all()] == [("黄海", "因病住院")]
 
 
@@ -479,8 +479,8 @@ def test_a_count_dated_after_today_cannot_be_confirmed(scene):
 def test_saving_the_count_again_keeps_one_timeline_row(scene):
     workflow = approved_general(scene)
     for present in (9, 10):
-        services.record_meeting(scene["clerk"], workflow, held_on=MEETING, present_voters=present)
-    services.record_meeting(scene["clerk"], workflow, comment="补录无效票")
+        services.record_count(scene["clerk"], workflow, held_on=MEETING, present_voters=present)
+    services.record_count(scene["clerk"], workflow, comment="补录无效票")
     rows = list(workflow.transitions.order_by("at", "pk").values_list("action", "comment"))
     assert rows[-3:] == [
         (Action.APPROVE, "同意"),
@@ -602,7 +602,7 @@ def test_establishment_end_to_end(scene, make_member, make_user):
     services.submit(parent_clerk, workflow)
     # A reviewer at the parent is the level above the organisation being established.
     services.approve_request(scene["reviewer"], workflow)
-    services.record_meeting(
+    services.record_count(
         parent_clerk,
         workflow,
         held_on=MEETING,
@@ -674,7 +674,7 @@ def test_a_functional_branch_is_established_with_memberships(scene, make_member,
     assert services.request_problems(workflow) == []
     services.submit(parent_clerk, workflow)
     services.approve_request(scene["reviewer"], workflow)
-    services.record_meeting(
+    services.record_count(
         parent_clerk,
         workflow,
         held_on=MEETING,
@@ -786,7 +786,7 @@ def test_a_refused_step_leaves_the_workflow_object_usable(scene):
     with pytest.raises(ValidationError):
         services.confirm_result(scene["clerk"], workflow)  # nothing counted yet
     with pytest.raises(ValidationError):
-        services.record_meeting(scene["clerk"], workflow, votes={0: 1})
+        services.record_count(scene["clerk"], workflow, votes={0: 1})
     assert workflow.state == State.APPROVED and not workflow.rounds.exists()
     assert Transition.objects.filter(workflow=workflow).count() == 3
     with pytest.raises(ValidationError):

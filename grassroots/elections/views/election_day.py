@@ -110,7 +110,7 @@ def count_entry(request, pk):
     if not form.errors:
         try:
             with transaction.atomic():
-                saved = services.record_meeting(
+                saved = services.record_count(
                     request.user, workflow, **form.service_arguments(expected)
                 )
                 if confirm:

@@ -29,7 +29,7 @@ from grassroots.assessments.models import (
     InspectionSample,
     RectificationTask,
 )
-from grassroots.assessments.views.assessment import file_response
+from grassroots.assessments.views.assessment import evidence_response
 from grassroots.core.access import Scope
 from grassroots.core.api.base import ScopedWritePermission
 from grassroots.core.api.filters import AncestorFilter
@@ -156,7 +156,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         row = self.get_object().items.filter(pk=item_id).first()
         if row is None:
             raise Http404
-        return file_response(row.evidence_file, row.evidence_name)
+        return evidence_response(row.evidence_file, row.evidence_name)
 
     @extend_schema(request=None, responses=s.AssessmentDetailSerializer, summary="提交审核")
     @action(detail=True, methods=["post"])
@@ -286,7 +286,7 @@ class TaskViewSet(
     @action(detail=True, methods=["get"], url_name="file", **PLAIN_ACTION)
     def file(self, request, pk=None):
         task = self.get_object()
-        return file_response(task.follow_up_file, task.follow_up_name)
+        return evidence_response(task.follow_up_file, task.follow_up_name)
 
 
 class SamplePermission(permissions.BasePermission):

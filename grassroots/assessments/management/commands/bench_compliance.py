@@ -56,7 +56,7 @@ SQL_METRICS = (
 )
 FACT_METRICS = frozenset(code for code, metric in METRICS.items() if metric.source == "fact")
 
-# Metrics definitions: grassroots/assessments/metrics.py (voided meetings do not count;
+# Metrics definitions: grassroots/assessments/measurement.py (voided meetings do not count;
 # members are the current members whose relation is there or in its party groups, plus
 # current functional members; hours at volunteer service are volunteer hours, at any other
 # meeting study hours; the committee is the current posts of the current term).

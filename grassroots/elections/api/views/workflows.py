@@ -39,7 +39,7 @@ TRANSITIONS = {
     "withdraw": (Action.WITHDRAW, services.withdraw, s.WorkflowCommentInput),
     "record_meeting": (
         Action.RECORD_MEETING,
-        services.record_meeting,
+        services.record_count,
         s.WorkflowRecordMeetingInput,
     ),
     "confirm_result": (Action.CONFIRM_RESULT, services.confirm_result, s.WorkflowCommentInput),

@@ -123,7 +123,7 @@ def general_election_in_records():
     services.submit(clerk, workflow)
     services.approve_request(reviewer, workflow)
     ids = list(workflow.candidates.order_by("order").values_list("pk", flat=True))
-    services.record_meeting(
+    services.record_count(
         clerk,
         workflow,
         held_on=MEETING,

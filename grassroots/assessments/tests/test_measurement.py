@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grassroots.assessments.metrics import (
+from grassroots.assessments.measurement import (
     CommitteeMember,
     OrgYear,
     Turnout,

@@ -11,7 +11,8 @@ Definitions (docs/decisions/0011-metric-engine.md): the year is 1 January – 31
 up to `today` for the current year; voided meetings do not count; an organisation's members
 are its current members (organisation relation there or in one of its party groups) plus its
 current functional members;
-hours credited at volunteer meetings are volunteer hours, at any other meeting study hours.
+hours credited at volunteer meetings are volunteer hours, at any other meeting study hours
+(`grassroots.orglife.models.credited_attendance`).
 """
 
 import datetime
@@ -24,7 +25,14 @@ from django.db.models.functions import ExtractMonth, ExtractQuarter
 from django.utils import timezone
 
 from grassroots.orglife.choices import MeetingType
-from grassroots.orglife.models import Attendance, Meeting, SecretaryReport, YearlyFact
+from grassroots.orglife.models import (
+    Attendance,
+    Meeting,
+    SecretaryReport,
+    YearlyFact,
+    credited_attendance,
+    crediting_meetings,
+)
 from grassroots.orgs.choices import Education, OrgKind, PostKind
 from grassroots.orgs.models import Member, Membership, Organization, Post
 from grassroots.standards.choices import MetricSource
@@ -300,15 +308,14 @@ def _read_turnout(records, reading):
     )
     present = Q(present=True)
     review = Q(meeting__type=MeetingType.DEMOCRATIC_REVIEW)
-    volunteer = Q(meeting__type=MeetingType.VOLUNTEER)
     # Not named after the fields they count: "present" would shadow the field.
     sums = {
         "n_present": Count("pk", filter=present),
         "n_expected": Count("pk"),
         "n_review_present": Count("pk", filter=present & review),
         "n_review_expected": Count("pk", filter=review),
-        "n_study_hours": Sum("meeting__hours", filter=present & ~volunteer),
-        "n_volunteer_hours": Sum("meeting__hours", filter=present & volunteer),
+        "n_study_hours": Sum("meeting__hours", filter=credited_attendance()),
+        "n_volunteer_hours": Sum("meeting__hours", filter=credited_attendance(volunteer=True)),
     }
     for row in attendances.order_by().values("meeting__org_id").annotate(**sums):
         records[row["meeting__org_id"]].turnout = Turnout(
@@ -467,9 +474,9 @@ def metric_evidence(org: Organization, year: int, code: str, today=None) -> dict
     elif code.endswith("lectures") or code == "lectures_per_committee_member":
         meetings = meetings.filter(type=MeetingType.PARTY_LECTURE)
     elif code == "volunteer_hours_per_member":
-        meetings = meetings.filter(type=MeetingType.VOLUNTEER)
+        meetings = meetings.filter(crediting_meetings(volunteer=True))
     elif code == "study_hours_per_member":
-        meetings = meetings.exclude(type=MeetingType.VOLUNTEER).filter(hours__gt=0)
+        meetings = meetings.filter(crediting_meetings(), hours__gt=0)
     elif code == "democratic_review_participation":
         meetings = meetings.filter(type=MeetingType.DEMOCRATIC_REVIEW)
     elif code != "attendance_rate":
@@ -483,15 +490,11 @@ def metric_evidence(org: Organization, year: int, code: str, today=None) -> dict
 def member_hours(org, start, until, volunteer=False):
     """Each member of the organisation (relation or functional) with the hours credited to
     them in the period, fewest first."""
-    credited = Q(
-        attendances__present=True,
+    credited = credited_attendance(volunteer, via="attendances__") & Q(
         attendances__meeting__org=org,
-        attendances__meeting__cancelled_at__isnull=True,
         attendances__meeting__date__gte=start,
         attendances__meeting__date__lte=until,
     )
-    volunteer_q = Q(attendances__meeting__type=MeetingType.VOLUNTEER)
-    credited &= volunteer_q if volunteer else ~volunteer_q
     functional = Membership.objects.filter(member=OuterRef("pk"), org=org, ended_on__isnull=True)
     members = Member.objects.current().filter(Q(org=org) | Exists(functional))
     return list(
