@@ -4,6 +4,7 @@ from django.db import models
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from .access import ScopedQuerySet
 from .choices import Role
 
 
@@ -26,6 +27,7 @@ class RoleAssignment(models.Model):
     created_at = models.DateTimeField("授权时间", auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "角色授权"

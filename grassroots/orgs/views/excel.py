@@ -77,7 +77,7 @@ def _page(request, result=None, result_kind=None, upload_forms=None, status=200)
     forms_by_kind = upload_forms or {kind: UploadForm(prefix=kind) for kind in KINDS}
     ancestor_form = AncestorForm(request.GET or None, user=request.user)
     ancestor = visible_ancestor(request.user, request.GET.get("ancestor"))
-    if scope.unrestricted:
+    if scope.is_unrestricted(Permission.VIEW):
         roots = Organization.objects.filter(parent__isnull=True)
     else:
         roots = Organization.objects.filter(path__in=scope.paths(Permission.VIEW))

@@ -9,7 +9,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from grassroots.core.access import Scope
+from grassroots.core.access import can
 from grassroots.core.api.base import ScopedWritePermission
 from grassroots.core.choices import Permission
 from grassroots.core.history import history_entries
@@ -95,15 +95,9 @@ class ScopedViewSet(
 
     permission_classes = [*viewsets.GenericViewSet.permission_classes, ScopedWritePermission]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    org_path_field = "org.path"
-
-    def org_path(self, obj):
-        for part in self.org_path_field.split("."):
-            obj = getattr(obj, part)
-        return obj
 
     def may_edit(self, user, obj):
-        return Scope.of(user).covers(Permission.EDIT, self.org_path(obj))
+        return can(user, Permission.EDIT, type(obj).objects.path_of(obj))
 
     def history_response(self, obj):
         entries = history_entries(obj.history.select_related("history_user"))
@@ -116,7 +110,6 @@ class OrganizationViewSet(ScopedViewSet):
 
     serializer_class = s.OrganizationSerializer
     filterset_class = OrganizationFilter
-    org_path_field = "path"
 
     def get_queryset(self):
         return Organization.objects.visible_to(self.request.user).order_by("path")
@@ -150,7 +143,7 @@ class OrganizationViewSet(ScopedViewSet):
         # Posts name members: without the roster (the evaluator) the term only.
         posts = (
             term.posts.filter(ended_on__isnull=True).select_related("member")
-            if term and Scope.of(request.user).covers(Permission.ROSTER, org.path)
+            if term and can(request.user, Permission.ROSTER, org)
             else Post.objects.none()
         )
         data = {"term": term, "posts": sorted(posts, key=post_order)}
@@ -234,7 +227,7 @@ class MemberViewSet(ScopedViewSet):
         if (
             path is None
             or set(self.request.query_params) - COUNTED_LIST_PARAMETERS
-            or not Scope.of(self.request.user).covers(Permission.ROSTER, path)
+            or not can(self.request.user, Permission.ROSTER, path)
         ):
             return None
         subtree = Organization.objects.filter(path__startswith=path)
@@ -264,13 +257,7 @@ class MembershipViewSet(ScopedViewSet):
     filterset_fields = ["member", "org"]
 
     def get_queryset(self):
-        return (
-            Membership.objects.filter(
-                org__in=Organization.objects.visible_to(self.request.user, Permission.ROSTER)
-            )
-            .select_related("org")
-            .order_by("id")
-        )
+        return Membership.objects.visible_to(self.request.user).select_related("org").order_by("id")
 
 
 class TermViewSet(ScopedViewSet):
@@ -289,7 +276,6 @@ class PostViewSet(ScopedViewSet):
 
     serializer_class = s.PostSerializer
     filterset_fields = ["term", "member", "post"]
-    org_path_field = "term.org.path"
 
     def get_queryset(self):
         return Post.objects.visible_to(self.request.user).select_related("member", "term__org")
