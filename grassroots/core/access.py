@@ -162,9 +162,15 @@ class ScopedQuerySet(models.QuerySet):
         return obj
 
 
-def visible_or_404(who, queryset, pk, permission=Permission.VIEW):
-    """One object `who` (a request or a user) may see with `permission`, from `queryset`
-    (or a model): another subtree answers 404, so its existence is not revealed."""
-    if isinstance(queryset, type):
-        queryset = queryset.objects.all()
-    return get_object_or_404(queryset.visible_to(getattr(who, "user", who), permission), pk=pk)
+def visible(who, rows, permission=Permission.VIEW):
+    """The rows of `rows` (a queryset or a model) that `who` (a request or a user) may see
+    with `permission`: what every list starts from."""
+    if isinstance(rows, type):
+        rows = rows.objects.all()
+    return rows.visible_to(getattr(who, "user", who), permission)
+
+
+def visible_or_404(who, rows, pk, permission=Permission.VIEW):
+    """The one row `pk` of `visible(who, rows, permission)`: another subtree answers 404,
+    so its existence is not revealed."""
+    return get_object_or_404(visible(who, rows, permission), pk=pk)
