@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from grassroots.core.api.docs import ApiDocsView
 
+# Off unless a setting mounts it (settings.GRASSROOTS_ADMIN).
+admin_urls = [path("admin/", admin.site.urls)] if settings.GRASSROOTS_ADMIN else []
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    *admin_urls,
     path("api/v1/", include("grassroots.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -10,8 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from grassroots.core.access import Scope
-from grassroots.core.choices import Permission
+from grassroots.core.access import ScopedQuerySet
 from grassroots.orgs.choices import OrgKind
 from grassroots.orgs.models import Organization, TimeStamped
 from grassroots.standards.metrics import format_number
@@ -41,13 +40,6 @@ ASSESSED_KINDS = (
 SAMPLING_KINDS = (OrgKind.DEPARTMENT, OrgKind.COMMITTEE)
 
 
-class ScopedQuerySet(models.QuerySet):
-    org_path = "org__path"
-
-    def visible_to(self, user, permission=Permission.VIEW):
-        return self.filter(Scope.of(user).q(permission, self.org_path))
-
-
 class AssessmentItemQuerySet(ScopedQuerySet):
     org_path = "assessment__org__path"
 
@@ -57,7 +49,7 @@ def evidence_path(instance, filename):
     return f"assessments/{timezone.localdate():%Y/%m}/{filename}"
 
 
-class GradingPolicyQuerySet(models.QuerySet):
+class GradingPolicyQuerySet(ScopedQuerySet):
     def for_org(self, org, year):
         """The policy grading `org` in `year`: the nearest of the organisation and its
         ancestors that has one, a policy for that year before one for all years (one

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, can
 from grassroots.core.access import parent_path as path_above
 from grassroots.core.choices import Permission
 from grassroots.core.history import save_by
@@ -88,7 +88,7 @@ def parent_path(org):
 
 
 def may_edit(user, org):
-    return Scope.of(user).covers(Permission.EDIT, org.path)
+    return can(user, Permission.EDIT, org)
 
 
 def may_review(user, org):
@@ -99,14 +99,11 @@ def may_review(user, org):
 
 
 def may_sample(user, org):
-    scope = Scope.of(user)
-    return scope.covers(Permission.APPROVE, org.path) or scope.covers(
-        Permission.MANAGE_USERS, org.path
-    )
+    return can(user, Permission.APPROVE, org) or can(user, Permission.MANAGE_USERS, org)
 
 
 def may_set_policy(user, org):
-    return Scope.of(user).covers(Permission.MANAGE_USERS, org.path)
+    return can(user, Permission.MANAGE_USERS, org)
 
 
 def _require_review(user, assessment):

@@ -5,6 +5,7 @@ from django.db import models
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from .access import ScopedQuerySet
 from .choices import Role
 
 
@@ -34,6 +35,7 @@ class RoleAssignment(models.Model):
     created_at = models.DateTimeField("授权时间", auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "角色授权"

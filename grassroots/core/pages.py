@@ -5,9 +5,9 @@ and the answers of the search-as-you-type pickers."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from .access import Scope
+from .access import Scope, visible_or_404
 from .choices import Permission
 from .forms import apply_service_errors
 from .models import organization_model
@@ -18,9 +18,8 @@ PICKER_LIMIT = 20
 def visible_org(request, pk, permission=Permission.VIEW):
     """The organisation `pk` if the user holds `permission` over it; 404 otherwise, so that
     another subtree's organisations stay unknown."""
-    return get_object_or_404(
-        organization_model().objects.visible_to(request.user, permission).select_related("parent"),
-        pk=pk,
+    return visible_or_404(
+        request, organization_model().objects.select_related("parent"), pk, permission
     )
 
 
@@ -34,7 +33,7 @@ def subtree_roots(user):
     """The tops of the subtrees the user sees (the whole tree's roots for a superuser)."""
     organizations = organization_model().objects
     scope = Scope.of(user)
-    if scope.unrestricted:
+    if scope.is_unrestricted(Permission.VIEW):
         return organizations.filter(parent__isnull=True)
     return organizations.filter(path__in=scope.paths(Permission.VIEW))
 

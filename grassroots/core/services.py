@@ -7,14 +7,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .access import Scope
+from .access import Scope, can
 from .choices import Permission
 from .history import save_by
 from .models import RoleAssignment
 
 
 def require_manage(admin, org, field="org"):
-    if not Scope.of(admin).covers(Permission.MANAGE_USERS, org.path):
+    if not can(admin, Permission.MANAGE_USERS, org):
         raise ValidationError({field: "您没有在该组织管理用户的权限"})
 
 
@@ -22,12 +22,14 @@ def manageable_by(admin, user):
     """Whether `admin` may change `user`: not oneself, not a superuser (unless admin is
     one), and every role of the user inside the admin's subtrees."""
     scope = Scope.of(admin)
-    if user.pk == admin.pk or (user.is_superuser and not scope.unrestricted):
+    if user.pk == admin.pk or (
+        user.is_superuser and not scope.is_unrestricted(Permission.MANAGE_USERS)
+    ):
         return False
     paths = [a.org.path for a in user.role_assignments.all()]
     if not paths:
-        return scope.unrestricted
-    return all(scope.covers(Permission.MANAGE_USERS, path) for path in paths)
+        return scope.is_unrestricted(Permission.MANAGE_USERS)
+    return all(can(admin, Permission.MANAGE_USERS, path) for path in paths)
 
 
 def require_manageable(admin, user):

@@ -32,9 +32,9 @@ def managed_users(admin):
     """Users holding at least one role inside the admin's subtrees (all users for a
     superuser), each with `.roles_here`: the roles the admin may see."""
     scope = Scope.of(admin)
-    in_scope = RoleAssignment.objects.filter(scope.q(Permission.MANAGE_USERS, "org__path"))
+    in_scope = RoleAssignment.objects.visible_to(admin, Permission.MANAGE_USERS)
     users = get_user_model().objects.all()
-    if not scope.unrestricted:
+    if not scope.is_unrestricted(Permission.MANAGE_USERS):
         users = users.filter(Exists(in_scope.filter(user=OuterRef("pk"))))
     return users.prefetch_related(
         Prefetch(

@@ -14,8 +14,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from grassroots.core.access import Scope, naming_people
-from grassroots.core.choices import Permission
+from grassroots.core.access import ScopedQuerySet
 from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.models import Member, Organization, TimeStamped
 
@@ -26,18 +25,17 @@ from .choices import Action, CountMode, State, WorkflowKind
 PERFORMANCE_LENGTH = 300
 
 
-class WorkflowQuerySet(models.QuerySet):
-    def visible_to(self, user, permission=Permission.VIEW):
+class WorkflowQuerySet(ScopedQuerySet):
+    # Workflows name their candidates: viewing them needs the roster.
+    names_people = True
+
+    def scope_condition(self, scope, permission):
         """Workflows of organisations in the user's subtree; an establishment not yet
-        carried out belongs to the parent it is proposed under. Workflows name their
-        candidates: viewing them needs the roster."""
-        permission = naming_people(permission)
-        scope = Scope.of(user)
+        carried out belongs to the parent it is proposed under."""
         if scope.is_unrestricted(permission):
-            return self.all()
-        return self.filter(
-            scope.q(permission, "org__path")
-            | (Q(org__isnull=True) & scope.q(permission, "parent__path"))
+            return Q()
+        return scope.q(permission, "org__path") | (
+            Q(org__isnull=True) & scope.q(permission, "parent__path")
         )
 
     def open(self):

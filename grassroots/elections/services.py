@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, can
 from grassroots.core.choices import Permission
 from grassroots.core.concurrency import lock
 from grassroots.core.history import save_by
@@ -101,7 +101,7 @@ def upper_org(workflow):
 
 
 def may_edit(user, workflow):
-    return Scope.of(user).covers(Permission.EDIT, workflow.subject_path)
+    return can(user, Permission.EDIT, workflow.subject_path)
 
 
 def may_review(user, workflow):
@@ -232,7 +232,7 @@ def _check_subject(user, kind, org, parent, locking=True):
             raise ValidationError({"org": "请选择党组织"})
         if locking:
             lock(org, "status")  # one election at a time: two requests cannot both pass
-        if not Scope.of(user).covers(Permission.EDIT, org.path):
+        if not can(user, Permission.EDIT, org):
             raise ValidationError({"org": "您没有在该党组织录入或修改数据的权限"})
         if not org.is_active:
             raise ValidationError({"org": "该党组织已撤销"})
@@ -247,7 +247,7 @@ def _check_subject(user, kind, org, parent, locking=True):
         raise ValidationError({"parent": "请选择上级党组织"})
     if locking:
         lock(parent, "status")
-    if not Scope.of(user).covers(Permission.EDIT, parent.path):
+    if not can(user, Permission.EDIT, parent):
         raise ValidationError({"parent": "您没有在该上级党组织之下录入数据的权限"})
     if not parent.is_active:
         raise ValidationError({"parent": "上级组织已撤销"})

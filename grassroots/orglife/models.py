@@ -14,8 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth
 from simple_history.models import HistoricalRecords
 
-from grassroots.core.access import Scope, naming_people
-from grassroots.core.choices import Permission
+from grassroots.core.access import ScopedQuerySet
 from grassroots.orgs.models import Member, Membership, Organization, TimeStamped
 
 from .choices import FactKind, MeetingType, ReportRating
@@ -41,21 +40,12 @@ def eligible_members(org, on):
     )
 
 
-class ScopedQuerySet(models.QuerySet):
-    org_path = "org__path"
+class OrgLifeQuerySet(ScopedQuerySet):
     # Meetings (attendance, lecturers) and reports name members: viewing needs the roster.
     names_people = True
 
-    def visible_to(self, user, permission=Permission.VIEW):
-        if self.names_people:
-            permission = naming_people(permission)
-        return self.filter(Scope.of(user).q(permission, self.org_path))
 
-    def subtree(self, org):
-        return self.filter(**{f"{self.org_path}__startswith": org.path})
-
-
-class MeetingQuerySet(ScopedQuerySet):
+class MeetingQuerySet(OrgLifeQuerySet):
     def held(self):
         """Meetings that count: those not voided."""
         return self.filter(cancelled_at__isnull=True)
@@ -151,7 +141,7 @@ class Meeting(TimeStamped):
         return self.cancelled_at is not None
 
 
-class MeetingPartQuerySet(ScopedQuerySet):
+class MeetingPartQuerySet(OrgLifeQuerySet):
     org_path = "meeting__org__path"
 
 
@@ -306,7 +296,7 @@ class SecretaryReport(TimeStamped):
     evaluated_at = models.DateTimeField("评价时间", null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = ScopedQuerySet.as_manager()
+    objects = OrgLifeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "书记述职"
@@ -322,10 +312,6 @@ class SecretaryReport(TimeStamped):
         return bool(self.rating)
 
 
-class YearlyFactQuerySet(ScopedQuerySet):
-    names_people = False  # figures of the organisation (income, satisfaction rate …)
-
-
 class YearlyFact(TimeStamped):
     org = models.ForeignKey(
         Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="yearly_facts"
@@ -336,7 +322,8 @@ class YearlyFact(TimeStamped):
     note = models.CharField("说明", max_length=200, blank=True)
 
     history = HistoricalRecords()
-    objects = YearlyFactQuerySet.as_manager()
+    # Figures of the organisation (income, satisfaction rate …): no one named.
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "年度数据"

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, can, visible_or_404
 from grassroots.core.choices import Permission
 from grassroots.core.excel import UploadForm, xlsx_response
 from grassroots.core.forms import apply_service_errors
@@ -45,14 +45,12 @@ def with_counts(meetings):
 
 
 def visible_meeting(request, pk):
-    meetings = Meeting.objects.visible_to(request.user).select_related(
-        "org", "host", "lecturer", "created_by"
-    )
-    return get_object_or_404(meetings, pk=pk)
+    meetings = Meeting.objects.select_related("org", "host", "lecturer", "created_by")
+    return visible_or_404(request, meetings, pk)
 
 
 def org_context(request, org, **extra):
-    can_edit = Scope.of(request.user).covers(Permission.EDIT, org.path)
+    can_edit = can(request.user, Permission.EDIT, org)
     return {"org": org, "trail": ancestors(request.user, org), "can_edit": can_edit, **extra}
 
 
@@ -298,8 +296,7 @@ def meeting_detail(request, pk):
         present=[row for row in rows if row.present],
         absent=[row for row in rows if not row.present],
         attachments=meeting.attachments.kept().order_by("id"),
-        can_change=not meeting.is_cancelled
-        and Scope.of(request.user).covers(Permission.EDIT, meeting.org.path),
+        can_change=not meeting.is_cancelled and can(request.user, Permission.EDIT, meeting.org),
         upload_form=forms.AttachmentForm(),
         history=meeting_history(meeting),
     )
@@ -383,7 +380,7 @@ def reports(request, pk):
     org = visible_org(request, pk, Permission.ROSTER)
     user = request.user
     today = timezone.localdate()
-    can_edit = Scope.of(user).covers(Permission.EDIT, org.path)
+    can_edit = can(user, Permission.EDIT, org)
     form = None
     if can_edit:
         members = eligible_members(org, today).order_by("name", "pk")
@@ -414,9 +411,7 @@ def reports(request, pk):
 
 @login_required
 def report_evaluate(request, pk):
-    report = get_object_or_404(
-        SecretaryReport.objects.visible_to(request.user).select_related("org", "secretary"), pk=pk
-    )
+    report = visible_or_404(request, SecretaryReport.objects.select_related("org", "secretary"), pk)
     if not services.may_evaluate(request.user, report.org):
         raise PermissionDenied("只有上级党组织的审核人可以评价述职")
     initial = {"rating": report.rating, "comment": report.comment}

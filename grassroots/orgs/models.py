@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
-from grassroots.core.access import Scope, naming_people
+from grassroots.core.access import ScopedQuerySet, can
 from grassroots.core.choices import Permission
 from grassroots.core.validators import validate_citizen_id, validate_phone, validate_uscc
 
@@ -40,12 +40,8 @@ class TimeStamped(models.Model):
 COUNT_BATCH = 2000  # organisation ids per UPDATE, well under SQLite's parameter limit
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def visible_to(self, user, permission=Permission.VIEW):
-        return self.filter(Scope.of(user).q(permission, "path"))
-
-    def subtree(self, org):
-        return self.filter(path__startswith=org.path)
+class OrganizationQuerySet(ScopedQuerySet):
+    org_path = "path"
 
     def active(self):
         return self.filter(status=OrgStatus.ACTIVE)
@@ -159,12 +155,13 @@ class Organization(TimeStamped):
         return [int(part) for part in self.path.strip("/").split("/")[:-1]]
 
 
-class HostUnitQuerySet(models.QuerySet):
-    def visible_to(self, user, permission=Permission.VIEW):
+class HostUnitQuerySet(ScopedQuerySet):
+    def scope_condition(self, scope, permission):
+        """Units linked to an organisation of the subtree (a unit has no path of its own)."""
         linked = HostUnitLink.objects.filter(
-            Scope.of(user).q(permission, "org__path"), unit=OuterRef("pk")
+            HostUnitLink.objects.scope_condition(scope, permission), unit=OuterRef("pk")
         )
-        return self.filter(Exists(linked))
+        return Exists(linked)
 
 
 class HostUnit(TimeStamped):
@@ -202,6 +199,7 @@ class HostUnitLink(TimeStamped):
     ended_on = models.DateField("解除日期", null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "单位关联"
@@ -241,26 +239,28 @@ class WeakDesignation(TimeStamped):
         return f"{self.org} · {self.year}年软弱涣散"
 
 
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user, permission=Permission.VIEW):
+class MemberQuerySet(ScopedQuerySet):
+    names_people = True
+
+    def scope_condition(self, scope, permission):
         """Members whose organisation relation, or a current functional membership, is in
-        the user's subtree ("一方隶属、多重组织生活"); viewing them needs the roster."""
-        permission = naming_people(permission)
-        scope = Scope.of(user)
-        if scope.is_unrestricted(permission):
-            return self.all()
+        the user's subtree ("一方隶属、多重组织生活"); only the former for any other
+        permission than viewing (docs/decisions/0005)."""
+        own = scope.q(permission, "org__path")
+        if scope.is_unrestricted(permission) or permission != Permission.ROSTER:
+            return own
         functional = Membership.objects.filter(
-            scope.q(permission, "org__path"), member=OuterRef("pk"), ended_on__isnull=True
+            Membership.objects.scope_condition(scope, permission),
+            member=OuterRef("pk"),
+            ended_on__isnull=True,
         )
-        if permission != Permission.ROSTER:
-            return self.filter(scope.q(permission, "org__path"))
-        return self.filter(scope.q(permission, "org__path") | Exists(functional))
+        return own | Exists(functional)
 
     def visible_within(self, user, org_path):
         """Visible members whose organisation relation lies in the subtree at `org_path`.
         Where the user's view covers that whole subtree, the functional-membership test of
         `visible_to` can add no one, and leaving it out lets the database use the index."""
-        if Scope.of(user).covers(Permission.ROSTER, org_path):
+        if can(user, Permission.ROSTER, org_path):
             return self.filter(org__path__startswith=org_path)
         return self.visible_to(user).filter(org__path__startswith=org_path)
 
@@ -328,6 +328,10 @@ class Member(TimeStamped):
                 Organization.objects.add_members({self.org_id: 1})
 
 
+class MembershipQuerySet(ScopedQuerySet):
+    names_people = True
+
+
 class Membership(TimeStamped):
     """A functional membership: organisational life in another organisation while the
     organisation relation stays where it is."""
@@ -340,6 +344,7 @@ class Membership(TimeStamped):
     ended_on = models.DateField("退出日期", null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "参加组织生活"
@@ -379,10 +384,7 @@ class Transfer(TimeStamped):
         return f"{self.member}：{self.from_org} → {self.to_org}"
 
 
-class TermQuerySet(models.QuerySet):
-    def visible_to(self, user, permission=Permission.VIEW):
-        return self.filter(Scope.of(user).q(permission, "org__path"))
-
+class TermQuerySet(ScopedQuerySet):
     def current(self):
         return self.filter(ended_on__isnull=True)
 
@@ -412,9 +414,9 @@ class Term(TimeStamped):
         return f"第{self.number}届"
 
 
-class PostQuerySet(models.QuerySet):
-    def visible_to(self, user, permission=Permission.VIEW):
-        return self.filter(Scope.of(user).q(naming_people(permission), "term__org__path"))
+class PostQuerySet(ScopedQuerySet):
+    org_path = "term__org__path"
+    names_people = True
 
     def current(self):
         return self.filter(ended_on__isnull=True, term__ended_on__isnull=True)

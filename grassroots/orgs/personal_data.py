@@ -11,7 +11,7 @@ members would tell the reader which ones)."""
 import datetime
 from dataclasses import dataclass
 
-from grassroots.core.access import Scope
+from grassroots.core.access import can
 from grassroots.core.choices import Permission
 from grassroots.core.history import history_entries
 from grassroots.core.identifiers import mask_id_number, mask_phone
@@ -38,7 +38,7 @@ class ShownPersonalData:
 
 
 def shows_personal_data(user, member):
-    return Scope.of(user).covers(Permission.PERSONAL_DATA, member.org.path)
+    return can(user, Permission.PERSONAL_DATA, member.org)
 
 
 def masked_personal_data(member) -> ShownPersonalData:

@@ -11,7 +11,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, can
 from grassroots.core.choices import Permission
 from grassroots.core.concurrency import lock
 from grassroots.core.history import save_by
@@ -45,7 +45,7 @@ def check_after_joining(member, field, day, label, in_advance=False):
 
 
 def require_edit(user, org, field="org"):
-    if not Scope.of(user).covers(Permission.EDIT, org.path):
+    if not can(user, Permission.EDIT, org):
         raise ValidationError({field: "您没有在该党组织录入或修改数据的权限"})
 
 

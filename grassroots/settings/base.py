@@ -191,6 +191,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "grassroots.core.auth.client_address"
 AXES_LOCKOUT_CALLABLE = "grassroots.core.auth.lockout_response"
 
+# The Django admin is not mounted: accounts and roles change through the services, which
+# check the subtree (grassroots/core/services.py). GRASSROOTS_ADMIN=1 mounts it at /admin/,
+# read-only for accounts and roles (grassroots/core/admin.py).
+GRASSROOTS_ADMIN = os.environ.get("GRASSROOTS_ADMIN", "0") == "1"
+
 # Content-Security-Policy (django-csp): scripts, styles, fonts and requests only from this
 # site, no inline code or eval, no plugins, no framing. Templates use static files and
 # data-* attributes instead of <script>/<style>/style=/onclick=; images may be data: URIs

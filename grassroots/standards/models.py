@@ -7,14 +7,16 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from simple_history.models import HistoricalRecords
 
-from grassroots.core.access import Scope
+from grassroots.core.access import ScopedQuerySet
 from grassroots.core.choices import Permission
 
 from .choices import Comparator, SetStatus
 from .metrics import describe
 
 
-class StandardSetQuerySet(models.QuerySet):
+class StandardSetQuerySet(ScopedQuerySet):
+    org_path = "owner__path"
+
     def published(self):
         return self.filter(status=SetStatus.PUBLISHED)
 
@@ -34,21 +36,20 @@ class StandardSetQuerySet(models.QuerySet):
             Prefetch("dimensions", queryset=Dimension.objects.prefetch_related("items"))
         )
 
-    def editable_by(self, user):
-        """Sets whose drafts the user may change: those owned inside the subtrees they
-        administer; sets from the data files (no owner) only for superusers."""
-        scope = Scope.of(user)
+    def scope_condition(self, scope, permission):
+        """Viewing: the published sets (reference data for every user) and the drafts the
+        user may change. Any other permission: the sets owned inside the subtrees where the
+        user holds it; sets from the data files (no owner) only for superusers."""
+        if permission != Permission.VIEW:
+            return super().scope_condition(scope, permission)
         if scope.is_unrestricted(Permission.MANAGE_USERS):
-            return self
-        return self.filter(owner__isnull=False).filter(
-            scope.q(Permission.MANAGE_USERS, "owner__path")
-        )
+            return Q()
+        editable = super().scope_condition(scope, Permission.MANAGE_USERS)
+        return Q(status=SetStatus.PUBLISHED) | editable
 
-    def visible_to(self, user):
-        """Published sets are reference data for every user; drafts only for their editors."""
-        return self.filter(
-            Q(status=SetStatus.PUBLISHED) | Q(pk__in=self.editable_by(user).values("pk"))
-        )
+    def editable_by(self, user):
+        """Sets whose drafts the user may change: administrators of the owner's subtree."""
+        return self.visible_to(user, Permission.MANAGE_USERS)
 
 
 def filter_sets(sets, category=None, year=None, source=None):

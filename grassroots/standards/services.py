@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, can
 from grassroots.core.choices import Permission
 from grassroots.core.history import save_by
 
@@ -33,7 +33,7 @@ def may_edit(user, standard_set):
     if scope.is_unrestricted(Permission.MANAGE_USERS):
         return True
     owner = standard_set.owner
-    return owner is not None and scope.covers(Permission.MANAGE_USERS, owner.path)
+    return owner is not None and can(user, Permission.MANAGE_USERS, owner)
 
 
 def may_copy(user):
@@ -103,7 +103,7 @@ def copy_set(user, source, *, code, title, jurisdiction, year, owner, note=""):
     if owner is None:
         if not Scope.of(user).is_unrestricted(Permission.MANAGE_USERS):
             raise ValidationError({"owner": "请选择维护单位"})
-    elif not Scope.of(user).covers(Permission.MANAGE_USERS, owner.path):
+    elif not can(user, Permission.MANAGE_USERS, owner):
         raise ValidationError({"owner": "您不是该单位的管理员"})
     if source.is_draft:
         raise ValidationError({"based_on": "只能复制已发布的标准"})

@@ -43,7 +43,7 @@ from grassroots.assessments.models import (
     RectificationTask,
 )
 from grassroots.assessments.rules import DEFAULT_BANDS, EVIDENCE_FILES
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, visible_or_404
 from grassroots.core.choices import Permission
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.history import history_entries
@@ -82,18 +82,14 @@ def awaiting_review(user):
     waiting = Assessment.objects.visible_to(user, Permission.APPROVE).filter(
         state__in=REVIEW_STATES
     )
-    if scope.unrestricted:
+    if scope.is_unrestricted(Permission.APPROVE):
         return waiting
     return waiting.filter(scope.q(Permission.APPROVE, "org__parent__path"))
 
 
 def visible_assessment(request, pk):
-    return get_object_or_404(
-        Assessment.objects.visible_to(request.user).select_related(
-            "org", "standard_set", "started_by", "submitted_by", "returned_by", "reviewed_by"
-        ),
-        pk=pk,
-    )
+    related = ("org", "standard_set", "started_by", "submitted_by", "returned_by", "reviewed_by")
+    return visible_or_404(request, Assessment.objects.select_related(*related), pk)
 
 
 def item_rows(assessment):
@@ -260,10 +256,7 @@ def assessment_detail(request, pk):
 @login_required
 @require_POST
 def assessment_item_save(request, pk):
-    row = get_object_or_404(
-        AssessmentItem.objects.visible_to(request.user).select_related("item", "assessment"),
-        pk=pk,
-    )
+    row = visible_or_404(request, AssessmentItem.objects.select_related("item", "assessment"), pk)
     assessment = visible_assessment(request, row.assessment_id)
     form = SelfAssessmentForm(
         request.POST, request.FILES, prefix=f"item-{row.pk}", manual=row.is_manual
@@ -534,7 +527,7 @@ def policy_list(request):
                 messages.success(request, "已保存考核等次分数线")
                 return redirect("assessment-policies")
     policies = (
-        GradingPolicy.objects.filter(scope.q(Permission.VIEW, "org__path"))
+        GradingPolicy.objects.visible_to(request.user)
         .select_related("org")
         .order_by("org__path", "year")
     )
@@ -581,9 +574,7 @@ def sample_list(request):
 @login_required
 def sample_detail(request, pk):
     user = request.user
-    sample = get_object_or_404(
-        InspectionSample.objects.visible_to(user).select_related("org", "drawn_by"), pk=pk
-    )
+    sample = visible_or_404(user, InspectionSample.objects.select_related("org", "drawn_by"), pk)
     drawn = list(
         Organization.objects.filter(pk__in=sample.drawn).select_related("parent").order_by("path")
     )

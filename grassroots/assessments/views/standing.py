@@ -22,7 +22,7 @@ from grassroots.assessments.compliance import (
     warnings_for,
 )
 from grassroots.assessments.measurement import metric_evidence
-from grassroots.core.access import Scope
+from grassroots.core.access import can
 from grassroots.core.choices import Permission
 from grassroots.core.excel import xlsx_response
 from grassroots.core.pages import visible_org
@@ -141,7 +141,7 @@ def org_standing(request, pk):
         "counts": counts,
         "warnings": folded(warnings_for(org, today)) if year == today.year else [],
         "trend": monthly_trend(org, year),
-        "can_edit": org.is_active and Scope.of(request.user).covers(Permission.EDIT, org.path),
+        "can_edit": org.is_active and can(request.user, Permission.EDIT, org),
     }
     return render(request, "assessments/standing.html", context)
 

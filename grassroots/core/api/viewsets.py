@@ -4,7 +4,7 @@ writing by the user's scope over the object's organisation, never deleting."""
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from ..access import Scope
+from ..access import can
 from ..choices import Permission
 from ..history import history_entries
 from .base import ScopedWritePermission
@@ -25,15 +25,9 @@ class ScopedViewSet(
 
     permission_classes = [*viewsets.GenericViewSet.permission_classes, ScopedWritePermission]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    org_path_field = "org.path"
-
-    def org_path(self, obj):
-        for part in self.org_path_field.split("."):
-            obj = getattr(obj, part)
-        return obj
 
     def may_edit(self, user, obj):
-        return Scope.of(user).covers(Permission.EDIT, self.org_path(obj))
+        return can(user, Permission.EDIT, type(obj).objects.path_of(obj))
 
     def history_response(self, obj):
         entries = history_entries(obj.history.select_related("history_user"))

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from grassroots.core.choices import Role
 from grassroots.core.tests.archives import shared_strings_bomb, write_xlsx
 from grassroots.core.tests.factories import PASSWORD, RoleAssignmentFactory, UserFactory
 
@@ -52,3 +53,16 @@ def xlsx_bomb(tmp_path_factory):
     streams = {"xl/sharedStrings.xml": shared_strings_bomb(500 * 1024 * 1024)}
     write_xlsx(path, sheet=[("姓名",)], streams=streams, level=1)
     return path
+
+
+@pytest.fixture
+def make_user_with_every_role(make_user):
+    """A user holding every role over one organisation."""
+
+    def make(org):
+        user = make_user()
+        for role in Role:
+            RoleAssignmentFactory(user=user, org=org, role=role)
+        return user
+
+    return make

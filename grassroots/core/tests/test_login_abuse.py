@@ -91,7 +91,7 @@ def test_login_page_locks_with_a_chinese_message(user, client):
     assert "_auth_user_id" not in client.session
 
 
-def test_the_admin_login_is_locked_too(user, client):
+def test_the_admin_login_is_locked_too(user, client, admin_mounted):
     fail("wang", 5)
     response = client.post(
         "/admin/login/", {"username": "wang", "password": PASSWORD}, REMOTE_ADDR=HOME

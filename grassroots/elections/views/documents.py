@@ -3,9 +3,9 @@ installed) and all of them as one zip. Shared by the pages and the API."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
+from grassroots.core.access import visible_or_404
 from grassroots.documents.pdf import PdfUnavailable
 from grassroots.elections.documents import (
     DocumentNotAvailable,
@@ -25,10 +25,10 @@ ZIP_CONTENT_TYPE = "application/zip"
 def visible_workflow(user, pk, kinds=None):
     """The workflow if `user` may see it (and it is of one of `kinds`); 404 otherwise, so
     that workflows outside the user's subtree stay unknown."""
-    workflows = Workflow.objects.visible_to(user).select_related("org", "parent", "term")
+    workflows = Workflow.objects.select_related("org", "parent", "term")
     if kinds is not None:
         workflows = workflows.filter(kind__in=kinds)
-    return get_object_or_404(workflows, pk=pk)
+    return visible_or_404(user, workflows, pk)
 
 
 def file_response(content, content_type, filename):

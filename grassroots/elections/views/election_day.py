@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from grassroots.core.access import visible_or_404
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors
 from grassroots.elections import services
@@ -44,9 +45,7 @@ EXCLUSION_REASONS = (
 
 
 def visible_workflow(request, pk):
-    return get_object_or_404(
-        Workflow.objects.visible_to(request.user).select_related("org__parent", "parent"), pk=pk
-    )
+    return visible_or_404(request, Workflow.objects.select_related("org__parent", "parent"), pk)
 
 
 def page_context(request, workflow):

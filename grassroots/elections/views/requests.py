@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, can, visible_or_404
 from grassroots.core.choices import Permission
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors, page_of, visible_org
@@ -71,12 +71,8 @@ def workflows_of(user, permission=Permission.VIEW):
 
 
 def visible_workflow(request, pk):
-    return get_object_or_404(
-        Workflow.objects.visible_to(request.user).select_related(
-            "org__parent", "parent", "created_by", "term"
-        ),
-        pk=pk,
-    )
+    related = ("org__parent", "parent", "created_by", "term")
+    return visible_or_404(request, Workflow.objects.select_related(*related), pk)
 
 
 def subject_org(workflow):
@@ -91,7 +87,7 @@ def awaiting_review(user):
     `services.may_review` decides for one workflow)."""
     scope = Scope.of(user)
     waiting = workflows_of(user, Permission.APPROVE).filter(state__in=REVIEW_STATES)
-    if scope.unrestricted:
+    if scope.is_unrestricted(Permission.APPROVE):
         return waiting
     return waiting.filter(
         (Q(org__isnull=False) & scope.q(Permission.APPROVE, "org__parent__path"))
@@ -132,7 +128,7 @@ def workflow_list(request, pk=None):
         context.update(
             trail=ancestors(user, org),
             term=org.terms.current().first(),
-            can_edit=org.is_active and Scope.of(user).covers(Permission.EDIT, org.path),
+            can_edit=org.is_active and can(user, Permission.EDIT, org),
             kinds=WorkflowKind,
         )
     return render(request, "elections/workflow_list.html", context)
@@ -151,12 +147,8 @@ def reminders(request):
     page itself does not wait for a large subtree)."""
     user = request.user
     found = user_reminders(user)
-    scope = Scope.of(user)
     editable = {
-        r.org_id
-        for rows in found.values()
-        for r in rows
-        if scope.covers(Permission.EDIT, r.org_path)
+        r.org_id for rows in found.values() for r in rows if can(user, Permission.EDIT, r.org_path)
     }
     partial = request.headers.get("HX-Request")
     template = "elections/_reminders.html" if partial else "elections/reminders.html"

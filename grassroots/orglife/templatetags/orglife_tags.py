@@ -5,7 +5,7 @@ from django import template
 from django.db.models import Count
 from django.utils import timezone
 
-from grassroots.core.access import Scope
+from grassroots.core.access import can
 from grassroots.core.choices import Permission
 
 from ..choices import TYPE_MARKS, MeetingType
@@ -41,5 +41,5 @@ def life_summary(context, org):
             (code, label, counts[code]) for code, label in MeetingType.choices if code in counts
         ],
         "total": sum(counts.values()),
-        "can_edit": org.is_active and Scope.of(user).covers(Permission.EDIT, org.path),
+        "can_edit": org.is_active and can(user, Permission.EDIT, org),
     }

@@ -3,7 +3,7 @@ all decided by `Scope` (no queries beyond the one that loads the user's scope)."
 
 from django import template
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, can
 from grassroots.core.choices import Permission
 from grassroots.core.formats import chinese_date
 from grassroots.orgs.choices import Severity
@@ -22,10 +22,10 @@ def personal(context, member):
 @register.simple_tag(takes_context=True)
 def may(context, permission, org=None):
     """`{% may "edit" org as can_edit %}`; without an organisation: holds it anywhere."""
-    scope = Scope.of(context["request"].user)
+    user = context["request"].user
     if org is None:
-        return scope.has_any(Permission(permission))
-    return scope.covers(Permission(permission), org.path)
+        return Scope.of(user).has_any(Permission(permission))
+    return can(user, Permission(permission), org)
 
 
 @register.filter

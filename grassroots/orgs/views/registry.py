@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.core.access import Scope
+from grassroots.core.access import Scope, can, visible_or_404
 from grassroots.core.choices import Permission
 from grassroots.core.history import history_entries
 from grassroots.core.pages import (
@@ -50,12 +50,12 @@ CHILDREN_SHOWN = 50
 
 
 def visible_member(request, pk):
-    return get_object_or_404(Member.objects.visible_to(request.user).select_related("org"), pk=pk)
+    return visible_or_404(request, Member.objects.select_related("org"), pk)
 
 
 def require_edit(request, org):
     """Seeing an organisation is not enough to change it: 403 rather than 404."""
-    if not Scope.of(request.user).covers(Permission.EDIT, org.path):
+    if not can(request.user, Permission.EDIT, org):
         raise PermissionDenied("您没有在该党组织录入或修改数据的权限")
 
 
@@ -208,7 +208,7 @@ def org_detail(request, pk):
     org = visible_org(request, pk)
     user = request.user
     # Without the roster (the evaluator) the page shows the organisation but no people.
-    shows_roster = Scope.of(user).covers(Permission.ROSTER, org.path)
+    shows_roster = can(user, Permission.ROSTER, org)
     term = org.terms.current().first()
     posts = []
     if term and shows_roster:
@@ -225,7 +225,7 @@ def org_detail(request, pk):
     context = {
         "org": org,
         "trail": ancestors(user, org),
-        "can_edit": Scope.of(user).covers(Permission.EDIT, org.path),
+        "can_edit": can(user, Permission.EDIT, org),
         "unit_links": org.unit_links.filter(ended_on__isnull=True).select_related("unit"),
         "term": term,
         "posts": posts,
@@ -369,11 +369,10 @@ def unit_link(request, pk):
 
 @login_required
 def unit_unlink(request, pk):
-    link = get_object_or_404(
-        HostUnitLink.objects.filter(
-            org__in=Organization.objects.visible_to(request.user), ended_on__isnull=True
-        ).select_related("org", "unit"),
-        pk=pk,
+    link = visible_or_404(
+        request,
+        HostUnitLink.objects.filter(ended_on__isnull=True).select_related("org", "unit"),
+        pk,
     )
     require_edit(request, link.org)
     form = forms.EndDateForm(request.POST or None)
@@ -435,11 +434,10 @@ def post_appoint(request, pk):
 
 @login_required
 def post_end(request, pk):
-    post = get_object_or_404(
-        Post.objects.visible_to(request.user)
-        .filter(ended_on__isnull=True)
-        .select_related("term__org", "member"),
-        pk=pk,
+    post = visible_or_404(
+        request,
+        Post.objects.filter(ended_on__isnull=True).select_related("term__org", "member"),
+        pk,
     )
     org = post.term.org
     require_edit(request, org)
@@ -498,7 +496,7 @@ def member_detail(request, pk):
     context = {
         "member": member,
         "fields": member_detail_fields(member),
-        "can_edit": Scope.of(user).covers(Permission.EDIT, member.org.path),
+        "can_edit": can(user, Permission.EDIT, member.org),
         "trail": ancestors(user, member.org),
         "posts": Post.objects.visible_to(user)
         .filter(member=member)
@@ -620,11 +618,10 @@ def membership_add(request, pk):
 
 @login_required
 def membership_end(request, pk):
-    membership = get_object_or_404(
-        Membership.objects.filter(
-            org__in=Organization.objects.visible_to(request.user), ended_on__isnull=True
-        ).select_related("member__org", "org"),
-        pk=pk,
+    membership = visible_or_404(
+        request,
+        Membership.objects.filter(ended_on__isnull=True).select_related("member__org", "org"),
+        pk,
     )
     require_edit(request, membership.org)
     form = forms.EndDateForm(request.POST or None)

@@ -399,10 +399,8 @@ class PolicyViewSet(
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        # GradingPolicy has no `visible_to`; the same scope filter as the page's list.
-        scope = Scope.of(self.request.user)
         return (
-            GradingPolicy.objects.filter(scope.q(Permission.VIEW, "org__path"))
+            GradingPolicy.objects.visible_to(self.request.user)
             .select_related("org")
             .order_by("org__path", F("year").asc(nulls_first=True), "pk")
         )

@@ -8,7 +8,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from grassroots.core.access import Scope
+from grassroots.core.access import can
 from grassroots.core.api.filters import AncestorFilter
 from grassroots.core.api.serializers import HistoryEntrySerializer
 from grassroots.core.api.viewsets import PLAIN_ACTION, ScopedViewSet
@@ -68,7 +68,6 @@ class OrganizationViewSet(ScopedViewSet):
 
     serializer_class = s.OrganizationSerializer
     filterset_class = OrganizationFilter
-    org_path_field = "path"
 
     def get_queryset(self):
         return Organization.objects.visible_to(self.request.user).order_by("path")
@@ -102,7 +101,7 @@ class OrganizationViewSet(ScopedViewSet):
         # Posts name members: without the roster (the evaluator) the term only.
         posts = (
             term.posts.filter(ended_on__isnull=True).select_related("member")
-            if term and Scope.of(request.user).covers(Permission.ROSTER, org.path)
+            if term and can(request.user, Permission.ROSTER, org)
             else Post.objects.none()
         )
         data = {"term": term, "posts": sorted(posts, key=post_order)}
@@ -186,7 +185,7 @@ class MemberViewSet(ScopedViewSet):
         if (
             path is None
             or set(self.request.query_params) - COUNTED_LIST_PARAMETERS
-            or not Scope.of(self.request.user).covers(Permission.ROSTER, path)
+            or not can(self.request.user, Permission.ROSTER, path)
         ):
             return None
         subtree = Organization.objects.filter(path__startswith=path)
@@ -216,13 +215,7 @@ class MembershipViewSet(ScopedViewSet):
     filterset_fields = ["member", "org"]
 
     def get_queryset(self):
-        return (
-            Membership.objects.filter(
-                org__in=Organization.objects.visible_to(self.request.user, Permission.ROSTER)
-            )
-            .select_related("org")
-            .order_by("id")
-        )
+        return Membership.objects.visible_to(self.request.user).select_related("org").order_by("id")
 
 
 class TermViewSet(ScopedViewSet):
@@ -241,7 +234,6 @@ class PostViewSet(ScopedViewSet):
 
     serializer_class = s.PostSerializer
     filterset_fields = ["term", "member", "post"]
-    org_path_field = "term.org.path"
 
     def get_queryset(self):
         return Post.objects.visible_to(self.request.user).select_related("member", "term__org")
