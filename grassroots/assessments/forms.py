@@ -16,7 +16,6 @@ from .models import (
     ASSESSED_KINDS,
     SAMPLING_KINDS,
     SELF_STATUS_CHOICES,
-    AssessmentState,
     TaskStatus,
 )
 
@@ -121,18 +120,6 @@ class ReviewForm(BootstrapForm):
         )
 
 
-class AssessmentFilterForm(BootstrapForm):
-    year = forms.TypedChoiceField(
-        label="年度", coerce=int, required=False, choices=lambda: [("", "全部"), *year_choices()]
-    )
-    state = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "全部"), ("mine", "待我审核"), *AssessmentState.choices],
-    )
-    grade = forms.ChoiceField(label="等次", required=False, choices=[("", "全部"), *Grade.choices])
-
-
 class TaskForm(BootstrapForm):
     description = forms.CharField(label="整改事项", widget=forms.Textarea)
     owner_name = forms.CharField(label="责任人", max_length=50, required=False)
@@ -166,20 +153,6 @@ class CloseTaskForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["follow_up"].widget.attrs["rows"] = 3
         self.fields["follow_up_file"].widget.attrs["accept"] = UPLOAD_ACCEPT
-
-
-class TaskFilterForm(BootstrapForm):
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "未完成"), ("overdue", "已逾期"), *TaskStatus.choices, ("all", "全部")],
-    )
-    year = forms.TypedChoiceField(
-        label="考核年度",
-        coerce=int,
-        required=False,
-        choices=lambda: [("", "全部"), *year_choices()],
-    )
 
 
 class SampleForm(BootstrapForm):

@@ -45,3 +45,16 @@ class EstablishmentFilter(WorkflowFilter):
 
     class Meta(WorkflowFilter.Meta):
         fields = ["org", "parent", "ancestor", "state"]
+
+
+class WorkflowListFilter(WorkflowFilter):
+    """The page's list of every kind of workflow: its states also offer 未办结 (neither
+    completed nor withdrawn), which the API lists do not have; the other filters are
+    `WorkflowFilter`'s."""
+
+    state = django_filters.ChoiceFilter(
+        choices=[("open", "未办结"), *State.choices], method="in_state", label="状态"
+    )
+
+    def in_state(self, qs, name, value):
+        return qs.open() if value == "open" else qs.filter(state=value)
