@@ -11,7 +11,7 @@ from grassroots.core.forms import BootstrapForm, DateInput, org_picker
 from grassroots.orgs.models import Organization
 from grassroots.standards.models import StandardSet
 
-from .choices import SELF_STATUS_CHOICES, AssessmentState, Grade, TaskStatus
+from .choices import SELF_STATUS_CHOICES, Grade, TaskStatus
 from .models import ASSESSED_KINDS, SAMPLING_KINDS
 
 UPLOAD_HELP = "JPG、PNG 图片或 PDF，不超过10MB"
@@ -115,18 +115,6 @@ class ReviewForm(BootstrapForm):
         )
 
 
-class AssessmentFilterForm(BootstrapForm):
-    year = forms.TypedChoiceField(
-        label="年度", coerce=int, required=False, choices=lambda: [("", "全部"), *year_choices()]
-    )
-    state = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "全部"), ("mine", "待我审核"), *AssessmentState.choices],
-    )
-    grade = forms.ChoiceField(label="等次", required=False, choices=[("", "全部"), *Grade.choices])
-
-
 class TaskForm(BootstrapForm):
     description = forms.CharField(label="整改事项", widget=forms.Textarea)
     owner_name = forms.CharField(label="责任人", max_length=50, required=False)
@@ -160,20 +148,6 @@ class CloseTaskForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["follow_up"].widget.attrs["rows"] = 3
         self.fields["follow_up_file"].widget.attrs["accept"] = UPLOAD_ACCEPT
-
-
-class TaskFilterForm(BootstrapForm):
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "未完成"), ("overdue", "已逾期"), *TaskStatus.choices, ("all", "全部")],
-    )
-    year = forms.TypedChoiceField(
-        label="考核年度",
-        coerce=int,
-        required=False,
-        choices=lambda: [("", "全部"), *year_choices()],
-    )
 
 
 class SampleForm(BootstrapForm):

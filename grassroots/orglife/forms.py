@@ -8,8 +8,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from grassroots.core.forms import BootstrapForm, DateInput, org_picker
-from grassroots.orgs.models import Member, Organization
+from grassroots.core.forms import BootstrapForm, DateInput
+from grassroots.orgs.models import Member
 
 from .choices import FACT_UNITS, FactKind, MeetingType, ReportRating
 from .rules import ATTACHMENT_TYPES, MAX_HOURS
@@ -134,15 +134,3 @@ class FactsForm(type("FactFields", (BootstrapForm,), _fact_fields())):
     def rows(self):
         for code, _ in FactKind.choices:
             yield code, self[f"value_{code}"], self[f"note_{code}"]
-
-
-class MeetingSearchForm(BootstrapForm):
-    org = org_picker("党组织（含下级）", "view", required=False)
-    type = forms.ChoiceField(
-        label="会议类型", choices=[("", "全部"), *MeetingType.choices], required=False
-    )
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Organization.objects.visible_to(user)

@@ -29,6 +29,7 @@ from grassroots.orgs.views.registry import require_edit
 from . import excel, forms, services
 from .attachments import attachment_response
 from .choices import ABSENCE_REASONS, FACT_UNITS, SHORT_LABELS, TYPE_MARKS, FactKind, MeetingType
+from .filtersets import MeetingFilter
 from .history import meeting_history
 from .models import Meeting, SecretaryReport, eligible_members
 
@@ -85,17 +86,10 @@ def home(request):
     """Meetings across the user's subtree, newest first, with filters; reports waiting for
     the user's evaluation."""
     user = request.user
-    form = forms.MeetingSearchForm(request.GET or None, user=user)
-    meetings = Meeting.objects.visible_to(user).held()
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["org"]:
-            meetings = meetings.subtree(data["org"])
-        if data["type"]:
-            meetings = meetings.filter(type=data["type"])
-        if data["year"]:
-            meetings = meetings.in_year(data["year"])
-    meetings = with_counts(meetings.select_related("org")).order_by("-date", "-id")
+    filters = MeetingFilter.for_page(
+        request, Meeting.objects.visible_to(user), ["ancestor", "type", "year"]
+    )
+    meetings = with_counts(filters.qs.select_related("org")).order_by("-date", "-id")
     scope = Scope.of(user)
     to_evaluate = []
     if scope.has_any(Permission.APPROVE):
@@ -110,7 +104,7 @@ def home(request):
             r for r in waiting[: REPORTS_TO_EVALUATE * 2] if services.may_evaluate(user, r.org)
         ]
     context = {
-        "form": form,
+        "form": filters.form,
         "meetings": page_of(request, meetings, MEETINGS_PAGE),
         "to_evaluate": to_evaluate[:REPORTS_TO_EVALUATE],
         "can_import": scope.has_any(Permission.EDIT),

@@ -9,7 +9,7 @@ from django import forms
 from grassroots.core.choices import Permission
 from grassroots.core.forms import BootstrapForm, DateInput, PickerField, fields_form, org_picker
 
-from .choices import LeaveReason, MemberStatus, PostKind, Severity
+from .choices import LeaveReason, PostKind, Severity
 from .models import HostUnit, Member, Organization
 
 # --- organisations -------------------------------------------------------------------------
@@ -165,32 +165,12 @@ class MembershipForm(BootstrapForm):
 # --- searches ------------------------------------------------------------------------------
 
 
-class MemberSearchForm(BootstrapForm):
-    q = forms.CharField(label="姓名", required=False)
-    org = org_picker("党组织（含下级）", "view", required=False)
-    status = forms.ChoiceField(
-        label="党员类别", choices=[("", "全部"), *MemberStatus.choices], required=False
-    )
-    flag = forms.ChoiceField(
-        label="标记",
-        required=False,
-        choices=[("", "全部"), ("mobile", "流动党员"), ("lost_contact", "失联党员")],
-    )
-    include_left = forms.BooleanField(label="含已离开的党员", required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Organization.objects.visible_to(user)
-
-
 class CheckFilterForm(BootstrapForm):
-    org = org_picker("党组织（含下级）", "view", required=False)
     severity = forms.ChoiceField(
         label="级别", choices=[("", "全部"), *Severity.choices], required=False
     )
     code = forms.ChoiceField(label="问题", choices=[("", "全部")], required=False)
 
-    def __init__(self, *args, user, codes=(), **kwargs):
+    def __init__(self, *args, codes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Organization.objects.visible_to(user)
         self.fields["code"].choices = [("", "全部"), *((code, code) for code in codes)]

@@ -6,6 +6,7 @@ subtree answers 404) and every change goes through `services.py`."""
 
 from itertools import groupby
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,22 +19,21 @@ from django.views.decorators.http import require_POST
 
 from grassroots.assessments import services
 from grassroots.assessments.choices import (
-    REVIEW_STATES,
     AssessmentState,
     Grade,
     ItemStatus,
     TaskStatus,
 )
+from grassroots.assessments.filtersets import AssessmentListFilter, TaskListFilter, awaiting_review
 from grassroots.assessments.forms import (
-    AssessmentFilterForm,
     CloseTaskForm,
     PolicyForm,
     ReviewForm,
     SampleForm,
     SelfAssessmentForm,
     StartForm,
-    TaskFilterForm,
     TaskForm,
+    year_choices,
 )
 from grassroots.assessments.models import (
     Assessment,
@@ -73,18 +73,6 @@ def evidence_response(field_file, name):
 
 
 # --- reading ----------------------------------------------------------------------------------
-
-
-def awaiting_review(user):
-    """Assessments waiting for `user`'s review: submitted, and the user a reviewer of the
-    level above (`services.may_review` for one assessment)."""
-    scope = Scope.of(user)
-    waiting = Assessment.objects.visible_to(user, Permission.APPROVE).filter(
-        state__in=REVIEW_STATES
-    )
-    if scope.is_unrestricted(Permission.APPROVE):
-        return waiting
-    return waiting.filter(scope.q(Permission.APPROVE, "org__parent__path"))
 
 
 def visible_assessment(request, pk):
@@ -152,6 +140,11 @@ def outcome_counts(rows):
     return counts
 
 
+def year_select():
+    """The lists' year filter as a choice of the recent years."""
+    return forms.Select(choices=[("", "全部"), *year_choices()])
+
+
 # --- lists ------------------------------------------------------------------------------------
 
 
@@ -159,22 +152,14 @@ def outcome_counts(rows):
 def assessment_list(request):
     user = request.user
     assessments = Assessment.objects.visible_to(user).select_related("org", "standard_set")
-    form = AssessmentFilterForm(request.GET or None)
-    if form.is_valid():
-        year, state, grade = (form.cleaned_data[k] for k in ("year", "state", "grade"))
-        if year:
-            assessments = assessments.filter(year=year)
-        if state == "mine":
-            assessments = assessments.filter(pk__in=awaiting_review(user).values("pk"))
-        elif state:
-            assessments = assessments.filter(state=state)
-        if grade:
-            assessments = assessments.filter(grade=grade)
-    page = page_of(request, assessments.order_by("-year", "org__path"), LIST_PAGE)
+    filters = AssessmentListFilter.for_page(
+        request, assessments, ["year", "state", "grade"], {"year": year_select()}
+    )
+    page = page_of(request, filters.qs.order_by("-year", "org__path"), LIST_PAGE)
     scope = Scope.of(user)
     context = {
         "page": page,
-        "form": form,
+        "form": filters.form,
         "queue_count": awaiting_review(user).count(),
         "can_start": scope.has_any(Permission.EDIT),
         "can_sample": scope.has_any(Permission.APPROVE) or scope.has_any(Permission.MANAGE_USERS),
@@ -388,33 +373,23 @@ def visible_tasks(user):
 
 @login_required
 def rectification_list(request):
-    """Rectification tasks across the user's subtree (or `?org=` one organisation's
+    """Rectification tasks across the user's subtree (or `?ancestor=` one organisation's
     subtree): not done by default, overdue ones in red."""
     user = request.user
-    today = timezone.localdate()
+    ancestor = request.GET.get("ancestor", "")
+    org = visible_org(request, int(ancestor)) if ancestor.isdigit() else None
     tasks = visible_tasks(user)
-    org_id = request.GET.get("org", "")
-    org = visible_org(request, int(org_id)) if org_id.isdigit() else None
-    if org is not None:
-        tasks = tasks.filter(org__path__startswith=org.path)
-    counts = tasks.aggregate(
+    widgets = {"ancestor": forms.HiddenInput, "year": year_select()}
+    filters = TaskListFilter.for_page(request, tasks, ["ancestor", "status", "year"], widgets)
+    page = page_of(request, filters.qs.order_by("deadline", "pk"), LIST_PAGE)
+    # The counts are the chosen subtree's, whatever the other filters.
+    subtree = filters.filters["ancestor"].filter(tasks, filters.form.cleaned_data.get("ancestor"))
+    today = timezone.localdate()
+    counts = subtree.aggregate(
         open=Count("pk", filter=~Q(status=TaskStatus.DONE)),
         overdue=Count("pk", filter=~Q(status=TaskStatus.DONE) & Q(deadline__lt=today)),
     )
-    form = TaskFilterForm(request.GET or None)
-    status = year = None
-    if form.is_valid():
-        status, year = form.cleaned_data["status"], form.cleaned_data["year"]
-    if status == "overdue":
-        tasks = tasks.overdue(today)
-    elif status in TaskStatus.values:
-        tasks = tasks.filter(status=status)
-    elif status != "all":
-        tasks = tasks.not_done()
-    if year:
-        tasks = tasks.filter(assessment_item__assessment__year=year)
-    page = page_of(request, tasks.order_by("deadline", "pk"), LIST_PAGE)
-    context = {"page": page, "form": form, "org": org, "counts": counts, "today": today}
+    context = {"page": page, "form": filters.form, "org": org, "counts": counts, "today": today}
     return render(request, "assessments/rectification_list.html", context)
 
 

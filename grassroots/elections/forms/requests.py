@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 
 from grassroots.core.forms import BootstrapForm, PickerWidget, fields_form
-from grassroots.elections.choices import Action, State, WorkflowKind
+from grassroots.elections.choices import Action, WorkflowKind
 from grassroots.elections.models import PERFORMANCE_LENGTH, Workflow
 from grassroots.orgs.choices import OrgKind, PostKind
 from grassroots.orgs.models import Member
@@ -177,14 +177,3 @@ class ActionForm(BootstrapForm):
             field.widget.attrs["placeholder"] = "退回时必填：请写明需要修改或补充的内容"
         if Action.SUBMIT_RESULT not in actions:
             del self.fields["result_doc_number"]
-
-
-class WorkflowFilterForm(BootstrapForm):
-    kind = forms.ChoiceField(
-        label="事项", choices=[("", "全部"), *WorkflowKind.choices], required=False
-    )
-    state = forms.ChoiceField(
-        label="状态",
-        choices=[("", "全部"), ("open", "未办结"), *State.choices],
-        required=False,
-    )

@@ -26,13 +26,13 @@ from grassroots.elections.choices import (
     WorkflowKind,
 )
 from grassroots.elections.documents import available_documents, signer_of
+from grassroots.elections.filtersets import WorkflowListFilter
 from grassroots.elections.forms.requests import (
     PROPOSED_POSTS,
     REQUEST_FIELDS,
     REVIEW_ACTIONS,
     ActionForm,
     MemberRows,
-    WorkflowFilterForm,
     allowed_members,
     request_form,
 )
@@ -108,19 +108,11 @@ def workflow_list(request, pk=None):
     if pk is not None:
         org = visible_org(request, pk)
         workflows = workflows.filter(Q(org=org) | Q(org__isnull=True, parent=org))
-    form = WorkflowFilterForm(request.GET or None)
-    if form.is_valid():
-        kind, state = form.cleaned_data["kind"], form.cleaned_data["state"]
-        if kind:
-            workflows = workflows.filter(kind=kind)
-        if state == "open":
-            workflows = workflows.open()
-        elif state:
-            workflows = workflows.filter(state=state)
-    page = page_of(request, workflows.order_by("-updated_at", "-pk"), WORKFLOWS_PAGE)
+    filters = WorkflowListFilter.for_page(request, workflows, ["kind", "state"])
+    page = page_of(request, filters.qs.order_by("-updated_at", "-pk"), WORKFLOWS_PAGE)
     context = {
         "page": page,
-        "form": form,
+        "form": filters.form,
         "org": org,
         "queue_count": awaiting_review(user).count(),
     }

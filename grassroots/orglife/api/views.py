@@ -3,7 +3,6 @@ secretary's yearly report and its evaluation, yearly facts, and the Excel import
 Lists are limited to the caller's subtree (another subtree's records answer 404) and read in
 a fixed number of queries."""
 
-import django_filters
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -15,41 +14,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from grassroots.core.api.excel import IMPORT_RESPONSES, FileView, ImportView, UploadSerializer
-from grassroots.core.api.filters import AncestorFilter
 from grassroots.core.api.serializers import HistoryEntrySerializer
 from grassroots.core.api.viewsets import PLAIN_ACTION, ScopedViewSet
 from grassroots.core.excel import XLSX_CONTENT_TYPE, xlsx_response
 
 from .. import excel, services
 from ..attachments import attachment_response
-from ..choices import FactKind, MeetingType
+from ..filtersets import MeetingFilter, SecretaryReportFilter, YearlyFactFilter
 from ..history import meeting_history
 from ..models import Attachment, Attendance, Meeting, SecretaryReport, YearlyFact
 from . import serializers as s
-
-
-class MeetingFilter(django_filters.FilterSet):
-    ancestor = AncestorFilter("org__path")
-    type = django_filters.ChoiceFilter(choices=MeetingType.choices, label="会议类型")
-    year = django_filters.NumberFilter(method="in_year", label="年度")
-    include_cancelled = django_filters.BooleanFilter(method="with_cancelled", label="含已作废")
-
-    class Meta:
-        model = Meeting
-        fields = ["org"]
-
-    def in_year(self, queryset, name, value):
-        return queryset.in_year(int(value))
-
-    def with_cancelled(self, queryset, name, value):
-        return queryset  # applied in `qs`: voided meetings are hidden unless asked for
-
-    @property
-    def qs(self):
-        queryset = super().qs
-        if not self.form.cleaned_data.get("include_cancelled"):
-            queryset = queryset.held()
-        return queryset
 
 
 class MeetingViewSet(ScopedViewSet):
@@ -145,16 +119,6 @@ class AttachmentDownloadView(APIView):
         return attachment_response(request.user, pk)
 
 
-class YearFilter(django_filters.FilterSet):
-    ancestor = AncestorFilter("org__path")
-
-
-class SecretaryReportFilter(YearFilter):
-    class Meta:
-        model = SecretaryReport
-        fields = ["org", "year", "rating"]
-
-
 class SecretaryReportViewSet(ScopedViewSet):
     """Secretaries' yearly reports (述职) of organisations in the caller's subtree. A POST
     submits the report for its organisation and year, or resubmits it until it is
@@ -184,14 +148,6 @@ class SecretaryReportViewSet(ScopedViewSet):
         payload.is_valid(raise_exception=True)
         services.evaluate_secretary_report(request.user, report, **payload.validated_data)
         return Response(self.get_serializer(report).data)
-
-
-class YearlyFactFilter(YearFilter):
-    code = django_filters.ChoiceFilter(choices=FactKind.choices, label="项目")
-
-    class Meta:
-        model = YearlyFact
-        fields = ["org", "year"]
 
 
 class YearlyFactViewSet(ScopedViewSet):

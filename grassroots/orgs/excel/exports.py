@@ -6,7 +6,8 @@ from collections import defaultdict
 
 from ..models import HostUnitLink, Member, Organization
 from ..personal_data import shown_personal_data
-from .columns import MEMBER_ORG, ROSTER_COLUMNS, SEQUENCE
+from ..tables import ROSTER_EXPORT_COLUMNS, cell, choice_labels
+from .columns import ROSTER_COLUMNS
 from .sheets import export_workbook
 
 ITERATOR_CHUNK = 2000
@@ -28,10 +29,6 @@ ORG_EXPORT_COLUMNS = [
 ]
 
 
-def _labels(model, name):
-    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
-
-
 def export_organizations(user, ancestor=None) -> bytes:
     """The organisations the user may see (within `ancestor`'s subtree if given), in tree
     order, with their current host units."""
@@ -44,8 +41,8 @@ def export_organizations(user, ancestor=None) -> bytes:
         "org_id", "unit__name", "unit__uscc"
     ):
         units[org_id].append((name, uscc or ""))
-    kinds, categories = _labels(Organization, "kind"), _labels(Organization, "category")
-    statuses = _labels(Organization, "status")
+    kinds, categories = choice_labels(Organization, "kind"), choice_labels(Organization, "category")
+    statuses = choice_labels(Organization, "status")
     fields = ["id", "name", "short_name", "kind", "category", "parent_id", "parent__name"]
     fields += ["established_on", "status", "dissolved_on"]
 
@@ -78,33 +75,11 @@ def export_members(user, ancestor=None) -> bytes:
     if ancestor is not None:
         members = members.filter(org__path__startswith=ancestor.path)
     members = members.order_by("org__path", "id")
-    labels = {
-        column.field: _labels(Member, column.field)
-        for column in ROSTER_COLUMNS
-        if column.field
-        and column is not MEMBER_ORG
-        and Member._meta.get_field(column.field).choices
-    }
-
-    def cell(member, column, sequence):
-        if column is SEQUENCE:
-            return sequence
-        if column is MEMBER_ORG:
-            return member.org.name
-        value = getattr(member, column.field)
-        if column.field in labels:
-            return labels[column.field].get(value, value)
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        return value
 
     def rows():
         for sequence, member in enumerate(members.iterator(chunk_size=ITERATOR_CHUNK), start=1):
             shown = shown_personal_data(user, member)
-            member.id_number, member.phone = shown.id_number, shown.phone
-            if not shown.full:
-                member.birth_date = shown.birth_text
-            yield [cell(member, column, sequence) for column in ROSTER_COLUMNS]
+            yield [sequence, *(cell(member, column, shown) for column in ROSTER_EXPORT_COLUMNS)]
 
     headers = [column.header for column in ROSTER_COLUMNS]
     widths = [column.width for column in ROSTER_COLUMNS]

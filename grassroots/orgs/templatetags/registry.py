@@ -8,6 +8,7 @@ from grassroots.core.choices import Permission
 from grassroots.core.formats import chinese_date
 from grassroots.orgs.choices import Severity
 from grassroots.orgs.personal_data import shown_personal_data
+from grassroots.orgs.tables import MEMBER_LIST_COLUMNS, cell, page_text
 
 register = template.Library()
 
@@ -17,6 +18,18 @@ def personal(context, member):
     """`{% personal member as p %}`: ID number, phone and birth date as the user may see
     them (`orgs.personal_data`)."""
     return shown_personal_data(context["request"].user, member)
+
+
+@register.simple_tag
+def member_columns(show_org):
+    """The member table's columns (`orgs.tables`), without the organisation's on its own page."""
+    return [c for c in MEMBER_LIST_COLUMNS if show_org or c.field != "org"]
+
+
+@register.simple_tag
+def member_cell(member, column, shown):
+    """One cell of the member table; `shown`: the `personal` tag's value for the member."""
+    return page_text(cell(member, column, shown))
 
 
 @register.simple_tag(takes_context=True)

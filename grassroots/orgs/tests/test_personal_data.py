@@ -113,7 +113,7 @@ def shown_to(user, member_pk, branch):
         "api history": api.get(f"/api/v1/members/{member_pk}/history/").json(),
         "excel": list(workbook.worksheets[0].iter_rows(values_only=True)),
         "member page": page(f"/members/{member_pk}/"),
-        "member list": page(f"/members/?org={branch.pk}"),
+        "member list": page(f"/members/?ancestor={branch.pk}"),
         "organisation page": page(f"/orgs/{branch.pk}/"),
         "roster": [cell.text for table in roster.tables for cell in table._cells],
     }
@@ -265,7 +265,7 @@ def test_the_evaluator_sees_no_member_anywhere(committee_member, make_user, city
     assert web.get("/excel/export/members.xlsx").status_code == 403
     assert web.get(f"/members/{pk}/").status_code == 404
     assert web.get(f"/orgs/{branch.pk}/life/").status_code == 404
-    pages = [f"/members/?org={branch.pk}", f"/orgs/{branch.pk}/", "/excel/", "/"]
+    pages = [f"/members/?ancestor={branch.pk}", f"/orgs/{branch.pk}/", "/excel/", "/"]
     pages.append(f"/pick/members/?org={branch.pk}&q=王")
     for url in pages:
         response = web.get(url)

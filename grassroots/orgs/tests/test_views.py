@@ -605,8 +605,8 @@ def test_check_list_filters(clerk_client, scene):
     assert 'data-code="SECRETARY_VACANT"' not in html and 'data-code="TERM_MISSING"' in html
     html = clerk_client.get(url, {"code": "TOO_FEW_MEMBERS"}).content.decode()
     assert set(re.findall(r'<tr data-code="(\w+)"', html)) == {"TOO_FEW_MEMBERS"}
-    assert clerk_client.get(url, {"org": scene["west"].pk}).status_code == 404
-    html = clerk_client.get(url, {"org": scene["east_branch"].pk}).content.decode()
+    assert clerk_client.get(url, {"ancestor": scene["west"].pk}).status_code == 404
+    html = clerk_client.get(url, {"ancestor": scene["east_branch"].pk}).content.decode()
     assert "东区幸福社区党支部" in html
 
 
@@ -654,9 +654,9 @@ def grow(scene, make_org, make_member, make_user, count):
         ("org-search", {"q": "东区"}),
         ("org-detail", None),
         ("member-list", {}),
-        ("member-list", {"q": "党员", "status": "full", "include_left": "on"}),
+        ("member-list", {"search": "党员", "status": "full", "include_left": "true"}),
         ("check-list", {}),
-        ("check-list", "org"),
+        ("check-list", "ancestor"),
         ("home", {}),
         ("check-summary", {}),
         ("org-picker", {"purpose": "edit"}),
@@ -671,8 +671,8 @@ def test_list_queries_do_not_grow_with_rows(
         url, params = reverse(url_name, args=[east.pk]), {}
     else:
         url = reverse(url_name)
-    if params == "org":
-        params = {"org": east.pk}
+    if params in ("org", "ancestor"):
+        params = {params: east.pk}
     grow(scene, make_org, make_member, make_user, 2)
     few = queries_for(clerk_client, url, params)
     grow(scene, make_org, make_member, make_user, 12)

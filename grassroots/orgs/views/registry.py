@@ -27,6 +27,7 @@ from grassroots.core.pages import (
 )
 from grassroots.orgs import forms, services
 from grassroots.orgs.choices import OrgKind, OrgStatus, Severity
+from grassroots.orgs.filtersets import MemberFilter, OrganizationFilter, matching_findings
 from grassroots.orgs.health import findings_for
 from grassroots.orgs.models import (
     HostUnit,
@@ -635,29 +636,23 @@ def membership_end(request, pk):
     )
 
 
+MEMBER_LIST_FILTERS = [
+    "search",
+    "ancestor",
+    "status",
+    "is_mobile",
+    "is_lost_contact",
+    "include_left",
+]
+
+
 @login_required
 def member_list(request):
-    form = forms.MemberSearchForm(request.GET or None, user=request.user)
     members = Member.objects.visible_to(request.user).select_related("org")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            members = members.filter(name__icontains=data["q"])
-        if data["org"]:
-            members = members.filter(org__path__startswith=data["org"].path)
-        if data["status"]:
-            members = members.filter(status=data["status"])
-        if data["flag"] == "mobile":
-            members = members.filter(is_mobile=True)
-        elif data["flag"] == "lost_contact":
-            members = members.filter(is_lost_contact=True)
-        if not data["include_left"]:
-            members = members.current()
-    else:
-        members = members.current()
+    filters = MemberFilter.for_page(request, members, MEMBER_LIST_FILTERS)
     # Grouped by organisation: the (org, status) index serves this order on large tables.
-    page = page_of(request, members.order_by("org_id", "name", "pk"), LIST_PAGE)
-    return render(request, "orgs/member_list.html", {"form": form, "page": page})
+    page = page_of(request, filters.qs.order_by("org_id", "name", "pk"), LIST_PAGE)
+    return render(request, "orgs/member_list.html", {"form": filters.form, "page": page})
 
 
 # --- health check across a subtree -----------------------------------------------------------
@@ -668,12 +663,9 @@ def member_list(request):
 HEALTH_FIELDS = ("id", "name", "path", "kind", "category", "status")
 
 
-def subtree_findings(user, chosen=None):
-    """[(org, finding)] across the user's subtree, or `chosen`'s subtree, in tree order."""
-    orgs = Organization.objects.visible_to(user).active().only(*HEALTH_FIELDS)
-    if chosen is not None:
-        orgs = orgs.filter(path__startswith=chosen.path)
-    orgs = list(orgs.order_by("path"))
+def subtree_findings(orgs):
+    """[(org, finding)] of the active organisations among `orgs`, in tree order."""
+    orgs = list(orgs.active().only(*HEALTH_FIELDS).order_by("path"))
     findings = findings_for(orgs)
     return [(org, finding) for org in orgs for finding in findings[org.pk]]
 
@@ -687,32 +679,26 @@ def severity_summary(rows):
 def check_summary(request):
     """Finding counts by severity across the user's subtree (loaded by the home page with
     htmx, so that the page itself does not wait for a large subtree's health check)."""
-    summary = severity_summary(subtree_findings(request.user))
+    summary = severity_summary(subtree_findings(Organization.objects.visible_to(request.user)))
     return render(request, "orgs/_check_summary.html", {"summary": summary})
 
 
 @login_required
 def check_list(request):
     user = request.user
-    chosen = None
-    org_id = request.GET.get("org")
-    if org_id and org_id.isdigit():
-        chosen = visible_org(request, org_id)
-    rows = subtree_findings(user, chosen)
+    chosen = None  # named in the title; another subtree's organisation answers 404
+    ancestor = request.GET.get("ancestor")
+    if ancestor and ancestor.isdigit():
+        chosen = visible_org(request, ancestor)
+    filters = OrganizationFilter.for_page(
+        request, Organization.objects.visible_to(user), ["ancestor"]
+    )
+    rows = subtree_findings(filters.qs)
     summary = severity_summary(rows)
-    form = forms.CheckFilterForm(
-        request.GET or None, user=user, codes=sorted({f.code for _, f in rows})
-    )
+    # Severity and code narrow the findings, which are computed, not queried.
+    form = forms.CheckFilterForm(request.GET or None, codes=sorted({f.code for _, f in rows}))
     if form.is_valid():
-        severity, code = form.cleaned_data["severity"], form.cleaned_data["code"]
-        rows = [
-            (org, f)
-            for org, f in rows
-            if (not severity or f.severity == severity) and (not code or f.code == code)
-        ]
+        rows = matching_findings(rows, form.cleaned_data["severity"], form.cleaned_data["code"])
     page = page_of(request, rows, LIST_PAGE)
-    return render(
-        request,
-        "orgs/check_list.html",
-        {"form": form, "page": page, "chosen": chosen, "summary": summary},
-    )
+    context = {"forms": [filters.form, form], "page": page, "chosen": chosen, "summary": summary}
+    return render(request, "orgs/check_list.html", context)

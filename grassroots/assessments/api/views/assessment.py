@@ -9,7 +9,6 @@ else: 403); a service's ValidationError is a 400 naming the field
 whatever their length.
 """
 
-import django_filters
 from django.db.models import F, Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +20,12 @@ from rest_framework.response import Response
 
 from grassroots.assessments import services
 from grassroots.assessments.api import serializers as s
-from grassroots.assessments.choices import AssessmentState, Grade, TaskStatus
+from grassroots.assessments.filtersets import (
+    AssessmentFilter,
+    PolicyFilter,
+    SampleFilter,
+    TaskFilter,
+)
 from grassroots.assessments.models import (
     Assessment,
     AssessmentItem,
@@ -32,7 +36,6 @@ from grassroots.assessments.models import (
 from grassroots.assessments.views.assessment import evidence_response
 from grassroots.core.access import Scope
 from grassroots.core.api.base import ScopedWritePermission
-from grassroots.core.api.filters import AncestorFilter
 from grassroots.core.api.viewsets import PLAIN_ACTION
 from grassroots.core.choices import Permission
 from grassroots.orgs.models import Organization
@@ -60,16 +63,6 @@ class AssessmentPermission(ScopedWritePermission):
             return services.may_review(request.user, obj.org)
         self.message = NOT_CLERK
         return services.may_edit(request.user, obj.org)
-
-
-class AssessmentFilter(django_filters.FilterSet):
-    ancestor = AncestorFilter("org__path")
-    state = django_filters.ChoiceFilter(choices=AssessmentState.choices, label="状态")
-    grade = django_filters.ChoiceFilter(choices=Grade.choices, label="等次")
-
-    class Meta:
-        model = Assessment
-        fields = ["org", "year"]
 
 
 @extend_schema(tags=["assessments"])
@@ -208,24 +201,6 @@ class TaskPermission(ScopedWritePermission):
         return services.may_change_task(request.user, obj)
 
 
-class TaskFilter(django_filters.FilterSet):
-    ancestor = AncestorFilter("org__path")
-    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label="状态")
-    overdue = django_filters.BooleanFilter(method="by_overdue", label="已逾期（未完成且过期限）")
-    year = django_filters.NumberFilter(field_name="assessment_item__assessment__year", label="年度")
-    assessment = django_filters.NumberFilter(
-        field_name="assessment_item__assessment", label="考核编号"
-    )
-
-    class Meta:
-        model = RectificationTask
-        fields = ["org"]
-
-    def by_overdue(self, queryset, name, value):
-        overdue = queryset.overdue()
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
-
-
 @extend_schema(tags=["rectification-tasks"])
 class TaskViewSet(
     mixins.ListModelMixin,
@@ -299,14 +274,6 @@ class SamplePermission(permissions.BasePermission):
         return scope.has_any(Permission.APPROVE) or scope.has_any(Permission.MANAGE_USERS)
 
 
-class SampleFilter(django_filters.FilterSet):
-    ancestor = AncestorFilter("org__path")
-
-    class Meta:
-        model = InspectionSample
-        fields = ["org", "year"]
-
-
 @extend_schema(tags=["inspection-samples"])
 class SampleViewSet(
     mixins.ListModelMixin,
@@ -368,14 +335,6 @@ class PolicyPermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return services.may_set_policy(request.user, obj.org)
-
-
-class PolicyFilter(django_filters.FilterSet):
-    ancestor = AncestorFilter("org__path")
-
-    class Meta:
-        model = GradingPolicy
-        fields = ["org", "year"]
 
 
 @extend_schema(tags=["grading-policies"])

@@ -8,8 +8,7 @@ clerk, or a reviewer of the level above): anyone else gets 403. A service's
 ValidationError is a 400 naming the field (`grassroots.core.api.base.exception_handler`).
 """
 
-import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -20,7 +19,8 @@ from grassroots.core.api.base import ScopedWritePermission
 from grassroots.core.api.viewsets import PLAIN_ACTION
 from grassroots.elections import rules, services
 from grassroots.elections.api import serializers as s
-from grassroots.elections.choices import Action, Actor, State, WorkflowKind
+from grassroots.elections.choices import Action, Actor, WorkflowKind
+from grassroots.elections.filtersets import ElectionFilter, EstablishmentFilter
 from grassroots.elections.models import (
     Candidate,
     Exclusion,
@@ -29,7 +29,6 @@ from grassroots.elections.models import (
     RoundCandidate,
     Workflow,
 )
-from grassroots.orgs.models import Organization
 
 # viewset action -> (workflow action, service, payload)
 TRANSITIONS = {
@@ -76,42 +75,6 @@ class WorkflowPermission(ScopedWritePermission):
         else:
             self.message = "只有本组织的党务工作者可以办理"
         return False
-
-
-class WorkflowFilter(django_filters.FilterSet):
-    org = django_filters.NumberFilter(field_name="org", label="党组织编号")
-    ancestor = django_filters.NumberFilter(
-        method="within", label="上级组织编号：该组织及其全部下级组织的事项"
-    )
-    state = django_filters.ChoiceFilter(choices=State.choices, label="状态")
-    kind = django_filters.ChoiceFilter(choices=WorkflowKind.choices, label="事项")
-
-    class Meta:
-        model = Workflow
-        fields = ["org", "ancestor", "state", "kind"]
-
-    def within(self, qs, name, value):
-        path = Organization.objects.filter(pk=value).values_list("path", flat=True).first()
-        if path is None:
-            return qs.none()
-        # An establishment not yet carried out sits under the parent it is proposed under.
-        return qs.filter(
-            Q(org__path__startswith=path) | Q(org__isnull=True, parent__path__startswith=path)
-        )
-
-
-class ElectionFilter(WorkflowFilter):
-    kind = django_filters.ChoiceFilter(
-        choices=[(k.value, k.label) for k in (WorkflowKind.GENERAL, WorkflowKind.BY_ELECTION)],
-        label="事项",
-    )
-
-
-class EstablishmentFilter(WorkflowFilter):
-    parent = django_filters.NumberFilter(field_name="parent", label="拟成立组织的上级党组织编号")
-
-    class Meta(WorkflowFilter.Meta):
-        fields = ["org", "parent", "ancestor", "state"]
 
 
 def transition_route(name):

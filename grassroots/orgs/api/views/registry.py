@@ -1,5 +1,4 @@
-import django_filters
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -9,13 +8,18 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from grassroots.core.access import can
-from grassroots.core.api.filters import AncestorFilter
 from grassroots.core.api.serializers import HistoryEntrySerializer
 from grassroots.core.api.viewsets import PLAIN_ACTION, ScopedViewSet
 from grassroots.core.choices import Permission
 from grassroots.orgs import services
 from grassroots.orgs.api import serializers as s
 from grassroots.orgs.choices import Severity
+from grassroots.orgs.filtersets import (
+    HostUnitFilter,
+    MemberFilter,
+    OrganizationFilter,
+    matching_findings,
+)
 from grassroots.orgs.health import findings_for
 from grassroots.orgs.models import (
     HostUnit,
@@ -28,38 +32,6 @@ from grassroots.orgs.models import (
     post_order,
 )
 from grassroots.orgs.personal_data import member_history
-
-
-class OrganizationFilter(django_filters.FilterSet):
-    ancestor = AncestorFilter("path")
-    search = django_filters.CharFilter(method="search_names", label="名称")
-
-    class Meta:
-        model = Organization
-        fields = ["kind", "category", "status", "parent"]
-
-    def search_names(self, qs, name, value):
-        return qs.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
-
-
-class MemberFilter(django_filters.FilterSet):
-    ancestor = AncestorFilter("org__path")
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="姓名")
-    include_left = django_filters.BooleanFilter(method="with_left", label="含已离开党员")
-
-    class Meta:
-        model = Member
-        fields = ["org", "status", "is_mobile", "is_lost_contact"]
-
-    def with_left(self, qs, name, value):
-        return qs  # applied in `qs`: members who left are hidden unless asked for
-
-    @property
-    def qs(self):
-        queryset = super().qs
-        if not self.form.cleaned_data.get("include_left"):
-            queryset = queryset.filter(left_on__isnull=True)
-        return queryset
 
 
 class OrganizationViewSet(ScopedViewSet):
@@ -132,14 +104,11 @@ class CheckListViewSet(viewsets.GenericViewSet):
     def list(self, request):
         orgs = list(self.filter_queryset(self.get_queryset()))
         findings = findings_for(orgs, timezone.localdate())
-        wanted_severity = request.query_params.get("severity")
-        wanted_code = request.query_params.get("code")
+        found = [(org, finding) for org in orgs for finding in findings[org.pk]]
+        params = request.query_params
         rows = [
             {"org": org.pk, "org_name": org.name, **finding.__dict__}
-            for org in orgs
-            for finding in findings[org.pk]
-            if (not wanted_severity or finding.severity == wanted_severity)
-            and (not wanted_code or finding.code == wanted_code)
+            for org, finding in matching_findings(found, params.get("severity"), params.get("code"))
         ]
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -244,7 +213,7 @@ class HostUnitViewSet(ScopedViewSet):
     `org` (a joint branch takes at most five)."""
 
     serializer_class = s.HostUnitSerializer
-    filterset_fields = ["organizations"]
+    filterset_class = HostUnitFilter
 
     def get_queryset(self):
         current = HostUnitLink.objects.filter(ended_on__isnull=True).order_by("id")
