@@ -19,6 +19,7 @@ trap cleanup EXIT
 
 $PY manage.py migrate --no-input -v0
 $PY manage.py load_standards >/dev/null
+$PY manage.py load_holidays >/dev/null
 $PY manage.py load_demo_city >/dev/null
 password=$(python3 -c "import secrets; print(secrets.token_urlsafe(16))")
 ADMIN_PASSWORD=$password $PY manage.py ensure_admin >/dev/null
