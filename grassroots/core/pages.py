@@ -3,11 +3,11 @@ user's scope), its visible ancestors, pages of a list, a form page whose POST ca
 and the answers of the search-as-you-type pickers."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from .access import Scope, visible_or_404
+from .access import Scope, can, visible_or_404
 from .choices import Permission
 from .forms import apply_service_errors
 from .models import organization_model
@@ -21,6 +21,12 @@ def visible_org(request, pk, permission=Permission.VIEW):
     return visible_or_404(
         request, organization_model().objects.select_related("parent"), pk, permission
     )
+
+
+def require_edit(request, org):
+    """Seeing an organisation is not enough to change it: 403 rather than 404."""
+    if not can(request.user, Permission.EDIT, org):
+        raise PermissionDenied("您没有在该党组织录入或修改数据的权限")
 
 
 def ancestors(user, org):

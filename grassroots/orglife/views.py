@@ -22,9 +22,8 @@ from grassroots.core.access import Scope, can, visible_or_404
 from grassroots.core.choices import Permission
 from grassroots.core.excel import UploadForm, xlsx_response
 from grassroots.core.forms import apply_service_errors
-from grassroots.core.pages import ancestors, form_page, page_of, visible_org
+from grassroots.core.pages import ancestors, form_page, page_of, require_edit, visible_org
 from grassroots.orgs.models import Post
-from grassroots.orgs.views.registry import require_edit
 
 from . import excel, forms, services
 from .attachments import attachment_response

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from grassroots.core.access import Scope, can, visible_or_404
 from grassroots.core.choices import Permission
 from grassroots.core.forms import apply_service_errors
-from grassroots.core.pages import ancestors, page_of, visible_org
+from grassroots.core.pages import ancestors, page_of, require_edit, visible_org
 from grassroots.elections import rules, services
 from grassroots.elections.choices import (
     EDITABLE_STATES,
@@ -39,7 +39,6 @@ from grassroots.elections.forms.requests import (
 from grassroots.elections.models import RoundCandidate, Workflow
 from grassroots.elections.reminders import user_reminders
 from grassroots.orgs.choices import Severity
-from grassroots.orgs.views.registry import require_edit
 
 WORKFLOWS_PAGE = 50
 HOME_REMINDERS = 5  # per list on the home page; the reminders page shows all

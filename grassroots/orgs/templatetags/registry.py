@@ -1,11 +1,8 @@
-"""Template helpers for the registry pages: permission checks and masking of personal data,
-all decided by `Scope` (no queries beyond the one that loads the user's scope)."""
+"""Template helpers for the registry pages: personal data as the user may see it, the member
+table's columns and the health check's severities."""
 
 from django import template
 
-from grassroots.core.access import Scope, can
-from grassroots.core.choices import Permission
-from grassroots.core.formats import chinese_date
 from grassroots.orgs.choices import Severity
 from grassroots.orgs.personal_data import shown_personal_data
 from grassroots.orgs.tables import MEMBER_LIST_COLUMNS, cell, page_text
@@ -30,20 +27,6 @@ def member_columns(show_org):
 def member_cell(member, column, shown):
     """One cell of the member table; `shown`: the `personal` tag's value for the member."""
     return page_text(cell(member, column, shown))
-
-
-@register.simple_tag(takes_context=True)
-def may(context, permission, org=None):
-    """`{% may "edit" org as can_edit %}`; without an organisation: holds it anywhere."""
-    user = context["request"].user
-    if org is None:
-        return Scope.of(user).has_any(Permission(permission))
-    return can(user, Permission(permission), org)
-
-
-@register.filter
-def cn_date(day):
-    return chinese_date(day) if day else ""
 
 
 SEVERITY_CLASSES = {"error": "danger", "warning": "warning", "info": "info"}

@@ -22,6 +22,7 @@ from grassroots.core.pages import (
     page_of,
     picker_query,
     render_picker,
+    require_edit,
     subtree_roots,
     visible_org,
 )
@@ -52,12 +53,6 @@ CHILDREN_SHOWN = 50
 
 def visible_member(request, pk):
     return visible_or_404(request, Member.objects.select_related("org"), pk)
-
-
-def require_edit(request, org):
-    """Seeing an organisation is not enough to change it: 403 rather than 404."""
-    if not can(request.user, Permission.EDIT, org):
-        raise PermissionDenied("您没有在该党组织录入或修改数据的权限")
 
 
 def with_breadcrumbs(user, orgs):
