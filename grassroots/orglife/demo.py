@@ -24,9 +24,9 @@ from django.db.models import DateTimeField, Max
 from django.utils import timezone
 from simple_history.utils import get_history_model_for_model
 
+from grassroots.core.excel.bulk import copy_rows
 from grassroots.orgs.choices import Category, OrgKind, OrgStatus, PostKind
 from grassroots.orgs.demo import ROOT_NAME
-from grassroots.orgs.excel.bulk import copy_rows
 from grassroots.orgs.models import Member, Membership, Organization, Post, WeakDesignation
 
 from .choices import ABSENCE_REASONS, FactKind, MeetingType, ReportRating

@@ -1,7 +1,8 @@
 """Importing meetings from a workbook laid out like the meeting template: all rows or none,
-each error with its row, column and a Chinese message. Built on the registry's importer
-(`grassroots/orgs/excel/`, docs/decisions/0004-excel-import.md): the same header matching,
-cell readers, organisation references, 说明 sheet and bulk writes with history.
+each error with its row, column and a Chinese message. Built on the core importer
+(`grassroots/core/excel/`, docs/decisions/0004-excel-import.md): the same header matching,
+cell readers, 说明 sheet and bulk writes with history; organisations are named as in the
+registry's imports (`OrgReference`, `OrgDirectory`).
 
 Members are named by name (or member number) among those who may attend the organisation's
 meetings on the meeting's day (`models.eligible_members`, evaluated in Python over members
@@ -16,19 +17,14 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from grassroots.core.excel import ImportResult
+from grassroots.core.excel import ImportResult, cells
+from grassroots.core.excel.bulk import create_with_history
+from grassroots.core.excel.cells import CellError
+from grassroots.core.excel.imports import CHANGE_REASON, Importer
+from grassroots.core.excel.sheets import Column, Ignored, field_column, template_workbook
 from grassroots.core.validators import text_error
-from grassroots.orgs.excel import cells
-from grassroots.orgs.excel.bulk import create_with_history
-from grassroots.orgs.excel.cells import CellError
-from grassroots.orgs.excel.imports import CHANGE_REASON, Importer, OrgDirectory
-from grassroots.orgs.excel.sheets import (
-    Column,
-    Ignored,
-    OrgReference,
-    field_column,
-    template_workbook,
-)
+from grassroots.orgs.excel.columns import OrgReference
+from grassroots.orgs.excel.imports import OrgDirectory
 from grassroots.orgs.models import Member, Membership
 
 from . import rules, services

@@ -1,14 +1,13 @@
 """Importing one year's arrangement (the State Council's notice) from a workbook with the
 columns 日期, 类型 (休/班), 名称: all rows or none, each error with its row, column and a
-Chinese message, on the registry's importer (docs/decisions/0004-excel-import.md). The
+Chinese message, on the core importer (docs/decisions/0004-excel-import.md). The
 file replaces the year's entries and marks the year as entered in full."""
 
 import datetime
 
-from grassroots.core.excel import ImportResult
-from grassroots.orgs.excel import cells
-from grassroots.orgs.excel.imports import Importer
-from grassroots.orgs.excel.sheets import Choice, Column, Text, template_workbook
+from grassroots.core.excel import ImportResult, cells
+from grassroots.core.excel.imports import Importer
+from grassroots.core.excel.sheets import Choice, Column, Text, template_workbook
 
 from . import rules, services
 from .choices import DayKind

@@ -25,10 +25,10 @@ from grassroots.assessments.measurement import metric_evidence
 from grassroots.core.access import can
 from grassroots.core.choices import Permission
 from grassroots.core.excel import xlsx_response
+from grassroots.core.excel.sheets import export_workbook
 from grassroots.core.pages import visible_org
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting
-from grassroots.orgs.excel.sheets import export_workbook
 from grassroots.orgs.models import Organization
 from grassroots.orgs.rules import FORMED_KINDS
 from grassroots.standards.metrics import METRICS, describe, format_number

@@ -4,11 +4,28 @@ The member template starts with the roster's columns (seed 004 template 3, see
 docs/decisions/0006-member-roster.md), so an exported roster can be imported again.
 """
 
+import re
 from functools import partial
+
+from grassroots.core.excel import cells
+from grassroots.core.excel.sheets import Column, Ignored, Text, field_column, template_workbook
 
 from ..choices import Education, MemberStatus
 from ..models import HostUnit, Member, Organization
-from .sheets import Column, Ignored, OrgReference, Text, field_column, template_workbook
+
+ORG_NUMBER = re.compile(r"[0-9]{1,18}")  # longer digit strings overflow a bigint key
+
+
+class OrgReference:
+    """An organisation by its number (编号, digits) or its exact name; resolved later."""
+
+    format = "党组织编号（数字）或完整名称，须在您可以录入的范围内"
+    allowed = ""
+
+    def read(self, value, today):
+        text = cells.read_text(value)
+        return int(text) if ORG_NUMBER.fullmatch(text) else text or None
+
 
 _member = partial(field_column, Member)
 _org = partial(field_column, Organization)

@@ -4,11 +4,12 @@ the API). Each is a fixed number of queries, streamed into a write-only workbook
 
 from collections import defaultdict
 
+from grassroots.core.excel.sheets import export_workbook
+
 from ..models import HostUnitLink, Member, Organization
 from ..personal_data import shown_personal_data
 from ..tables import ROSTER_EXPORT_COLUMNS, cell, choice_labels
 from .columns import ROSTER_COLUMNS
-from .sheets import export_workbook
 
 ITERATOR_CHUNK = 2000
 

@@ -293,7 +293,7 @@ def test_the_template_imports_once_filled(clerk, city):
 
 
 def test_too_many_errors_stop_early(clerk, city, monkeypatch):
-    from grassroots.orgs.excel import imports
+    from grassroots.core.excel import imports
 
     monkeypatch.setattr(imports, "MAX_ERRORS", 5)
     rows = [member_row(city["east_branch"], n, 性别="?") for n in range(60, 70)]
@@ -436,7 +436,7 @@ def test_a_duplicate_registered_meanwhile_writes_nothing(clerk, city, make_membe
 def test_an_oversized_upload_is_refused_unread(clerk):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from grassroots.orgs.excel.sheets import MAX_UPLOAD_BYTES
+    from grassroots.core.excel.sheets import MAX_UPLOAD_BYTES
 
     upload = SimpleUploadedFile("大.xlsx", b"x")
     upload.size = MAX_UPLOAD_BYTES + 1

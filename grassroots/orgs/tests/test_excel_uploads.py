@@ -12,6 +12,7 @@ from django.conf import settings as django_settings
 from openpyxl import load_workbook
 
 from grassroots.core.choices import Role
+from grassroots.core.excel.sheets import BAD_FILE, WorkbookError, open_sheet
 from grassroots.core.tests.archives import (
     declare_size,
     shared_strings_bomb,
@@ -19,7 +20,6 @@ from grassroots.core.tests.archives import (
     xlsx_bytes,
 )
 from grassroots.orgs import excel
-from grassroots.orgs.excel.sheets import BAD_FILE, WorkbookError, open_sheet
 from grassroots.orgs.models import Member
 
 from .workbooks import MEMBER_HEADER, member_file, member_row

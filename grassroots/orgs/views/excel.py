@@ -13,7 +13,7 @@ from grassroots.core.excel import UploadForm, xlsx_response
 from grassroots.core.forms import BootstrapForm, org_picker
 from grassroots.core.pages import subtree_roots
 from grassroots.orgs import excel
-from grassroots.orgs.excel.sheets import ORG_NUMBER
+from grassroots.orgs.excel.columns import ORG_NUMBER
 from grassroots.orgs.models import Organization
 
 ROSTER_DENIED = "您没有查看党员名册的权限"

@@ -1,4 +1,4 @@
-"""Columns of the import templates, reading an uploaded sheet against them, and writing
+"""Columns of import templates, reading an uploaded sheet against them, and writing
 workbooks (templates with a 说明 sheet, streamed exports)."""
 
 import io
@@ -74,20 +74,6 @@ class Choice:
 
     def read(self, value, today):
         return cells.read_choice(value, self.lookup, self.labels)
-
-
-ORG_NUMBER = re.compile(r"[0-9]{1,18}")  # longer digit strings overflow a bigint key
-
-
-class OrgReference:
-    """An organisation by its number (编号, digits) or its exact name; resolved later."""
-
-    format = "党组织编号（数字）或完整名称，须在您可以录入的范围内"
-    allowed = ""
-
-    def read(self, value, today):
-        text = cells.read_text(value)
-        return int(text) if ORG_NUMBER.fullmatch(text) else text or None
 
 
 class Ignored:

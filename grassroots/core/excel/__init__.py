@@ -7,7 +7,7 @@ from django import forms
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from .forms import BootstrapForm
+from ..forms import BootstrapForm
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

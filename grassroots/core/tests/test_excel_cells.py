@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grassroots.orgs.excel.cells import (
+from grassroots.core.excel.cells import (
     CellError,
     column_letter,
     read_choice,
@@ -14,7 +14,7 @@ from grassroots.orgs.excel.cells import (
     read_flag,
     read_text,
 )
-from grassroots.orgs.excel.sheets import Choice, normalise_header
+from grassroots.core.excel.sheets import Choice, normalise_header
 
 TODAY = datetime.date(2026, 6, 30)
 dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=TODAY)
