@@ -1,6 +1,8 @@
 """Template helpers for the registry pages: permission checks and masking of personal data,
 all decided by `Scope` (no queries beyond the one that loads the user's scope)."""
 
+import datetime
+
 from django import template
 
 from grassroots.core.access import Scope, can
@@ -15,7 +17,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def personal(context, member):
-    """`{% personal member as p %}`: ID number, phone and birth date as the user may see
+    """`{% personal member as p %}`: ID number, phone and the dates as the user may see
     them (`orgs.personal_data`)."""
     return shown_personal_data(context["request"].user, member)
 
@@ -44,6 +46,13 @@ def may(context, permission, org=None):
 @register.filter
 def cn_date(day):
     return chinese_date(day) if day else ""
+
+
+@register.filter
+def shown_date(shown, field):
+    """`{{ personal|shown_date:"joined_on" }}`: 1975年3月2日, or 1975年 where masked."""
+    value = shown.date_or_year(field)
+    return chinese_date(value) if isinstance(value, datetime.date) else value or ""
 
 
 SEVERITY_CLASSES = {"error": "danger", "warning": "warning", "info": "info"}
