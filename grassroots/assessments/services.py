@@ -23,6 +23,7 @@ from grassroots.core.access import parent_path as path_above
 from grassroots.core.choices import Permission
 from grassroots.core.history import save_by
 from grassroots.core.uploads import receive_upload
+from grassroots.core.validators import text_field_errors
 from grassroots.orglife import rules as life_rules
 from grassroots.orglife.services import current_secretary
 from grassroots.orgs.models import Organization
@@ -336,7 +337,7 @@ def review_items(user, assessment, scores):
     unknown = sorted(set(scores) - set(rows))
     if unknown:
         raise ValidationError({"items": f"编号为 {unknown[0]} 的条目不属于本考核"})
-    messages = []
+    messages, comment_messages = [], []
     for pk, (value, comment) in scores.items():
         row = rows[pk]
         if value in (None, ""):
@@ -347,8 +348,11 @@ def review_items(user, assessment, scores):
                 messages.append(message)
         if comment is not None:
             row.review_comment = (comment or "").strip()
-    if messages:
-        raise ValidationError({"review_score": messages})
+            # Saved in bulk, past `save_by`'s check of the text.
+            for text in text_field_errors(row, ["review_comment"]).get("review_comment", []):
+                comment_messages.append(f"第 {row.item.code} 条{text}")
+    errors = {"review_score": messages, "review_comment": comment_messages}
+    _raise({name: found for name, found in errors.items() if found})
     bulk_update_with_history(
         list(rows.values()), AssessmentItem, ["review_score", "review_comment"], default_user=user
     )

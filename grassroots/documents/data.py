@@ -49,8 +49,10 @@ class Person:
     birth_date: datetime.date | None = None  # None where masked: the year only
     birth_year: int | None = None  # where masked
     id_number: str = ""
-    joined_on: datetime.date | None = None
-    confirmed_on: datetime.date | None = None
+    joined_on: datetime.date | None = None  # None where masked: the year only
+    joined_year: int | None = None  # where masked
+    confirmed_on: datetime.date | None = None  # None where masked: the year only
+    confirmed_year: int | None = None  # where masked
     status: str = ""  # 正式党员 / 预备党员
     work_started_on: datetime.date | None = None
     education: str = ""

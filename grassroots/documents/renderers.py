@@ -152,11 +152,13 @@ def _person_form(title, rows, person: Person, post_rows, performance, approver):
             heading.add_run().add_break()
         heading.add_run(line)
     layout.blank_lines(document, 1)
+    birth = _date_or_year(person.birth_date, person.birth_year, _date)
+    joined = _date_or_year(person.joined_on, person.joined_year, _date)
     pairs = [
         *rows,
-        [("姓名", person.name), ("出生日期", _birth(person, _date))],
+        [("姓名", person.name), ("出生日期", birth)],
         [("性别", person.gender), ("民族", person.ethnicity), ("籍贯", person.native_place)],
-        [("入党时间", _date(person.joined_on)), ("参加工作时间", _date(person.work_started_on))],
+        [("入党时间", joined), ("参加工作时间", _date(person.work_started_on))],
         [("专业技术职务", person.professional_title), ("熟悉专业有何专长", person.expertise)],
         [("学历", person.education), ("毕业院校", person.graduated_from)],
     ]
@@ -230,11 +232,11 @@ def _table_date(day):
     return f"{day.year}.{day.month:02d}.{day.day:02d}" if day else ""
 
 
-def _birth(person: Person, date_format):
-    """The birth date, or its year only where it is masked (orgs/personal_data.py)."""
-    if person.birth_date:
-        return date_format(person.birth_date)
-    return f"{person.birth_year}年" if person.birth_year else ""
+def _date_or_year(day, year, date_format):
+    """A date, or its year only where it is masked (orgs/personal_data.py)."""
+    if day:
+        return date_format(day)
+    return f"{year}年" if year else ""
 
 
 def _roster_row(index, p: Person):
@@ -244,11 +246,11 @@ def _roster_row(index, p: Person):
         p.gender,
         p.ethnicity,
         p.native_place,
-        _birth(p, _table_date),
+        _date_or_year(p.birth_date, p.birth_year, _table_date),
         p.id_number,
         p.education,
-        _table_date(p.joined_on),
-        _table_date(p.confirmed_on),
+        _date_or_year(p.joined_on, p.joined_year, _table_date),
+        _date_or_year(p.confirmed_on, p.confirmed_year, _table_date),
         p.status,
         _table_date(p.work_started_on),
         p.job_title,

@@ -23,6 +23,7 @@ from grassroots.core.access import Scope, can
 from grassroots.core.choices import Permission
 from grassroots.core.concurrency import lock
 from grassroots.core.history import save_by
+from grassroots.core.validators import text_field_errors
 from grassroots.orgs import services as registry
 from grassroots.orgs.choices import MemberStatus, OrgKind, OrgStatus, PostKind
 from grassroots.orgs.health import collect_facts
@@ -627,6 +628,11 @@ def _clean_exclusions(workflow, exclusions):
             raise ValidationError({"exclusions": f"{member.name}不是本次大会有选举权的党员"})
         if not reason:
             raise ValidationError({"exclusions": f"请填写{member.name}不计入应到会人数的原因"})
+        # Saved in bulk, past `save_by`'s check of the text.
+        errors = text_field_errors(Exclusion(reason=reason), ["reason"])
+        if errors:
+            message = errors["reason"][0]
+            raise ValidationError({"exclusions": f"{member.name}不计入应到会人数的{message}"})
     return cleaned
 
 

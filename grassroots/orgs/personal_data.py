@@ -4,7 +4,9 @@ the Excel exports, the documents and the change history (docs/decisions/0013).
 Without the personal-data permission over the member's organisation the ID number and the
 phone are masked (first 6 and last 4 characters kept), and the birth date, which is the 8
 hidden characters of the ID number, is shown as its year only: the masked number, the year
-and the check character then leave 32 to 35 possible numbers. Whether anything is masked
+and the check character then leave 32 to 35 possible numbers. The joining and confirmation
+dates are shown as their years too: members join at 18 or older, so a full joining date early
+in the year of turning 18 would bound the birthday to a few days. Whether anything is masked
 depends only on the reader, never on the member's data (a rule that hid more for some
 members would tell the reader which ones)."""
 
@@ -28,13 +30,31 @@ class ShownPersonalData:
     phone: str
     birth_date: datetime.date | None  # None where masked
     birth_year: int
+    joined_on: datetime.date | None  # None where masked
+    joined_year: int
+    confirmed_on: datetime.date | None  # None where masked or not confirmed
+    confirmed_year: int | None  # None where not confirmed
 
-    @property
-    def birth_text(self):
-        """The birth date as pages and exports print it: 1975-03-02, or 1975年 where masked."""
-        if self.birth_date is not None:
-            return self.birth_date.isoformat()
-        return f"{self.birth_year}年"
+    def date_or_year(self, field):
+        """A date of `YEAR_ONLY_DATES` as pages and exports take it: the date, or its year's
+        text (1975年) where masked; None where there is none."""
+        day = getattr(self, field)
+        if day is not None:
+            return day
+        year = getattr(self, YEAR_ONLY_DATES[field])
+        return f"{year}年" if year else None
+
+
+# The member's dates shown as their year only where masked: {date field: year field}.
+YEAR_ONLY_DATES = {
+    "birth_date": "birth_year",
+    "joined_on": "joined_year",
+    "confirmed_on": "confirmed_year",
+}
+
+
+def _year(day):
+    return day.year if day else None
 
 
 def shows_personal_data(user, member):
@@ -49,6 +69,10 @@ def masked_personal_data(member) -> ShownPersonalData:
         mask_phone(member.phone),
         None,
         member.birth_date.year,
+        None,
+        member.joined_on.year,
+        None,
+        _year(member.confirmed_on),
     )
 
 
@@ -56,12 +80,20 @@ def shown_personal_data(user, member) -> ShownPersonalData:
     if user is None or not shows_personal_data(user, member):
         return masked_personal_data(member)
     return ShownPersonalData(
-        True, member.id_number, member.phone, member.birth_date, member.birth_date.year
+        True,
+        member.id_number,
+        member.phone,
+        member.birth_date,
+        member.birth_date.year,
+        member.joined_on,
+        member.joined_on.year,
+        member.confirmed_on,
+        _year(member.confirmed_on),
     )
 
 
-def _birth_year_text(text):
-    """A history value of the birth date ("1975-03-02") as the year, as everywhere else."""
+def _year_text(text):
+    """A history value of a date ("1975-03-02") as the year, as everywhere else."""
     return f"{text[:4]}年" if text else text
 
 
@@ -74,7 +106,7 @@ def member_history(user, member):
     masks = {
         str(Member._meta.get_field("id_number").verbose_name): mask_id_number,
         str(Member._meta.get_field("phone").verbose_name): mask_phone,
-        str(Member._meta.get_field("birth_date").verbose_name): _birth_year_text,
+        **{str(Member._meta.get_field(name).verbose_name): _year_text for name in YEAR_ONLY_DATES},
     }
     for entry in entries:
         entry.changes = [

@@ -6,7 +6,7 @@ them next to the field and the API answers 400 with the same keys.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -260,7 +260,22 @@ def create_member(user, **fields):
         require_edit(user, member.org)
         check_relation_org(member.org)
     check_member(member)
-    return save_by(member, user)  # Member.save counts the new member in its organisation
+    return _save_member(member, user)  # Member.save counts the new member in its organisation
+
+
+def _save_member(member, user):
+    """Save; an ID number registered meanwhile by a concurrent request (past `check_member`,
+    stopped by the unique index) is refused with the message a number registered before
+    gets, naming `id_number` (docs/security/concurrency.md)."""
+    try:
+        with transaction.atomic():  # a savepoint: the check below still runs after a refusal
+            return save_by(member, user)
+    except IntegrityError:
+        others = Member.objects.filter(id_number=member.id_number).exclude(pk=member.pk)
+        if not others.exists():
+            raise
+        duplicate = member.unique_error_message(Member, ["id_number"])
+        raise ValidationError({"id_number": duplicate}) from None
 
 
 @transaction.atomic
@@ -274,7 +289,7 @@ def update_member(user, member, **fields):
         setattr(member, name, value)
     member.id_number = member.id_number.upper()
     check_member(member)
-    save_by(member, user)
+    _save_member(member, user)
     if new_org.pk != member.org_id:
         transfer_member(user, member, new_org, timezone.localdate())
     return member

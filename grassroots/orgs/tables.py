@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from .excel.columns import MEMBER_ORG, ROSTER_COLUMNS
 from .models import Member
+from .personal_data import YEAR_ONLY_DATES
 
 # Read from `personal_data.ShownPersonalData`, never from the member.
-PERSONAL_FIELDS = frozenset({"birth_date", "id_number", "phone"})
+PERSONAL_FIELDS = frozenset({*YEAR_ONLY_DATES, "id_number", "phone"})
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,10 @@ CHOICE_LABELS = {
 
 def cell(member, column, shown):
     """The value of `column` for `member` as the reader whose view of the personal data is
-    `shown` sees it: the birth date as a date, or its year's text where masked; choices by
-    their labels; the organisation by its name; flags as 是/否."""
-    if column.field == "birth_date":
-        return shown.birth_date or shown.birth_text
+    `shown` sees it: the birth, joining and confirmation dates as dates, or their years' text
+    where masked; choices by their labels; the organisation by its name; flags as 是/否."""
+    if column.field in YEAR_ONLY_DATES:
+        return shown.date_or_year(column.field)
     if column.personal:
         return getattr(shown, column.field)
     if column.field == MEMBER_ORG.field:

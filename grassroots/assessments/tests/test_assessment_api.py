@@ -276,6 +276,35 @@ def test_review_by_a_reviewer_on_the_clerks_list(people, under_review, clients):
     assert "items" in response.json()
 
 
+@pytest.mark.parametrize(
+    "comment, found", [("佐证\u202e不足", "U+202E"), ("佐证\x07不足", "U+0007")]
+)
+def test_review_comments_are_plain_text(under_review, clients, comment, found):
+    """Review scores are saved in bulk: their comments get the check every save has, and
+    a refused comment saves no score."""
+    first, second = under_review.items.select_related("item").order_by("pk")[:2]
+    url = f"/api/v1/assessments/{under_review.pk}/review/"
+    scores = [
+        {"item": first.pk, "score": 1, "comment": "较好"},
+        {"item": second.pk, "score": 1, "comment": comment},
+    ]
+    response = clients["reviewer"].post(url, {"scores": scores}, format="json")
+    assert response.status_code == 400
+    (message,) = response.json()["review_comment"]
+    assert message.startswith(f"第 {second.item.code} 条审核意见") and found in message
+    first.refresh_from_db()
+    assert (first.review_score, first.review_comment) == (None, "")
+
+
+def test_review_comments_may_hold_line_breaks(under_review, clients):
+    row = under_review.items.first()
+    url = f"/api/v1/assessments/{under_review.pk}/review/"
+    scores = [{"item": row.pk, "score": 1, "comment": "一、较好\r\n二、\t待改进"}]
+    assert clients["reviewer"].post(url, {"scores": scores}, format="json").status_code == 200
+    row.refresh_from_db()
+    assert row.review_comment == "一、较好\r\n二、\t待改进"
+
+
 def test_viewers_cannot_start(people, standard_set, make_user):
     viewer = client_of(make_user(role=Role.VIEWER, org=people["east"]))
     response = viewer.post(

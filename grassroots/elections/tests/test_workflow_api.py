@@ -466,6 +466,28 @@ def test_malformed_counts_name_the_field(scene, clerk, reviewer):
     ]
 
 
+@pytest.mark.parametrize(
+    "reason, found",
+    [
+        ("因病\u202e住院", "文字方向控制字符（U+202E）"),
+        ("因病\n住院", "不能换行"),
+        ("因病\x07", "U+0007"),
+    ],
+)
+def test_an_exclusion_reason_is_plain_text(scene, clerk, reviewer, reason, found):
+    """Exclusions are saved in bulk: their reasons get the check every save has."""
+    workflow = approved_general(clerk, reviewer, scene)
+    sick = scene["members"][7]
+    payload = {"present_voters": 3, "exclusions": [{"member": sick.pk, "reason": "因病住院"}]}
+    ok(step(clerk, workflow, "record-meeting", payload))
+    payload = {"present_voters": 4, "exclusions": [{"member": sick.pk, "reason": reason}]}
+    (message,) = errors(step(clerk, workflow, "record-meeting", payload))["exclusions"]
+    assert message.startswith("黄海不计入应到会人数的原因") and found in message
+    (saved,) = ok(clerk.get(f"{ELECTIONS}{workflow['id']}/"))["rounds"]
+    assert saved["present_voters"] == 3
+    assert [e["reason"] for e in saved["exclusions"]] == ["因病住院"]
+
+
 def test_a_draft_names_its_faults(scene, clerk, make_member):
     outsider = make_member(scene["west_branch"])
     assert "org" in errors(

@@ -6,7 +6,7 @@ from grassroots.core.api.base import VisiblePrimaryKeyField
 
 from .. import services
 from ..models import HostUnit, Member, Membership, Organization, Post, Term
-from ..personal_data import shown_personal_data
+from ..personal_data import YEAR_ONLY_DATES, shown_personal_data
 
 
 def refuse_other_changes(instance, validated_data, allowed, message):
@@ -71,13 +71,25 @@ class MaskedDateField(serializers.DateField):
 
 class MemberSerializer(serializers.ModelSerializer):
     """Personal data as `orgs.personal_data` decides: without the permission the ID number
-    and phone are masked, `birth_date` is null and only `birth_year` is given."""
+    and phone are masked, `birth_date`, `joined_on` and `confirmed_on` are null and only
+    their years (`birth_year`, `joined_year`, `confirmed_year`) are given."""
 
     org = VisiblePrimaryKeyField(queryset=Organization.objects.all())
     birth_date = MaskedDateField(
         label="出生日期", help_text="无权查看个人信息时为 null（只给出生年份 birth_year）"
     )
     birth_year = serializers.SerializerMethodField(help_text="出生年份（总是给出）")
+    joined_on = MaskedDateField(
+        label="入党时间", help_text="无权查看个人信息时为 null（只给入党年份 joined_year）"
+    )
+    joined_year = serializers.SerializerMethodField(help_text="入党年份（总是给出）")
+    confirmed_on = MaskedDateField(
+        label="转正时间",
+        required=False,
+        allow_null=True,
+        help_text="无权查看个人信息时为 null（只给转正年份 confirmed_year）",
+    )
+    confirmed_year = serializers.SerializerMethodField(help_text="转正年份（预备党员为 null）")
 
     class Meta:
         model = Member
@@ -91,7 +103,9 @@ class MemberSerializer(serializers.ModelSerializer):
             "birth_year",
             "id_number",
             "joined_on",
+            "joined_year",
             "confirmed_on",
+            "confirmed_year",
             "status",
             "work_started_on",
             "education",
@@ -115,13 +129,20 @@ class MemberSerializer(serializers.ModelSerializer):
     def get_birth_year(self, member) -> int:
         return member.birth_date.year
 
+    def get_joined_year(self, member) -> int:
+        return member.joined_on.year
+
+    def get_confirmed_year(self, member) -> int | None:
+        return member.confirmed_on.year if member.confirmed_on else None
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         shown = shown_personal_data(self.context["request"].user, instance)
         data["id_number"] = shown.id_number
         data["phone"] = shown.phone
         if not shown.full:
-            data["birth_date"] = None
+            for name in YEAR_ONLY_DATES:
+                data[name] = None
         return data
 
     def create(self, validated_data):

@@ -1,8 +1,11 @@
 """Template helpers for the registry pages: personal data as the user may see it, the member
 table's columns and the health check's severities."""
 
+import datetime
+
 from django import template
 
+from grassroots.core.formats import chinese_date
 from grassroots.orgs.choices import Severity
 from grassroots.orgs.personal_data import shown_personal_data
 from grassroots.orgs.tables import MEMBER_LIST_COLUMNS, cell, page_text
@@ -12,7 +15,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def personal(context, member):
-    """`{% personal member as p %}`: ID number, phone and birth date as the user may see
+    """`{% personal member as p %}`: ID number, phone and the dates as the user may see
     them (`orgs.personal_data`)."""
     return shown_personal_data(context["request"].user, member)
 
@@ -27,6 +30,13 @@ def member_columns(show_org):
 def member_cell(member, column, shown):
     """One cell of the member table; `shown`: the `personal` tag's value for the member."""
     return page_text(cell(member, column, shown))
+
+
+@register.filter
+def shown_date(shown, field):
+    """`{{ personal|shown_date:"joined_on" }}`: 1975年3月2日, or 1975年 where masked."""
+    value = shown.date_or_year(field)
+    return chinese_date(value) if isinstance(value, datetime.date) else value or ""
 
 
 SEVERITY_CLASSES = {"error": "danger", "warning": "warning", "info": "info"}

@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 from grassroots.core.access import Scope
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_uscc, mask_id_number, mask_phone
-from grassroots.orgs import excel, services
+from grassroots.orgs import services
+from grassroots.orgs.excel import exports as excel_exports
+from grassroots.orgs.excel import imports as excel_imports
 from grassroots.orgs.excel.columns import ROSTER_COLUMNS
 from grassroots.orgs.models import HostUnit, Member
 
@@ -52,8 +54,8 @@ def test_roster_masked_for_a_viewer_not_for_a_clerk(make_user, make_member, city
     member = make_member(city["east_branch"], phone="13812345678", education="college")
     clerk = make_user(role=Role.CLERK, org=city["east"])
     viewer = make_user(role=Role.VIEWER, org=city["east"])
-    (clerk_row,) = as_dicts(excel.export_members(clerk))
-    (viewer_row,) = as_dicts(excel.export_members(viewer))
+    (clerk_row,) = as_dicts(excel_exports.export_members(clerk))
+    (viewer_row,) = as_dicts(excel_exports.export_members(viewer))
     assert clerk_row["公民身份号码"] == member.id_number
     assert clerk_row["联系电话"] == "13812345678"
     assert viewer_row["公民身份号码"] == mask_id_number(member.id_number) != member.id_number
@@ -78,10 +80,10 @@ def test_roster_only_inside_the_subtree(make_user, make_member, city):
     left.save()
     east_clerk = make_user(role=Role.CLERK, org=city["east"])
     admin = make_user(is_superuser=True)
-    assert [r["姓名"] for r in as_dicts(excel.export_members(east_clerk))] == ["东区党员"]
-    everyone = {r["姓名"] for r in as_dicts(excel.export_members(admin))}
+    assert [r["姓名"] for r in as_dicts(excel_exports.export_members(east_clerk))] == ["东区党员"]
+    everyone = {r["姓名"] for r in as_dicts(excel_exports.export_members(admin))}
     assert everyone == {"东区党员", "西区党员"}
-    west = as_dicts(excel.export_members(admin, city["west"]))
+    west = as_dicts(excel_exports.export_members(admin, city["west"]))
     assert [(r["序号"], r["姓名"]) for r in west] == [(1, "西区党员")]
 
 
@@ -90,7 +92,7 @@ def test_organisations_export(make_user, city):
     admin = make_user(is_superuser=True)
     services.link_host_unit(admin, city["east_branch"], unit)
     clerk = make_user(role=Role.CLERK, org=city["east"])
-    rows = as_dicts(excel.export_organizations(clerk))
+    rows = as_dicts(excel_exports.export_organizations(clerk))
     assert [r["名称"] for r in rows] == ["东区党工委", "东区幸福社区党支部"]
     branch = rows[1]
     assert branch["编号"] == city["east_branch"].pk
@@ -101,15 +103,15 @@ def test_organisations_export(make_user, city):
         "正常",
     )
     assert (branch["所在单位名称"], branch["统一社会信用代码"]) == (unit.name, unit.uscc)
-    only_branch = as_dicts(excel.export_organizations(admin, city["east_branch"]))
+    only_branch = as_dicts(excel_exports.export_organizations(admin, city["east_branch"]))
     assert [r["名称"] for r in only_branch] == ["东区幸福社区党支部"]
 
 
 @pytest.mark.parametrize(
     ("export", "expected"),
     [
-        (excel.export_members, 2),  # the user's roles, the members with their organisation
-        (excel.export_organizations, 3),  # roles, host units, organisations
+        (excel_exports.export_members, 2),  # the user's roles, the members with their organisation
+        (excel_exports.export_organizations, 3),  # roles, host units, organisations
     ],
 )
 def test_exports_use_fixed_queries(
@@ -144,7 +146,7 @@ def test_round_trip_into_another_organisation(make_user, make_member, make_org, 
         {name: getattr(m, name) for name in ROSTER_FIELDS}
         for m in Member.objects.filter(org=source).order_by("id")
     ]
-    workbook = load_workbook(io.BytesIO(excel.export_members(clerk, source)))
+    workbook = load_workbook(io.BytesIO(excel_exports.export_members(clerk, source)))
     sheet = workbook.worksheets[0]
     for (cell,) in sheet.iter_rows(min_row=2, min_col=15, max_col=15):
         cell.value = target.pk
@@ -153,7 +155,7 @@ def test_round_trip_into_another_organisation(make_user, make_member, make_org, 
     buffer.seek(0)
     Member.objects.filter(org=source).delete()
 
-    result = excel.import_members(clerk, buffer)
+    result = excel_imports.import_members(clerk, buffer)
 
     assert (result.created, result.errors) == (3, [])
     after = [
@@ -178,7 +180,7 @@ def test_export_pages_refuse_other_subtrees(client, make_user, city, kind):
 def test_text_that_looks_like_a_formula_stays_text(make_user, make_member, city):
     make_member(city["east_branch"], name="=HYPERLINK(1)", job_title="=1+1")
     admin = make_user(is_superuser=True)
-    workbook = load_workbook(io.BytesIO(excel.export_members(admin)))
+    workbook = load_workbook(io.BytesIO(excel_exports.export_members(admin)))
     row = list(workbook.worksheets[0][2])
     assert (row[1].value, row[1].data_type) == ("=HYPERLINK(1)", "s")
     assert (row[12].value, row[12].data_type) == ("=1+1", "s")
@@ -190,5 +192,5 @@ def test_export_leaves_out_characters_a_worksheet_cannot_hold(make_user, city):
     city["east_branch"].name = "东区\x05幸福\x1b社区党支部"
     city["east_branch"].save()
     admin = make_user(is_superuser=True)
-    rows = as_dicts(excel.export_organizations(admin, city["east_branch"]))
+    rows = as_dicts(excel_exports.export_organizations(admin, city["east_branch"]))
     assert [r["名称"] for r in rows] == ["东区幸福社区党支部"]

@@ -8,8 +8,10 @@ from openpyxl import load_workbook
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_uscc
-from grassroots.orgs import excel, services
+from grassroots.orgs import services
 from grassroots.orgs.choices import Category, OrgKind
+from grassroots.orgs.excel import columns as excel_columns
+from grassroots.orgs.excel import imports as excel_imports
 from grassroots.orgs.models import HostUnit, HostUnitLink, Member, Organization
 
 from .workbooks import (
@@ -37,7 +39,7 @@ def test_members_import_creates_all_rows_with_history(clerk, city):
     branch = city["east_branch"]
     rows = [member_row(branch, 1), member_row(branch, 2, 所在党组织=branch.pk)]
     rows[1].update({"性别": "female", "党员类别": "预备", "转正时间": None, "流动党员": "是"})
-    result = excel.import_members(clerk, member_file(rows, MEMBER_HEADER), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file(rows, MEMBER_HEADER), today=TODAY)
     assert errors_of(result) == []
     assert result.created == 2
     first, second = Member.objects.filter(org=branch).order_by("name")
@@ -63,7 +65,7 @@ def test_text_dates_and_aliases_are_read(clerk, city):
             "公民身份号码": row["公民身份号码"].lower(),
         }
     )
-    result = excel.import_members(clerk, member_file([row]), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file([row]), today=TODAY)
     assert errors_of(result) == []
     member = Member.objects.get(name=row["姓名"])
     assert member.birth_date == birth and member.joined_on == datetime.date(2005, 7, 1)
@@ -79,7 +81,7 @@ def test_headers_with_marks_hints_and_any_order(clerk, city):
     header["所在党组织"] = "所在党组织（编号或名称）"
     names = list(reversed(list(row)))
     file = workbook_file([header[n] for n in names], [[row[n] for n in names]])
-    assert errors_of(excel.import_members(clerk, file, today=TODAY)) == []
+    assert errors_of(excel_imports.import_members(clerk, file, today=TODAY)) == []
 
 
 # --- members: each bad cell at its edge ---------------------------------------------------------
@@ -88,7 +90,7 @@ def test_headers_with_marks_hints_and_any_order(clerk, city):
 def one_error(clerk, city, **overrides):
     row = member_row(city["east_branch"], 5, **overrides)
     before = Member.objects.count()
-    result = excel.import_members(clerk, member_file([row], MEMBER_HEADER), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file([row], MEMBER_HEADER), today=TODAY)
     assert result.created == 0
     assert Member.objects.count() == before
     assert len(result.errors) == 1, errors_of(result)
@@ -106,7 +108,7 @@ def test_wrong_check_character(clerk, city):
 def test_birth_date_one_day_off_the_id_number(clerk, city):
     birth = member_row(city["east_branch"], 5)["出生日期"]
     row = member_row(city["east_branch"], 5, 出生日期=birth + datetime.timedelta(days=1))
-    result = excel.import_members(clerk, member_file([row], MEMBER_HEADER), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file([row], MEMBER_HEADER), today=TODAY)
     assert result.created == 0
     # Either cell may be the wrong one, so both are named (as on the member form).
     assert [(e.row, e.letter, e.message) for e in result.errors] == [
@@ -121,7 +123,7 @@ def test_birth_date_one_day_off_the_id_number(clerk, city):
 )
 def test_phone_length(clerk, city, phone, ok):
     row = member_row(city["east_branch"], 6, 联系电话=phone)
-    result = excel.import_members(clerk, member_file([row]), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file([row]), today=TODAY)
     if ok:
         assert errors_of(result) == []
     else:
@@ -130,7 +132,9 @@ def test_phone_length(clerk, city, phone, ok):
 
 def test_date_today_is_accepted_tomorrow_is_not(clerk, city):
     accepted = member_row(city["east_branch"], 7, 参加工作时间=TODAY)
-    assert errors_of(excel.import_members(clerk, member_file([accepted]), today=TODAY)) == []
+    assert (
+        errors_of(excel_imports.import_members(clerk, member_file([accepted]), today=TODAY)) == []
+    )
     error = one_error(clerk, city, 参加工作时间=TODAY + datetime.timedelta(days=1))
     assert (error.letter, error.message) == ("L", "日期不能晚于今天")
 
@@ -168,7 +172,7 @@ def test_bad_cells(clerk, city, header, value, letter, message):
 )
 def test_cells_at_the_accepted_edge(clerk, city, header, value):
     row = member_row(city["east_branch"], 5, **{header: value})
-    assert errors_of(excel.import_members(clerk, member_file([row]), today=TODAY)) == []
+    assert errors_of(excel_imports.import_members(clerk, member_file([row]), today=TODAY)) == []
 
 
 def test_probationary_member_with_confirmation_date(clerk, city):
@@ -185,7 +189,7 @@ def test_duplicate_id_numbers_in_file_and_database(clerk, city, make_member):
         member_row(branch, 12, 公民身份号码=existing.id_number, 出生日期=existing.birth_date),
     ]
     rows[1]["公民身份号码"], rows[1]["出生日期"] = rows[0]["公民身份号码"], rows[0]["出生日期"]
-    result = excel.import_members(clerk, member_file(rows), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file(rows), today=TODAY)
     assert result.created == 0
     assert [(e.row, e.letter, e.message) for e in result.errors] == [
         (3, "G", "与第2行的公民身份号码重复"),
@@ -198,7 +202,7 @@ def test_all_or_nothing_names_the_bad_row_and_column(clerk, city):
     branch = city["east_branch"]
     rows = [member_row(branch, n) for n in range(20, 25)]
     rows[3]["性别"] = "未知"
-    result = excel.import_members(clerk, member_file(rows, MEMBER_HEADER), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file(rows, MEMBER_HEADER), today=TODAY)
     assert result.created == 0
     assert errors_of(result) == [(5, "C", "性别", "“未知”不是可选值，应为：男、女")]
     assert not Member.objects.exists()
@@ -222,7 +226,7 @@ def test_organisation_references(clerk, city, make_org, make_user):
         member_row(branch, 36, 所在党组织=""),
         member_row(branch, 37, 所在党组织="1" * 30),
     ]
-    result = excel.import_members(clerk, member_file(rows), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file(rows), today=TODAY)
     west = city["west_branch"]
     assert [(e.row, e.letter, e.message) for e in result.errors] == [
         (3, "O", f"编号为{west.pk}的党组织不存在，或不在您可以录入的范围内"),
@@ -240,7 +244,7 @@ def test_user_without_edit_scope_there_cannot_import(make_user, city):
     west_clerk = make_user(role=Role.CLERK, org=city["west"])
     for user in (viewer, west_clerk):
         row = member_row(city["east_branch"], 40)
-        result = excel.import_members(user, member_file([row]), today=TODAY)
+        result = excel_imports.import_members(user, member_file([row]), today=TODAY)
         assert [(e.row, e.letter) for e in result.errors] == [(2, "O")]
     assert not Member.objects.exists()
 
@@ -252,7 +256,7 @@ def test_header_problems(clerk, city):
     row = member_row(city["east_branch"], 50)
     header = [name for name in row if name != "公民身份号码"] + ["备注", "姓名"]
     file = workbook_file(header, [[row.get(name) for name in header]])
-    result = excel.import_members(clerk, file, today=TODAY)
+    result = excel_imports.import_members(clerk, file, today=TODAY)
     assert [(e.row, e.letter, e.message) for e in result.errors] == [
         (1, "", "缺少必填列“公民身份号码”"),
         (1, "O", "无法识别的列名“备注”，请使用导入模板中的列名（不需要的列可删除）"),
@@ -261,24 +265,24 @@ def test_header_problems(clerk, city):
 
 
 def test_blank_rows_are_skipped_and_an_empty_file_is_refused(clerk, city):
-    assert errors_of(excel.import_members(clerk, member_file([], MEMBER_HEADER))) == [
+    assert errors_of(excel_imports.import_members(clerk, member_file([], MEMBER_HEADER))) == [
         (2, "", "", "文件中没有数据：从第2行起每行填写一条记录")
     ]
     rows = [member_row(city["east_branch"], 51), {"序号": 2}, member_row(city["east_branch"], 52)]
-    result = excel.import_members(clerk, member_file(rows, MEMBER_HEADER), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file(rows, MEMBER_HEADER), today=TODAY)
     assert (result.created, result.errors) == (2, [])
 
 
 @pytest.mark.parametrize("content", [b"", b"not a workbook", b"PK\x03\x04broken"])
 def test_not_an_xlsx(clerk, content):
-    result = excel.import_members(clerk, io.BytesIO(content))
+    result = excel_imports.import_members(clerk, io.BytesIO(content))
     assert result.created == 0
     assert [(e.row, e.column) for e in result.errors] == [(None, "")]
     assert ".xlsx" in result.errors[0].message
 
 
 def test_the_template_imports_once_filled(clerk, city):
-    template = load_workbook(io.BytesIO(excel.member_template()))
+    template = load_workbook(io.BytesIO(excel_columns.member_template()))
     assert template.sheetnames == ["党员", "说明"]
     header = [cell.value for cell in template["党员"][1]]
     assert header == MEMBER_HEADER
@@ -289,7 +293,7 @@ def test_the_template_imports_once_filled(clerk, city):
     buffer = io.BytesIO()
     template.save(buffer)
     buffer.seek(0)
-    assert excel.import_members(clerk, buffer, today=TODAY).created == 1
+    assert excel_imports.import_members(clerk, buffer, today=TODAY).created == 1
 
 
 def test_too_many_errors_stop_early(clerk, city, monkeypatch):
@@ -297,7 +301,7 @@ def test_too_many_errors_stop_early(clerk, city, monkeypatch):
 
     monkeypatch.setattr(imports, "MAX_ERRORS", 5)
     rows = [member_row(city["east_branch"], n, 性别="?") for n in range(60, 70)]
-    result = excel.import_members(clerk, member_file(rows), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file(rows), today=TODAY)
     assert len(result.errors) == 6
     assert result.errors[-1].row is None and "错误超过5条" in result.errors[-1].message
 
@@ -320,7 +324,7 @@ def test_organisation_tree_from_one_file(clerk, city):
         org_row("新建第一支部第一党小组", "新建第一支部", 组织类型="党小组"),
         org_row("东区另一支部", east.name, 组织类型="branch", 所属领域="village", 简称="另一支部"),
     ]
-    result = excel.import_organizations(clerk, org_file(rows), today=TODAY)
+    result = excel_imports.import_organizations(clerk, org_file(rows), today=TODAY)
     assert errors_of(result) == []
     assert result.created == 4
     committee = Organization.objects.get(name="东区新建党委")
@@ -367,7 +371,7 @@ def test_organisation_rows_checked(clerk, city, make_org):
         org_row("癸支部", "癸支部"),
     ]
     before = Organization.objects.count()
-    result = excel.import_organizations(clerk, org_file(rows), today=TODAY)
+    result = excel_imports.import_organizations(clerk, org_file(rows), today=TODAY)
     assert result.created == 0
     assert Organization.objects.count() == before
     assert HostUnit.objects.count() == 1
@@ -390,7 +394,7 @@ def test_superuser_may_import_a_root(make_user):
     admin = make_user(is_superuser=True)
     rows = [org_row("新市委组织部", None, 组织类型="组织部/工委/党工委", 所属领域="其他")]
     rows.append(org_row("新区党工委", "新市委组织部", 组织类型="department", 所属领域="other"))
-    result = excel.import_organizations(admin, org_file(rows), today=TODAY)
+    result = excel_imports.import_organizations(admin, org_file(rows), today=TODAY)
     assert errors_of(result) == []
     root = Organization.objects.get(name="新市委组织部")
     child = Organization.objects.get(name="新区党工委")
@@ -399,7 +403,7 @@ def test_superuser_may_import_a_root(make_user):
 
 
 def test_organisation_template(clerk):
-    template = load_workbook(io.BytesIO(excel.organization_template()))
+    template = load_workbook(io.BytesIO(excel_columns.organization_template()))
     assert [cell.value for cell in template.worksheets[0][1]] == ORG_HEADER
     notes = {row[0]: row for row in template["说明"].iter_rows(min_row=2, values_only=True)}
     assert notes["组织类型"][3] == "、".join(OrgKind.labels)
@@ -426,7 +430,7 @@ def test_a_duplicate_registered_meanwhile_writes_nothing(clerk, city, make_membe
         original(self)
 
     monkeypatch.setattr(imports._MemberImport, "check_file", check_without_database_duplicates)
-    result = excel.import_members(clerk, member_file(rows), today=TODAY)
+    result = excel_imports.import_members(clerk, member_file(rows), today=TODAY)
     assert result.created == 0
     assert [(e.row, e.message[:9]) for e in result.errors] == [(None, "导入时数据已被他人")]
     assert Member.objects.count() == 1
@@ -440,7 +444,7 @@ def test_an_oversized_upload_is_refused_unread(clerk):
 
     upload = SimpleUploadedFile("大.xlsx", b"x")
     upload.size = MAX_UPLOAD_BYTES + 1
-    result = excel.import_members(clerk, upload)
+    result = excel_imports.import_members(clerk, upload)
     assert [(e.row, e.message) for e in result.errors] == [
         (None, "文件超过50MB，请分成几个文件导入")
     ]

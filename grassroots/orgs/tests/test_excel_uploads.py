@@ -19,7 +19,7 @@ from grassroots.core.tests.archives import (
     write_xlsx,
     xlsx_bytes,
 )
-from grassroots.orgs import excel
+from grassroots.orgs.excel import imports as excel_imports
 from grassroots.orgs.models import Member
 
 from .workbooks import MEMBER_HEADER, member_file, member_row
@@ -80,7 +80,7 @@ import json, resource, sys
 import django
 django.setup()
 from django.contrib.auth.models import AnonymousUser
-from grassroots.orgs.excel import import_members
+from grassroots.orgs.excel.imports import import_members
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 with open(sys.argv[1], "rb") as file:
     result = import_members(AnonymousUser(), file)
@@ -199,8 +199,8 @@ def test_an_exported_roster_imports_again_through_the_api(api, city, make_member
 
 def test_not_a_workbook_keeps_its_message(make_user, city):
     clerk = make_user(role=Role.CLERK, org=city["east"])
-    result = excel.import_members(clerk, named(b"name,sex\n", "党员.csv"))
+    result = excel_imports.import_members(clerk, named(b"name,sex\n", "党员.csv"))
     assert [e.message for e in result.errors] == [BAD_FILE]
     legacy = named(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 600, "党员.xls")
-    [error] = excel.import_members(clerk, legacy).errors
+    [error] = excel_imports.import_members(clerk, legacy).errors
     assert error.message.startswith("无法读取该文件：它是旧版格式，或设置了打开密码")

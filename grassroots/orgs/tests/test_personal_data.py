@@ -51,10 +51,11 @@ def candidates(masked, first, last):
         day += datetime.timedelta(days=1)
 
 
-def open_range(birth, joined_on):
-    """The birth dates an outsider who sees the year cannot rule out: within the year, and
-    not later than the day the member turned 18 on joining."""
-    latest = add_years(joined_on, -JOINING_AGE)
+def open_range(birth, joined_year):
+    """The birth dates an outsider who sees the birth and joining years cannot rule out:
+    within the birth year, and not later than the last day of the joining year 18 years
+    earlier (members join at 18 or older)."""
+    latest = datetime.date(joined_year - JOINING_AGE, 12, 31)
     return datetime.date(birth.year, 1, 1), min(datetime.date(birth.year, 12, 31), latest)
 
 
@@ -74,15 +75,15 @@ def test_masked_number_and_birth_year_leave_enough_candidates(birth, sequence, r
 
 @given(
     st.dates(min_value=datetime.date(1930, 1, 1), max_value=datetime.date(2006, 12, 31)),
-    st.integers(366, 20 * 366),
+    st.integers(0, 20 * 366),
     st.integers(0, 999),
 )
-def test_the_joining_date_does_not_narrow_the_year_after_turning_18(birth, days_after_18, sequence):
-    """Joined a year or more after turning 18: the joining date rules out no day of the
-    birth year."""
+def test_the_joining_year_does_not_narrow_the_birth_year(birth, days_after_18, sequence):
+    """Joined on turning 18 or later, even in the first days of that year: the joining
+    year, all that is shown of the date, rules out no day of the birth year."""
     joined_on = add_years(birth, JOINING_AGE) + datetime.timedelta(days=days_after_18)
     masked = mask_id_number(build_citizen_id("110105", birth, sequence))
-    assert len(list(candidates(masked, *open_range(birth, joined_on)))) >= 32
+    assert len(list(candidates(masked, *open_range(birth, joined_on.year)))) >= 32
 
 
 # --- everything a reader is shown --------------------------------------------------------------
@@ -132,7 +133,7 @@ def indistinguishable(user, member, branch, limit):
     real = shown_to(user, member.pk, branch)
     masked = mask_id_number(member.id_number)
     alike = []
-    for day, number in candidates(masked, *open_range(member.birth_date, member.joined_on)):
+    for day, number in candidates(masked, *open_range(member.birth_date, member.joined_on.year)):
         as_if_born(member, day, number)
         if shown_to(user, member.pk, branch) == real:
             alike.append(number)
@@ -146,7 +147,11 @@ def indistinguishable(user, member, branch, limit):
 def member_of(make_member, make_user, city):
     def make(birth, joined_on):
         member = make_member(
-            city["east_branch"], name="王建华", birth_date=birth, joined_on=joined_on
+            city["east_branch"],
+            name="王建华",
+            birth_date=birth,
+            joined_on=joined_on,
+            confirmed_on=add_years(joined_on, 1),
         )
         clerk = make_user(role=Role.CLERK, org=city["east"])
         # A change in the history, and a phone.
@@ -161,13 +166,9 @@ def member_of(make_member, make_user, city):
     [
         (datetime.date(1985, 6, 17), datetime.date(2010, 7, 1)),
         (datetime.date(1990, 12, 30), datetime.date(2009, 1, 2)),
-        # Known gap (docs/decisions/0013): joined early in the year of turning 18, the
-        # joining date shown in full bounds the birthday within the year shown.
-        pytest.param(
-            datetime.date(1990, 1, 5),
-            datetime.date(2008, 1, 20),
-            marks=pytest.mark.xfail(strict=True, reason="joining date narrows the birth year"),
-        ),
+        # Joined early in the year of turning 18: a full joining date would bound the
+        # birthday to the first 20 days of the year (docs/decisions/0013).
+        (datetime.date(1990, 1, 5), datetime.date(2008, 1, 20)),
     ],
 )
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.REVIEWER])
@@ -208,6 +209,27 @@ def test_a_clerk_sees_every_field(member_of, make_user, city):
     assert changes["出生日期"] == "1985-06-17"
 
 
+def test_a_clerk_sees_the_joining_and_confirmation_dates(member_of, make_user, city):
+    member = member_of(datetime.date(1985, 6, 17), datetime.date(2010, 7, 1))
+    clerk = make_user(role=Role.CLERK, org=city["east"])
+    shown = shown_to(clerk, member.pk, city["east_branch"])
+    detail = shown["api detail"]
+    assert [detail[f] for f in ("joined_on", "joined_year", "confirmed_on", "confirmed_year")] == [
+        "2010-07-01",
+        2010,
+        "2011-07-01",
+        2011,
+    ]
+    assert "2010年7月1日" in shown["member page"] and "2011年7月1日" in shown["member page"]
+    assert "2010-07-01" in shown["member list"]
+    header, row = shown["excel"]
+    assert row[header.index("入党时间")].date() == datetime.date(2010, 7, 1)
+    assert row[header.index("转正时间")].date() == datetime.date(2011, 7, 1)
+    assert "2010.07.01" in shown["roster"] and "2011.07.01" in shown["roster"]
+    changes = {c["field"]: c["after"] for e in shown["api history"] for c in e["changes"]}
+    assert (changes["入党时间"], changes["转正时间"]) == ("2010-07-01", "2011-07-01")
+
+
 def test_a_viewer_sees_the_year(member_of, make_user, city):
     member = member_of(datetime.date(1985, 6, 17), datetime.date(2010, 7, 1))
     viewer = make_user(role=Role.VIEWER, org=city["east"])
@@ -220,6 +242,43 @@ def test_a_viewer_sees_the_year(member_of, make_user, city):
     assert changes["出生日期"] == "1985年"
 
 
+def test_a_viewer_sees_the_joining_and_confirmation_years(member_of, make_user, city):
+    member = member_of(datetime.date(1985, 6, 17), datetime.date(2010, 7, 1))
+    viewer = make_user(role=Role.VIEWER, org=city["east"])
+    shown = shown_to(viewer, member.pk, city["east_branch"])
+    detail = shown["api detail"]
+    assert [detail[f] for f in ("joined_on", "joined_year", "confirmed_on", "confirmed_year")] == [
+        None,
+        2010,
+        None,
+        2011,
+    ]
+    listed = shown["api list"]["results"][0]
+    assert (listed["joined_on"], listed["joined_year"]) == (None, 2010)
+    header, row = shown["excel"]
+    assert (row[header.index("入党时间")], row[header.index("转正时间")]) == ("2010年", "2011年")
+    assert "2010年" in shown["roster"] and "2011年" in shown["roster"]
+    changes = {c["field"]: c["after"] for e in shown["api history"] for c in e["changes"]}
+    assert (changes["入党时间"], changes["转正时间"]) == ("2010年", "2011年")
+    text = repr(shown)
+    for day in (datetime.date(2010, 7, 1), datetime.date(2011, 7, 1)):
+        for written in (day.isoformat(), f"{day:%Y.%m.%d}", f"{day.year}年{day.month}月"):
+            assert written not in text
+
+
+def test_a_probationary_member_has_no_confirmation_year(make_member, make_user, city):
+    member = make_member(city["east_branch"], status="probationary")
+    viewer = make_user(role=Role.VIEWER, org=city["east"])
+    client = APIClient()
+    client.force_authenticate(viewer)
+    detail = client.get(f"/api/v1/members/{member.pk}/").json()
+    assert (detail["confirmed_on"], detail["confirmed_year"]) == (None, None)
+    page = Client()
+    page.force_login(viewer)
+    html = page.get(f"/members/{member.pk}/").content.decode()
+    assert re.search(r'data-field="confirmed_on">—<', html)
+
+
 def test_the_schema_says_birth_date_may_be_null(make_user):
     client = APIClient()
     client.force_authenticate(make_user(is_superuser=True))
@@ -230,6 +289,26 @@ def test_the_schema_says_birth_date_may_be_null(make_user):
         "type": "integer",
         "readOnly": True,
         "description": fields["birth_year"]["description"],
+    }
+
+
+def test_the_schema_says_joining_and_confirmation_dates_may_be_null(make_user):
+    client = APIClient()
+    client.force_authenticate(make_user(is_superuser=True))
+    schema = client.get("/api/schema/?format=json").json()
+    fields = schema["components"]["schemas"]["Member"]["properties"]
+    assert fields["joined_on"]["nullable"] is fields["confirmed_on"]["nullable"] is True
+    assert "joined_year" in fields["joined_on"]["description"]
+    assert fields["joined_year"] == {
+        "type": "integer",
+        "readOnly": True,
+        "description": fields["joined_year"]["description"],
+    }
+    assert fields["confirmed_year"] == {
+        "type": "integer",
+        "readOnly": True,
+        "nullable": True,
+        "description": fields["confirmed_year"]["description"],
     }
 
 

@@ -115,6 +115,38 @@ def test_one_transfer_of_four_simultaneous_ones(city, clerk, make_member):
     assert list_count(clerk, ancestor=city["root"].pk)[:2] == (12, 12)
 
 
+def test_one_of_four_simultaneous_creates_of_one_id_number(city, clerk):
+    """In different organisations (no shared lock), the losers pass the duplicate check
+    before the winner commits; the unique index stops them, and they get the message a
+    number registered before gets."""
+    branches = [city["east_branch"], city["west_branch"]]
+    birth = D(1990, 5, 6)
+    payload = {
+        "name": "李红",
+        "gender": Gender.FEMALE,
+        "birth_date": birth.isoformat(),
+        "id_number": build_citizen_id("110105", birth, 2),
+        "status": MemberStatus.PROBATIONARY,
+        "joined_on": "2024-07-01",
+    }
+    responses = api_race(
+        clerk,
+        4,
+        "/api/v1/members/",
+        lambda i: {**payload, "name": f"李红{i}", "org": branches[i % 2].pk},
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 400, 400, 400]
+    client = APIClient()
+    client.force_authenticate(clerk)
+    afterwards = client.post("/api/v1/members/", {**payload, "org": branches[0].pk}, format="json")
+    assert afterwards.status_code == 400 and list(afterwards.json()) == ["id_number"]
+    for response in responses:
+        if response.status_code == 400:
+            assert response.json() == afterwards.json()
+    assert sum(count_of(branch) for branch in branches) == 1 and counts_are_right()
+
+
 def test_a_transfer_racing_the_member_leaving(city, clerk, make_member):
     member = make_member(city["east_branch"])
     outcomes = race(

@@ -12,7 +12,9 @@ from grassroots.core.choices import Permission
 from grassroots.core.excel import UploadForm, xlsx_response
 from grassroots.core.forms import BootstrapForm, org_picker
 from grassroots.core.pages import subtree_roots
-from grassroots.orgs import excel
+from grassroots.orgs.excel import columns as excel_columns
+from grassroots.orgs.excel import exports as excel_exports
+from grassroots.orgs.excel import imports as excel_imports
 from grassroots.orgs.excel.columns import ORG_NUMBER
 from grassroots.orgs.models import Organization
 
@@ -22,11 +24,16 @@ ROSTER_DENIED = "您没有查看党员名册的权限"
 KINDS = {
     "orgs": (
         "党组织",
-        excel.import_organizations,
-        excel.organization_template,
-        excel.export_organizations,
+        excel_imports.import_organizations,
+        excel_columns.organization_template,
+        excel_exports.export_organizations,
     ),
-    "members": ("党员", excel.import_members, excel.member_template, excel.export_members),
+    "members": (
+        "党员",
+        excel_imports.import_members,
+        excel_columns.member_template,
+        excel_exports.export_members,
+    ),
 }
 
 

@@ -40,6 +40,7 @@ from grassroots.orgs.models import (
     post_order,
 )
 from grassroots.orgs.personal_data import member_history
+from grassroots.orgs.tables import PERSONAL_FIELDS
 
 TREE_PAGE = 100  # children shown per request when a node is expanded
 SEARCH_LIMIT = 50
@@ -472,7 +473,7 @@ def member_detail_fields(member):
     `personal` tag so that it is masked per role."""
     shown = []
     for name in forms.MEMBER_FIELDS:
-        if name in ("birth_date", "id_number", "phone", "resume"):
+        if name in PERSONAL_FIELDS or name == "resume":
             shown.append((name, Member._meta.get_field(name).verbose_name, None))
             continue
         field = Member._meta.get_field(name)

@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 
 from grassroots.core.api.excel import IMPORT_RESPONSES, FileView, ImportView, UploadSerializer
 from grassroots.core.excel import XLSX_CONTENT_TYPE
-from grassroots.orgs import excel
+from grassroots.orgs.excel import imports as excel_imports
 from grassroots.orgs.views.excel import ROSTER_DENIED, export_response
 
 ANCESTOR = OpenApiParameter(
@@ -17,7 +17,7 @@ ANCESTOR = OpenApiParameter(
 
 
 class OrganizationImportView(ImportView):
-    importer = staticmethod(excel.import_organizations)
+    importer = staticmethod(excel_imports.import_organizations)
 
     @extend_schema(
         operation_id="v1_orgs_import",
@@ -30,7 +30,7 @@ class OrganizationImportView(ImportView):
 
 
 class MemberImportView(ImportView):
-    importer = staticmethod(excel.import_members)
+    importer = staticmethod(excel_imports.import_members)
 
     @extend_schema(
         operation_id="v1_members_import",

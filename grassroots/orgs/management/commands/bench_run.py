@@ -121,10 +121,10 @@ class Command(BaseCommand):
 
     def workbook_import(self, rows):
         try:
-            from grassroots.orgs.excel import import_members  # noqa: F401
             from grassroots.orgs.excel.columns import MEMBER_COLUMNS
+            from grassroots.orgs.excel.imports import import_members  # noqa: F401
         except ImportError:
-            self.out("\n导入：grassroots.orgs.excel.import_members 尚不可用，未测量")
+            self.out("\n导入：grassroots.orgs.excel_imports.import_members 尚不可用，未测量")
             return
         district = Organization.objects.filter(depth=1).order_by("path").first()
         with tempfile.TemporaryDirectory() as folder:
@@ -193,7 +193,7 @@ class Command(BaseCommand):
     def import_in_this_process(self, path):
         """Run in a fresh process so that its peak memory is the import's alone; rolled back
         afterwards so that the benchmark can be run again on the same data."""
-        from grassroots.orgs.excel import import_members
+        from grassroots.orgs.excel.imports import import_members
 
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.monotonic()
