@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id
 from grassroots.core.tests.helpers import token_client
-from grassroots.orgs import demo, excel, services
+from grassroots.orgs import demo, services
 from grassroots.orgs.api.views.registry import MemberViewSet
 from grassroots.orgs.choices import Gender, LeaveReason, MemberStatus
+from grassroots.orgs.excel import imports as excel
 from grassroots.orgs.models import Member, Membership, Organization
 
 from .helpers import count_of, counts_are_right, list_count
