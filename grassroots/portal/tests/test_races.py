@@ -18,9 +18,8 @@ from grassroots.elections.models import Workflow
 from grassroots.orgs import services
 from grassroots.orgs.choices import Gender, LeaveReason, MemberStatus, OrgStatus, PostKind
 from grassroots.orgs.models import Membership, Post, Term, Transfer
-
-from .helpers import count_of, counts_are_right, list_count
-from .racing import run_in_threads
+from grassroots.orgs.tests.helpers import count_of, counts_are_right, list_count
+from grassroots.orgs.tests.racing import run_in_threads
 
 D = datetime.date
 
