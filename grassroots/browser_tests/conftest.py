@@ -4,6 +4,7 @@ against pytest-django's live server. They run only when asked for: `pytest -m br
 import io
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,20 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [item for item in items if item not in dropped]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Serve the browser from an SQLite file, as `make run` does, not from the shared-cache
+    in-memory database pytest-django would use: shared cache locks whole tables and ignores
+    the busy timeout, so a page and a session write from two server threads fail with
+    "database table is locked" instead of queueing (settings/base.py)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tempfile.mkdtemp(prefix="grassroots-browser-")
+        database.setdefault("TEST", {})["NAME"] = os.path.join(folder, "test.sqlite3")
 
 
 @pytest.fixture(scope="session")

@@ -119,10 +119,12 @@ class Habit:
     present: float  # share of the members present at a meeting
     chance: dict  # meeting type -> chance of holding it in each of its months
     hours: dict  # meeting type -> study hours credited
+    behind: bool = False  # has held nothing yet in the current month
 
 
-def _habit(weight, present, chance, hours):
-    return Habit(weight, present, chance, {t: Decimal(str(h)) for t, h in hours.items()})
+def _habit(weight, present, chance, hours, behind=False):
+    hours = {t: Decimal(str(h)) for t, h in hours.items()}
+    return Habit(weight, present, chance, hours, behind)
 
 
 T = MeetingType
@@ -145,7 +147,7 @@ HABITS = {
         {T.THEME_DAY: 1, T.STUDY: 1.5, T.PARTY_LECTURE: 1.5, T.GENERAL_MEETING: 1}
         | {T.LIFE_MEETING: 2, T.DEMOCRATIC_REVIEW: 1, T.VOLUNTEER: 3},
     ),
-    # Months missing, few hours.
+    # Months missing (this one among them: nothing yet), few hours.
     "lagging": _habit(
         25,
         0.72,
@@ -154,6 +156,7 @@ HABITS = {
         | {T.LIFE_MEETING: 0.5, T.DEMOCRATIC_REVIEW: 0.5},
         {T.THEME_DAY: 1, T.STUDY: 1, T.PARTY_LECTURE: 1.5, T.GENERAL_MEETING: 1}
         | {T.LIFE_MEETING: 2, T.DEMOCRATIC_REVIEW: 1},
+        behind=True,
     ),
     "none": _habit(25, 0, {}, {}),
 }
@@ -319,9 +322,12 @@ class DemoLife:
             org.habit = self.pick_habit()
             habit = HABITS[org.habit]
             for month in self.months:
+                held_yet = not (habit.behind and month == self.months[-1])
                 for meeting_type in types:
                     due = month.month in SCHEDULE[meeting_type]
-                    if due and self.rng.random() < habit.chance.get(meeting_type, 0):
+                    # The draw is made either way: the rest of the demo stays as it was.
+                    drawn = due and self.rng.random() < habit.chance.get(meeting_type, 0)
+                    if drawn and held_yet:
                         self.add(org, meeting_type, month, habit)
 
     def pick_habit(self):
