@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("grassroots.standards.urls")),
     path("", include("grassroots.assessments.urls")),
     path("", include("grassroots.workdays.urls")),
+    path("", include("grassroots.campaigns.urls")),
 ]
 
 handler400 = "grassroots.core.errors.bad_request"

@@ -298,14 +298,18 @@ class TaskQuerySet(ScopedQuerySet):
 
 
 class RectificationTask(TimeStamped):
-    """The rectification (整改) of one shortfall of a reviewed assessment."""
+    """The rectification (整改) of one shortfall: of a reviewed assessment (its item), or
+    of what another process found (`source`: an inspection, a title's warning)."""
 
     assessment_item = models.OneToOneField(
         AssessmentItem,
         verbose_name="考核条目",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="task",
     )
+    source = models.CharField("来源", max_length=50, blank=True)
     org = models.ForeignKey(
         Organization,
         verbose_name="党组织",
@@ -358,6 +362,10 @@ class RectificationTask(TimeStamped):
                 condition=Q(owner_user__isnull=False) | ~Q(owner_name=""),
                 name="task_has_owner",
             ),
+            models.CheckConstraint(
+                condition=Q(assessment_item__isnull=False) | ~Q(source=""),
+                name="task_has_origin",
+            ),
         ]
 
     def __str__(self):
@@ -370,6 +378,13 @@ class RectificationTask(TimeStamped):
     @property
     def is_overdue(self):
         return not self.is_done and self.deadline < timezone.localdate()
+
+    @property
+    def heading(self):
+        """What the task rectifies, in a few words: the item, or where it came from."""
+        if self.assessment_item_id:
+            return f"第 {self.assessment_item.item.code} 条"
+        return self.source
 
     @property
     def owner(self):

@@ -463,6 +463,32 @@ def make_rectification_tasks(
     return tasks
 
 
+def open_task(user, org, *, source, description, deadline, owner_name="", today=None):
+    """A rectification task for a shortfall found outside an assessment (`source`: 考察发现,
+    示范称号预警 …), owned by the organisation's secretary unless named. The caller has
+    checked that `user` may ask it of `org`."""
+    today = today or timezone.localdate()
+    errors = {}
+    if not description.strip():
+        errors["description"] = "请填写整改事项"
+    if deadline is None or deadline < today:
+        errors["deadline"] = "整改期限不能早于今天"
+    _raise(errors)
+    if not owner_name:
+        secretary = current_secretary(org)
+        owner_name = secretary.name if secretary else ""
+    task = RectificationTask(
+        org=org,
+        source=source,
+        description=description.strip(),
+        owner_user=None if owner_name else user,
+        owner_name=owner_name,
+        deadline=deadline,
+        created_by=user,
+    )
+    return save_by(task, user)
+
+
 def may_change_task(user, task):
     return may_edit(user, task.org) or may_review(user, task.org)
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "grassroots.orglife",
     "grassroots.standards",
     "grassroots.assessments",
+    "grassroots.campaigns",
     "grassroots.portal",
 ]
 

@@ -201,9 +201,15 @@ class CompleteInput(CommentInput):
 
 class TaskSerializer(serializers.ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
-    assessment = serializers.IntegerField(source="assessment_item.assessment_id", read_only=True)
-    year = serializers.IntegerField(source="assessment_item.assessment.year", read_only=True)
-    item_code = serializers.CharField(source="assessment_item.item.code", read_only=True)
+    assessment = serializers.IntegerField(
+        source="assessment_item.assessment_id", read_only=True, allow_null=True
+    )
+    year = serializers.IntegerField(
+        source="assessment_item.assessment.year", read_only=True, allow_null=True
+    )
+    item_code = serializers.CharField(
+        source="assessment_item.item.code", read_only=True, allow_null=True
+    )
     owner = serializers.CharField(read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     follow_up_file = serializers.SerializerMethodField(help_text="整改材料下载地址（API）")

@@ -450,7 +450,7 @@ def rectification_detail(request, pk):
             return redirect("rectification-detail", task.pk)
     context = {
         "task": task,
-        "assessment": task.assessment_item.assessment,
+        "assessment": task.assessment_item.assessment if task.assessment_item_id else None,
         "org": task.org,
         "trail": ancestors(user, task.org),
         "update_form": update_form,

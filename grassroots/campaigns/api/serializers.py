@@ -1,0 +1,1 @@
+"""Serializers of the campaigns' API, by part (see services)."""

@@ -1,0 +1,1 @@
+"""The API of the campaigns, by part (see services)."""

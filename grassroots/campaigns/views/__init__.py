@@ -1,0 +1,1 @@
+"""The pages of the campaigns, by part (see services)."""
