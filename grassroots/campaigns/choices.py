@@ -115,3 +115,34 @@ class TitleState(models.TextChoices):
 class ReReviewResult(models.TextChoices):
     PASSED = "passed", "复查合格"
     RECTIFY = "rectify", "限期整改"
+
+
+# The schedule of each kind, in order. Seed 000 三: 层层申报 → 考察公示 → 组织测评 → 命名表扬
+# (集体研究 then naming); seed 002 五: 自评申报 → 初审, 实地考核 → 会议审定 → 公示 → 授牌 (the
+# decision comes before the notice); seed 004 二: 调查摸底 (the survey phase grades the field)
+# → 集中创建 → 考核评比 → naming; seed 000 四: filing points are registered, then confirmed.
+KIND_STAGES = {
+    CampaignKind.NAMING: [
+        StageCode.APPLICATION,
+        StageCode.REVIEW,
+        StageCode.NOTICE,
+        StageCode.SURVEY,
+        StageCode.DECISION,
+        StageCode.NAMING,
+    ],
+    CampaignKind.BASE: [
+        StageCode.APPLICATION,
+        StageCode.REVIEW,
+        StageCode.DECISION,
+        StageCode.NOTICE,
+        StageCode.NAMING,
+    ],
+    CampaignKind.DEMONSTRATION_POINT: [
+        StageCode.SURVEY,
+        StageCode.APPLICATION,
+        StageCode.REVIEW,
+        StageCode.DECISION,
+        StageCode.NAMING,
+    ],
+    CampaignKind.FILING: [StageCode.APPLICATION, StageCode.NAMING],
+}
