@@ -44,7 +44,7 @@ def quota_workbook(campaign):
         rows = [(row["unit"].name, row["quotas"]) for row in progress if row["quotas"]]
     else:
         children = services.recommending_units(campaign).filter(parent=campaign.organiser)
-        rows = [(unit.name, {}) for unit in children.order_by("path")]
+        rows = [(unit.name, {}) for unit in children.order_by(*services.UNIT_ORDER)]
     totals = {level.code: sum(q.get(level.code, 0) for _, q in rows) for level in levels}
 
     def total_text(level):

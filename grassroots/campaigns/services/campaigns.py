@@ -540,6 +540,9 @@ def campaign_checks(campaign):
     ]
 
 
+# Recommending units by level, then as registered (seed 000 附件1 lists them so); a path
+# sorts "/1/10/" before "/1/2/".
+UNIT_ORDER = ("depth", "pk")
 PROGRESS_COLUMNS = (
     ("nominated", "推荐"),
     ("forwarded", "上报"),
@@ -551,7 +554,7 @@ PROGRESS_COLUMNS = (
 
 
 def unit_progress(campaign):
-    """Per recommending unit (those with a quota or an application), in tree order: its
+    """Per recommending unit (those with a quota or an application), in UNIT_ORDER: its
     quota per level code and how many of its applications are nominated, forwarded by the
     unit (排序上报), reviewed by the organiser, inspected, surveyed and named. Three queries."""
     applications = campaign.applications.all()
@@ -577,7 +580,7 @@ def unit_progress(campaign):
     quotas = defaultdict(dict)
     for unit, code, quota in campaign.quotas.values_list("unit_id", "level__code", "quota"):
         quotas[unit][code] = quota
-    units = Organization.objects.filter(pk__in=set(quotas) | set(counts)).order_by("path")
+    units = Organization.objects.filter(pk__in=set(quotas) | set(counts)).order_by(*UNIT_ORDER)
     progress = []
     for unit in units.only("pk", "name", "short_name", "path"):
         row = counts.get(unit.pk, {})

@@ -233,8 +233,8 @@ def campaign_advance(request, pk):
 
 
 def quota_rows(campaign, levels):
-    """The units of the table: those with a quota, then the units directly below the
-    organiser not yet given one, in tree order."""
+    """The units of the table: those with a quota and the units directly below the
+    organiser not yet given one."""
     quotas = {}
     for quota in campaign.quotas.all():
         quotas.setdefault(quota.unit_id, {})[quota.level_id] = quota.quota
@@ -245,7 +245,7 @@ def quota_rows(campaign, levels):
             "unit": unit,
             "cells": [(level, quotas.get(unit.pk, {}).get(level.pk)) for level in levels],
         }
-        for unit in units.order_by("path").only("pk", "name", "path")
+        for unit in units.order_by(*services.UNIT_ORDER).only("pk", "name", "path")
     ]
 
 

@@ -103,7 +103,7 @@ class CampaignViewSet(
             payload.is_valid(raise_exception=True)
             services.set_quotas(request.user, campaign, payload.validated_data)
         rows = campaign.quotas.select_related("unit", "level").order_by(
-            "unit__path", "level__order"
+            "unit__depth", "unit_id", "level__order"
         )
         return Response(
             [

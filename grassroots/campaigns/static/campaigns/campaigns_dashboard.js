@@ -9,7 +9,11 @@
   // Two bars a unit: the height grows with the units (set through the CSSOM, which the CSP allows).
   node.style.height = Math.max(320, data.units.length * 36 + 60) + "px";
   var chart = echarts.init(node);
-  var label = { show: true, position: "right" };
+  var label = {
+    show: true,
+    position: "right",
+    formatter: function (item) { return item.value ? String(item.value) : ""; }
+  };
   chart.setOption({
     // Tooltips drawn on the canvas: HTML tooltips carry style attributes the CSP refuses.
     tooltip: { trigger: "axis", renderMode: "richText" },
