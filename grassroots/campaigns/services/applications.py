@@ -12,12 +12,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from grassroots.assessments import services as assessment_services
 from grassroots.assessments.models import Assessment
 from grassroots.assessments.rules import EVIDENCE_FILES
-from grassroots.core.access import can
+from grassroots.core.access import Scope, can
 from grassroots.core.choices import Permission
 from grassroots.core.history import save_by
 from grassroots.core.uploads import receive_upload
@@ -323,9 +324,27 @@ def submit_application(user, application, today=None):
     return save_by(application, user)
 
 
+def can_edit(user, application):
+    return can(user, Permission.EDIT, application.org)
+
+
 def may_review(user, application):
     return bool(application.pending_org_id) and can(
         user, Permission.APPROVE, application.pending_org.path
+    )
+
+
+def awaiting_opinion(user):
+    """Applications waiting at a step of an organisation `user` approves for."""
+    return Application.objects.filter(state=ApplicationState.IN_REVIEW).filter(
+        Scope.of(user).q(Permission.APPROVE, "pending_org__path")
+    )
+
+
+def awaiting_ranking(user):
+    """Applications a unit `user` approves for agreed to and has still to rank."""
+    return Application.objects.filter(state=ApplicationState.RECOMMENDED).filter(
+        Scope.of(user).q(Permission.APPROVE, "unit__path")
     )
 
 
@@ -443,6 +462,14 @@ def forward_ranked(user, campaign, unit, ranked_ids, today=None):
 
 
 # --- inspections --------------------------------------------------------------------------------
+
+
+def inspections_of(user):
+    """The inspections `user` sees, and those of the teams `user` is on."""
+    return Inspection.objects.filter(
+        Q(pk__in=Inspection.objects.visible_to(user).values("pk"))
+        | Q(pk__in=Inspection.objects.filter(team=user).values("pk"))
+    )
 
 
 def may_assign(user, org):
