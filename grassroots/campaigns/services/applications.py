@@ -289,7 +289,11 @@ def attach_self_assessment(user, application, assessment=None, standard_set=None
 
 
 def _lock(application):
-    return Application.objects.select_for_update().select_related("campaign").get(pk=application.pk)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .get(pk=application.pk)
+    )
 
 
 def _set_pending(application, index):
@@ -419,7 +423,7 @@ def forward_ranked(user, campaign, unit, ranked_ids, today=None):
         raise ValidationError({"applications": "请选择要上报的申报"})
     # Every row of the unit locked: two forwards of one unit cannot both pass the quota.
     rows = list(
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .filter(campaign=campaign, unit=unit)
         .select_related("level", "top_level")
         .order_by("pk")
