@@ -37,7 +37,7 @@ class ApplyForm(BootstrapForm):
     org = forms.ModelChoiceField(Organization.objects.none(), label="申报党组织")
     level = forms.ModelChoiceField(AwardLevel.objects.none(), label="申报称号", empty_label=None)
     top_level = forms.ModelChoiceField(
-        AwardLevel.objects.none(), label="同时推荐为", required=False
+        AwardLevel.objects.none(), label="同时推荐为", required=False, empty_label="不推荐"
     )
     reason = ReasonField(required=False)
 
@@ -48,7 +48,6 @@ class ApplyForm(BootstrapForm):
         self.fields["level"].queryset = levels.filter(chosen_from__isnull=True)
         top = levels.filter(chosen_from__isnull=False)
         self.fields["top_level"].queryset = top
-        self.fields["top_level"].empty_label = "不推荐"
         if not top.exists():
             del self.fields["top_level"]
         _tall(self)

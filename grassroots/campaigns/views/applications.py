@@ -501,13 +501,13 @@ def inspection_list(request):
 
 
 def assigners_for(user, org):
-    """The organisations above or at `org` where `user` may assign an inspection."""
+    """The organisations above `org` where `user` may assign an inspection, the highest
+    first (an organisation does not inspect itself)."""
     scope = Scope.of(user)
-    ids = [*org.ancestor_ids(), org.pk]
     return (
-        Organization.objects.filter(pk__in=ids)
+        Organization.objects.filter(pk__in=org.ancestor_ids())
         .filter(scope.q(Permission.EDIT, "path") | scope.q(Permission.APPROVE, "path"))
-        .order_by("-depth")
+        .order_by("depth")
     )
 
 
