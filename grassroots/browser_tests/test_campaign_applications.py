@@ -42,7 +42,7 @@ def no_horizontal_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def sign(page, scene, username, application_id, text, shot, step):
+def sign(page, username, application_id, text, shot, step):
     log_in(page, username)
     page.goto("/applications/review/")
     expect(page.locator(f"[data-application='{application_id}']")).to_be_visible()
@@ -56,14 +56,13 @@ def sign(page, scene, username, application_id, text, shot, step):
 
 
 def test_an_application_up_the_chain_and_an_inspection(open_page, people, shot, tmp_path):
-    scene = people
     photo = tmp_path / "阵地照片.png"
     photo.write_bytes(PNG)
 
     clerk = open_page(PHONE)
     log_in(clerk, "branch_clerk")
-    clerk.goto(f"/campaigns/{scene['campaign'].pk}/apply/")
-    expect(clerk.locator("#id_org")).to_have_value(str(scene["community"].pk))
+    clerk.goto(f"/campaigns/{people['campaign'].pk}/apply/")
+    expect(clerk.locator("#id_org")).to_have_value(str(people["community"].pk))
     expect(clerk.locator("[data-prefill]")).to_contain_text("中共幸福街道工作委员会")
     clerk.fill("#id_reason", REASON)
     expect(clerk.locator("#id_reason-counter")).to_have_text("1000/1000")
@@ -84,14 +83,14 @@ def test_an_application_up_the_chain_and_an_inspection(open_page, people, shot, 
     shot(clerk, "submitted-phone")
 
     street = open_page(PHONE)
-    sign(street, scene, "street_reviewer", application_id, "情况属实，同意推荐。", shot, "street")
+    sign(street, "street_reviewer", application_id, "情况属实，同意推荐。", shot, "street")
     no_horizontal_scroll(street)
 
     district = open_page()
-    sign(district, scene, "east_reviewer", application_id, "同意上报。", shot, "district")
+    sign(district, "east_reviewer", application_id, "同意上报。", shot, "district")
     expect(district.locator("#application-state [data-state]")).to_contain_text("待排序上报")
     district.goto("/applications/review/")
-    district.click(f"[data-rank-link='{scene['east'].pk}']")
+    district.click(f"[data-rank-link='{people['east'].pk}']")
     expect(district.locator("#quotas [data-level='demo']")).to_contain_text("名额 4")
     district.fill(f"#rank-{application_id}", "1")
     shot(district, "rank")
@@ -99,7 +98,7 @@ def test_an_application_up_the_chain_and_an_inspection(open_page, people, shot, 
     expect(district.locator(".alert-success")).to_have_text("已排序上报1个申报")
 
     city = open_page()
-    sign(city, scene, "organiser_reviewer", application_id, "同意命名。", shot, "organiser")
+    sign(city, "organiser_reviewer", application_id, "同意命名。", shot, "organiser")
     expect(city.locator("#application-state [data-state]")).to_have_text("拟命名对象")
     expect(city.locator("#chain [data-opinion]")).to_have_count(3)
     shot(city, "approved")
