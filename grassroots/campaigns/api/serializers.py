@@ -2,10 +2,30 @@
 
 # --- campaigns: setup, stages, quotas and checks ---------------------------------------------
 
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers  # noqa: E402
 
-from grassroots.campaigns.choices import CampaignKind, StageCode  # noqa: E402
-from grassroots.campaigns.models import AwardLevel, Campaign, Stage  # noqa: E402
+from grassroots.assessments.models import InspectionSample
+from grassroots.campaigns.choices import (  # noqa: E402
+    CampaignKind,
+    ChainStep,
+    InspectionMethod,
+    Opinion,
+    StageCode,
+)
+from grassroots.campaigns.models import (  # noqa: E402
+    Application,
+    ApplicationFile,
+    AwardLevel,
+    Campaign,
+    Inspection,
+    InspectionFinding,
+    ReviewOpinion,
+    Stage,
+)
+from grassroots.campaigns.rules import REASON_MAX_CHARS
 from grassroots.core.api.base import VisiblePrimaryKeyField  # noqa: E402
 from grassroots.core.api.numbers import ID_MAX  # noqa: E402
 from grassroots.orgs.models import Organization  # noqa: E402
@@ -132,3 +152,261 @@ class CheckSerializer(serializers.Serializer):
     message = serializers.CharField()
     unit = serializers.IntegerField(allow_null=True, help_text="所涉推荐单位编号")
     level = serializers.CharField(allow_null=True, help_text="所涉称号等级代码")
+
+
+# --- applications, review opinions, inspections -------------------------------------------------
+
+
+POINTS = {"max_digits": 5, "decimal_places": 2, "coerce_to_string": False}
+
+
+def signer_name(user):
+    return (user.get_full_name() or user.get_username()) if user else None
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": list(ChainStep.values)},
+        "description": "审核环节（按顺序）：basic_committee 基层党委、upper_committee 上级党委、"
+        "organiser 组织部门",
+    }
+)
+class ChainField(serializers.ReadOnlyField):
+    def to_representation(self, value):
+        return [step for step, _ in value]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    chain = ChainField(help_text="审核环节（按顺序）")
+    chain_orgs = serializers.SerializerMethodField(help_text="各审核环节的审核单位编号（按顺序）")
+    level_code = serializers.CharField(source="level.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "campaign",
+            "org",
+            "org_name",
+            "unit",
+            "unit_name",
+            "level",
+            "level_code",
+            "top_level",
+            "leader",
+            "category",
+            "location",
+            "state",
+            "chain",
+            "chain_orgs",
+            "pending_step",
+            "pending_org",
+            "submitted_on",
+            "rank",
+            "forwarded_on",
+            "self_assessment",
+        ]
+        read_only_fields = fields
+
+    def get_chain_orgs(self, application) -> list[int]:
+        return [org for _, org in application.chain]
+
+
+class OpinionSerializer(serializers.ModelSerializer):
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    signed_by = serializers.SerializerMethodField(help_text="签字人")
+
+    class Meta:
+        model = ReviewOpinion
+        fields = ["id", "step", "org", "org_name", "opinion", "text", "signed_by", "signed_on"]
+        read_only_fields = fields
+
+    def get_signed_by(self, opinion) -> str:
+        return signer_name(opinion.signed_by)
+
+
+class ApplicationFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="下载地址（API）")
+
+    class Meta:
+        model = ApplicationFile
+        fields = ["id", "name", "url", "created_at"]
+        read_only_fields = fields
+
+    def get_url(self, evidence) -> str:
+        return reverse("api-application-file", args=[evidence.application_id, evidence.pk])
+
+
+class SatisfactionSerializer(serializers.Serializer):
+    responses = serializers.IntegerField(help_text="答卷数")
+    rate = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="满意率（%）：（满意 + 基本满意）/ 答卷数；无答卷为 null",
+    )
+
+
+class ApplicationDetailSerializer(ApplicationSerializer):
+    opinions = OpinionSerializer(many=True, read_only=True, source="opinion_rows")
+    files = ApplicationFileSerializer(many=True, read_only=True, source="file_rows")
+    satisfaction = serializers.SerializerMethodField()
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = [
+            *ApplicationSerializer.Meta.fields,
+            "reason",
+            "opinions",
+            "files",
+            "satisfaction",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SatisfactionSerializer)
+    def get_satisfaction(self, application):
+        tally = application.tally_rows[0] if application.tally_rows else None
+        body = {"responses": tally.responses, "rate": tally.rate} if tally else None
+        return SatisfactionSerializer(body or {"responses": 0, "rate": None}).data
+
+
+class ApplicationInput(serializers.Serializer):
+    org = VisiblePrimaryKeyField(queryset=Organization.objects.all(), help_text="申报党组织编号")
+    level = serializers.PrimaryKeyRelatedField(
+        queryset=AwardLevel.objects.all(), help_text="申报称号（称号等级编号）"
+    )
+    top_level = serializers.PrimaryKeyRelatedField(
+        queryset=AwardLevel.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="同时推荐的更高称号（如十佳）",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text=f"申报理由，{REASON_MAX_CHARS}字以内"
+    )
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None:
+            for name in ("level", "top_level"):
+                self.fields[name].queryset = campaign.levels.all()
+
+
+class ApplicationChangeInput(serializers.Serializer):
+    leader = serializers.CharField(required=False, max_length=50, help_text="党组织负责人")
+    category = serializers.CharField(required=False, max_length=50, help_text="所属类别")
+    location = serializers.CharField(required=False, max_length=200, help_text="所在地或上级单位")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text=f"申报理由，{REASON_MAX_CHARS}字以内"
+    )
+    top_level = serializers.PrimaryKeyRelatedField(
+        queryset=AwardLevel.objects.all(), required=False, allow_null=True
+    )
+
+
+class OpinionInput(serializers.Serializer):
+    opinion = serializers.ChoiceField(
+        choices=Opinion.choices, help_text="agree 同意、return 退回修改、reject 不同意"
+    )
+    text = serializers.CharField(allow_blank=True, help_text="意见内容")
+
+
+class ForwardInput(serializers.Serializer):
+    applications = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        max_length=1000,
+        help_text="上报的申报编号，按推荐顺序",
+    )
+
+
+class FileInput(serializers.Serializer):
+    file = serializers.FileField(help_text="佐证材料：JPG、PNG 或 PDF")
+
+
+class DeadlinePassedSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="DEADLINE_PASSED")
+    detail = serializers.CharField()
+
+
+class InspectionFindingSerializer(serializers.ModelSerializer):
+    task = serializers.PrimaryKeyRelatedField(read_only=True, help_text="整改任务编号")
+
+    class Meta:
+        model = InspectionFinding
+        fields = ["id", "method", "text", "shortfall", "task"]
+        read_only_fields = fields
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    team = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="考察组成员")
+    score = serializers.DecimalField(**POINTS, read_only=True, allow_null=True)
+    findings = InspectionFindingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "org",
+            "org_name",
+            "application",
+            "sample",
+            "assigned_by_org",
+            "team",
+            "due_on",
+            "state",
+            "score",
+            "opinion",
+            "inspected_on",
+            "findings",
+        ]
+        read_only_fields = fields
+
+
+class InspectionInput(serializers.Serializer):
+    assigned_by_org = VisiblePrimaryKeyField(
+        queryset=Organization.objects.all(), help_text="组织考察的单位"
+    )
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        many=True,
+        help_text="考察组成员（用户编号）",
+    )
+    due_on = serializers.DateField(required=False, allow_null=True, help_text="考察期限")
+    org = VisiblePrimaryKeyField(
+        queryset=Organization.objects.all(), required=False, help_text="被考察党组织"
+    )
+    application = VisiblePrimaryKeyField(
+        queryset=Application.objects.all(), required=False, help_text="申报（考察其申报党组织）"
+    )
+    sample = VisiblePrimaryKeyField(
+        queryset=InspectionSample.objects.all(),
+        required=False,
+        help_text="抽查名单（每个抽中的党组织一次考察）",
+    )
+
+
+class InspectionFindingInput(serializers.Serializer):
+    method = serializers.ChoiceField(
+        choices=InspectionMethod.choices,
+        help_text="documents 查看资料、site 实地检查、interviews 座谈走访",
+    )
+    text = serializers.CharField(help_text="发现情况")
+    shortfall = serializers.BooleanField(default=False, help_text="存在问题需整改")
+
+
+class RecordInput(serializers.Serializer):
+    findings = InspectionFindingInput(many=True)
+    score = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        help_text="考察得分（0–100）",
+    )
+    opinion = serializers.CharField(help_text="考察意见")
+    inspected_on = serializers.DateField(required=False, help_text="考察日期；不填为今天")
