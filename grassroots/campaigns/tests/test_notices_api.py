@@ -15,16 +15,12 @@ from grassroots.campaigns.models import (
 from grassroots.campaigns.services import notices as services
 from grassroots.core.choices import Role
 
-from .test_notices_services import (  # noqa: F401 - holidays is a fixture
-    DURING,
-    PUBLISHED,
-    approved,
-    holidays,
-    on_day,
-    workbook,
-)
+from .notices_helpers import DURING, PUBLISHED, approved, load_calendar, on_day, workbook
 
-pytestmark = pytest.mark.usefixtures("holidays")
+
+@pytest.fixture(autouse=True)
+def holidays(db):
+    load_calendar()
 
 
 def client_of(user=None):

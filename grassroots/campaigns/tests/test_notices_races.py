@@ -13,7 +13,7 @@ from grassroots.orglife.choices import FactSource
 from grassroots.orglife.models import YearlyFact
 from grassroots.orgs.tests.racing import run_in_threads
 
-from .test_notices_services import approved
+from .notices_helpers import approved
 
 pytestmark = [
     pytest.mark.skipif(

@@ -6,8 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.utils import timezone
 
 from grassroots.assessments.choices import AssessmentState, ItemStatus
 from grassroots.assessments.compliance import compliance_for
@@ -22,7 +20,7 @@ from grassroots.campaigns.choices import (
 )
 from grassroots.campaigns.models import FieldGrade, Objection, SurveyResponse, SurveyTally
 from grassroots.campaigns.services import notices as services
-from grassroots.campaigns.tests.factories import ApplicationFactory, ObjectionFactory
+from grassroots.campaigns.tests.factories import ObjectionFactory
 from grassroots.core.choices import Role
 from grassroots.orglife.choices import FactSource
 from grassroots.orglife.models import YearlyFact
@@ -30,41 +28,27 @@ from grassroots.orglife.services import set_yearly_fact
 from grassroots.orgs.models import Organization
 from grassroots.standards.tests.factories import ItemFactory, StandardSetFactory
 
-D = datetime.date
-PUBLISHED, ENDS = D(2026, 9, 30), D(2026, 10, 13)
-DURING, AFTER = D(2026, 10, 9), D(2026, 10, 14)
-
-
-def approved(scene, org_key="community", unit_key="east", state=ApplicationState.APPROVED):
-    """An application of the scene's campaign for 示范 in `state`."""
-    org = scene[org_key]
-    return ApplicationFactory(
-        level=scene["demo"],
-        org=org,
-        unit=scene[unit_key],
-        org_name=org.name,
-        state=state,
-        created_by=scene["branch_clerk"],
-    )
-
-
-def on_day(monkeypatch, day):
-    """Today is `day` for the services, the pages and the API."""
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+from .notices_helpers import (
+    AFTER,
+    DURING,
+    ENDS,
+    PUBLISHED,
+    D,
+    approved,
+    load_calendar,
+    sample_notice,
+    workbook,
+)
 
 
 @pytest.fixture
 def holidays(db):
-    call_command("load_holidays", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_calendar()
 
 
 @pytest.fixture
 def notice(scene, holidays):
-    """The scene's community and west village, published 2026-09-30 for 5 working days."""
-    apps = [approved(scene), approved(scene, "west_village", "west")]
-    return services.publish_notice(
-        scene["organiser_clerk"], scene["campaign"], PUBLISHED, 5, apps, "028-12345678"
-    )
+    return sample_notice(scene)
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -300,18 +284,6 @@ def test_the_survey_rate_is_the_fact_compliance_reads_and_the_own_value_stays(
 
 
 # --- third-party import ----------------------------------------------------------------------
-
-
-def workbook(tmp_path, rows, header=("党组织", "满意", "基本满意", "不满意")):
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(header)
-    for row in rows:
-        book.active.append(row)
-    path = tmp_path / "results.xlsx"
-    book.save(path)
-    return open(path, "rb")  # noqa: SIM115
 
 
 def test_the_evaluator_imports_results_all_or_nothing(scene, tmp_path):
