@@ -36,7 +36,6 @@ class PublishForm(BootstrapForm):
         field = self.fields["applications"]
         field.queryset = candidates
         field.label_from_instance = lambda a: f"{a.org_name}（{a.level.name}）"
-        field.widget.attrs["class"] = "form-check-input"
 
 
 class ObjectionForm(BootstrapForm):

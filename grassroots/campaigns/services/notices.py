@@ -267,7 +267,7 @@ def _sync_fact(tally, user=None):
     }
     fact = YearlyFact.objects.select_for_update().filter(**key).first() or YearlyFact(**key)
     fact.value = rate
-    fact.note = f"{tally.campaign.title}群众满意度测评，{tally.responses}份"[:200]
+    fact.note = f"{tally.campaign.title}群众满意度测评，{tally.responses}份答卷"[:200]
     return save_by(fact, user)
 
 
