@@ -20,11 +20,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, When
 from django.db.models.functions import ExtractMonth, ExtractQuarter
 from django.utils import timezone
 
-from grassroots.orglife.choices import MeetingType
+from grassroots.orglife.choices import FactSource, MeetingType
 from grassroots.orglife.models import (
     Attendance,
     Meeting,
@@ -402,8 +402,13 @@ def _read_reports(records, reading):
 
 
 def _read_facts(records, reading):
+    """A satisfaction survey's rate replaces the value the organisation reported itself
+    (RULES.md "Demonstration campaigns"): self-reported rows are read first, survey rows
+    overwrite them."""
     facts = YearlyFact.objects.filter(org__in=reading.org_ids, year=reading.year)
-    for org_id, code, value in facts.values_list("org_id", "code", "value"):
+    surveyed_last = Case(When(source=FactSource.SURVEY, then=1), default=0)
+    rows = facts.order_by(surveyed_last).values_list("org_id", "code", "value")
+    for org_id, code, value in rows:
         records[org_id].facts[code] = value
 
 
@@ -482,6 +487,10 @@ def metric_evidence(org: Organization, year: int, code: str, today=None) -> dict
     elif code != "attendance_rate":
         meetings = meetings.none()
     evidence = {"meetings": list(meetings.order_by("date", "pk"))}
+    if code in METRICS and METRICS[code].source == MetricSource.FACT:
+        # Both values where a survey replaced the self-reported one (survey first: it counts).
+        facts = YearlyFact.objects.filter(org=org, year=year, code=code)
+        evidence["facts"] = sorted(facts, key=lambda f: f.source != FactSource.SURVEY)
     if code in ("study_hours_per_member", "volunteer_hours_per_member"):
         evidence["members"] = member_hours(org, start, until, code == "volunteer_hours_per_member")
     return evidence

@@ -59,6 +59,15 @@ WHOLE_NUMBER_FACTS = frozenset(m.code for m in _FACTS if m.unit in COUNTING_UNIT
 PERCENT_FACTS = frozenset(m.code for m in _FACTS if m.unit == "%")
 
 
+class FactSource(models.TextChoices):
+    """Who gave a yearly fact: the organisation itself, or a satisfaction survey of a
+    demonstration campaign, whose rate replaces the self-reported one in compliance while
+    that stays visible (RULES.md "Demonstration campaigns")."""
+
+    SELF_REPORTED = "self_reported", "自报"
+    SURVEY = "survey", "满意度测评"
+
+
 class ReportRating(models.TextChoices):
     """The level above's evaluation of a secretary's yearly report: the 好/较好/一般/差 of
     述职评议考核 (not the assessment grades 优秀/良好/一般/较差)."""

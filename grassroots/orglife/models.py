@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from grassroots.core.access import ScopedQuerySet
 from grassroots.orgs.models import Member, Membership, Organization, TimeStamped
 
-from .choices import FactKind, MeetingType, ReportRating
+from .choices import FactKind, FactSource, MeetingType, ReportRating
 
 MAX_MEETING_HOURS = Decimal(24)
 
@@ -320,6 +320,9 @@ class YearlyFact(TimeStamped):
     code = models.CharField("项目", max_length=40, choices=FactKind.choices)
     value = models.DecimalField("数值", max_digits=14, decimal_places=2)
     note = models.CharField("说明", max_length=200, blank=True)
+    source = models.CharField(
+        "来源", max_length=16, choices=FactSource.choices, default=FactSource.SELF_REPORTED
+    )
 
     history = HistoricalRecords()
     # Figures of the organisation (income, satisfaction rate …): no one named.
@@ -330,7 +333,9 @@ class YearlyFact(TimeStamped):
         verbose_name_plural = "年度数据"
         ordering = ["org_id", "-year", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["org", "year", "code"], name="one_fact_a_year")
+            models.UniqueConstraint(
+                fields=["org", "year", "code", "source"], name="one_fact_a_year_a_source"
+            )
         ]
 
     def __str__(self):

@@ -16,7 +16,7 @@ from grassroots.orgs.models import Post
 from grassroots.orgs.services import require_edit
 
 from . import rules
-from .choices import ReportRating
+from .choices import FactSource, ReportRating
 from .models import (
     Attachment,
     Attendance,
@@ -316,8 +316,9 @@ def set_yearly_fact(user, org, year, code, value, note=""):
     if message:
         errors.setdefault("year", []).append(message)
     _raise(errors)
-    fact = YearlyFact.objects.select_for_update().filter(org=org, year=year, code=code).first()
-    fact = fact or YearlyFact(org=org, year=year, code=code)
+    # The organisation enters its own value; a survey's value is written by the survey.
+    own = {"org": org, "year": year, "code": code, "source": FactSource.SELF_REPORTED}
+    fact = YearlyFact.objects.select_for_update().filter(**own).first() or YearlyFact(**own)
     fact.value, fact.note = value, (note or "").strip()
     fact.full_clean(exclude=["org"])
     return save_by(fact, user)

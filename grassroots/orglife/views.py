@@ -27,7 +27,15 @@ from grassroots.orgs.models import Post
 
 from . import excel, forms, services
 from .attachments import attachment_response
-from .choices import ABSENCE_REASONS, FACT_UNITS, SHORT_LABELS, TYPE_MARKS, FactKind, MeetingType
+from .choices import (
+    ABSENCE_REASONS,
+    FACT_UNITS,
+    SHORT_LABELS,
+    TYPE_MARKS,
+    FactKind,
+    FactSource,
+    MeetingType,
+)
 from .filtersets import MeetingFilter
 from .history import meeting_history
 from .models import Meeting, SecretaryReport, eligible_members
@@ -432,7 +440,10 @@ def facts(request, pk):
     org = visible_org(request, pk)
     today = timezone.localdate()
     year = _year(request.GET.get("year"), today)
-    existing = {fact.code: fact for fact in org.yearly_facts.filter(year=year)}
+    existing, surveyed = {}, {}
+    for fact in org.yearly_facts.filter(year=year):
+        own = fact.source == FactSource.SELF_REPORTED
+        (existing if own else surveyed)[fact.code] = fact
     initial = {}
     for code, fact in existing.items():
         # 3 rather than 3.00; 203000 rather than 2.03E+5
@@ -452,6 +463,10 @@ def facts(request, pk):
         years=list(range(today.year, today.year - 5, -1)),
         units=FACT_UNITS,
         existing=existing,
+        # A survey's rate is what compliance reads; the value entered stays shown as 自报.
+        surveyed=[
+            (fact, existing.get(code), FACT_UNITS[code]) for code, fact in sorted(surveyed.items())
+        ],
     )
     return render(request, "orglife/facts.html", context)
 

@@ -7,7 +7,7 @@ from grassroots.core.api.base import VisiblePrimaryKeyField
 from grassroots.orgs.models import Member, Organization
 
 from .. import services
-from ..choices import FACT_UNITS, ReportRating
+from ..choices import FACT_UNITS, FactSource, ReportRating
 from ..models import Attachment, Meeting, SecretaryReport, YearlyFact
 from ..rules import MAX_HOURS
 
@@ -186,7 +186,8 @@ class YearlyFactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = YearlyFact
-        fields = ["id", "org", "year", "code", "value", "unit", "note"]
+        fields = ["id", "org", "year", "code", "value", "unit", "note", "source"]
+        read_only_fields = ["source"]
         validators = []  # one value per year and code: set_yearly_fact corrects it
 
     def get_unit(self, fact) -> str:
@@ -196,6 +197,9 @@ class YearlyFactSerializer(serializers.ModelSerializer):
         return services.set_yearly_fact(self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
+        if instance.source != FactSource.SELF_REPORTED:
+            message = "该数值来自满意度测评，不能在此修改"
+            raise serializers.ValidationError({"value": [message]})
         for name in ("org", "year", "code"):
             if name in validated_data and validated_data[name] != getattr(instance, name):
                 message = "只能修改数值和说明；其他年度或项目请另行登记"
