@@ -1,1 +1,61 @@
 """One FilterSet per list of the campaigns, serving the page and the API alike."""
+
+# --- titles -----------------------------------------------------------------------------------
+
+import datetime  # noqa: E402 - each part appends its own section
+
+import django_filters  # noqa: E402
+from django.db.models import Q  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from grassroots.core.api.filters import AncestorFilter  # noqa: E402
+from grassroots.core.filtersets import ListFilterSet  # noqa: E402
+from grassroots.orgs.models import Organization  # noqa: E402
+
+from .choices import TitleState  # noqa: E402
+from .models import Campaign, Filing, Title  # noqa: E402
+
+EXPIRING_MAX_DAYS = 3650
+
+
+class TitleFilter(ListFilterSet):
+    """The titles register: by state, expiring within N days, expired, campaign, subtree,
+    name."""
+
+    ancestor = AncestorFilter("org__path")
+    state = django_filters.ChoiceFilter(choices=TitleState.choices, label="状态")
+    expiring = django_filters.NumberFilter(
+        method="by_expiring",
+        label="多少天内到期",
+        min_value=0,
+        max_value=EXPIRING_MAX_DAYS,
+    )
+    expired = django_filters.BooleanFilter(method="by_expired", label="已过有效期")
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label="创建活动")
+    q = django_filters.CharFilter(field_name="org_name", lookup_expr="icontains", label="名称")
+
+    class Meta:
+        model = Title
+        fields = ["org"]
+
+    def by_expiring(self, queryset, name, value):
+        """Not revoked, still valid today and running out within `value` days."""
+        today = timezone.localdate()
+        return queryset.exclude(state=TitleState.REVOKED).filter(
+            valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=int(value))
+        )
+
+    def by_expired(self, queryset, name, value):
+        past = Q(valid_until__lt=timezone.localdate()) & ~Q(state=TitleState.REVOKED)
+        return queryset.filter(past) if value else queryset.exclude(past)
+
+
+class FilingFilter(ListFilterSet):
+    """The filing register of a campaign: by unit, withdrawn rows on request."""
+
+    unit = django_filters.ModelChoiceFilter(queryset=Organization.objects.all(), label="填报单位")
+    withdrawn = django_filters.BooleanFilter(label="已撤回")
+
+    class Meta:
+        model = Filing
+        fields = []
