@@ -2,15 +2,22 @@
 the filing register (seed 000 附件3) as .docx in the GB/T 9704 layout of the other
 documents (`grassroots.documents.layout`), and as PDF where LibreOffice is installed."""
 
+import io
+import re
 from itertools import groupby
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from grassroots.core.formats import chinese_date
 from grassroots.documents import layout
 from grassroots.documents.data import Issue
 from grassroots.documents.layout import Cell, Letter, Row
 
+SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 # (header, width mm) of seed 000 附件3, across a landscape page's 225 mm.
 FILING_COLUMNS = [
     ("序号", 12),
@@ -110,3 +117,37 @@ def filing_register(heading, tables):
         body += [Row(tuple(Cell(str(text)) for text in row), height_mm=9) for row in rows]
         layout.add_table(document, widths, body)
     return layout.to_bytes(document)
+
+
+def filing_workbook(heading, tables):
+    """The same tables as an Excel workbook, a sheet a unit: the heading, 填报单位, the
+    seed's header row, the rows."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for index, (unit_name, rows) in enumerate(tables or [("", [])], 1):
+        name = SHEET_UNSAFE.sub("", unit_name)[:25] or "备案登记表"
+        sheet = workbook.create_sheet(f"{index}.{name}")
+        sheet.append([heading])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(FILING_COLUMNS))
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A1"].alignment = Alignment(horizontal="center")
+        sheet.append([f"填报单位：{unit_name}"])
+        sheet.append([label for label, _ in FILING_COLUMNS])
+        for cell in sheet[3]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for row in rows:
+            sheet.append([_clean(value) for value in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula
+        for column, (_, width) in enumerate(FILING_COLUMNS, 1):
+            sheet.column_dimensions[get_column_letter(column)].width = max(6, width // 2)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _clean(value):
+    """Characters a worksheet cannot hold are left out."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value

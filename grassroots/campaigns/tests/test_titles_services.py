@@ -51,8 +51,7 @@ def approved(scene, org, unit, top=False, state=ApplicationState.APPROVED):
     )
 
 
-@pytest.fixture
-def naming(scene, make_org):
+def with_approved(scene, make_org):
     """The scene's campaign at its decision stage, reviewed every 3 years, with five
     approved applications (two also nominated for 十佳) and one removed by an objection."""
     campaign = scene["campaign"]
@@ -72,6 +71,11 @@ def naming(scene, make_org):
         "removed": approved(scene, removed_org, west, state=ApplicationState.REMOVED),
     }
     return {**scene, **{f"{name}_app": app for name, app in apps.items()}}
+
+
+@pytest.fixture
+def naming(scene, make_org):
+    return with_approved(scene, make_org)
 
 
 def decide(scene, names, user="organiser_reviewer", **fields):
@@ -201,8 +205,7 @@ def test_certificate_numbers_go_on_across_campaigns_of_a_year(naming, make_user)
 # --- after naming -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def named(naming):
+def with_titles(naming):
     """Named today: the community branch 示范 and 十佳, the village branch 示范."""
     decide(
         naming,
@@ -212,6 +215,11 @@ def named(naming):
     )
     titles = {t.org_id: t for t in Title.objects.filter(level=naming["demo"])}
     return {**naming, "title": titles[naming["village"].pk]}
+
+
+@pytest.fixture
+def named(naming):
+    return with_titles(naming)
 
 
 def test_revocation_is_refused_before_a_warning_unless_reasoned(named):
@@ -304,8 +312,7 @@ def test_a_spot_check_needs_a_team(named):
 # --- the filing register ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def filing(scene, make_org, make_user):
+def with_filing(scene):
     """A filing campaign of this year with quotas east 2 and west 1."""
     campaign = Campaign.objects.create(
         organiser=scene["root"],
@@ -319,6 +326,11 @@ def filing(scene, make_org, make_user):
     Quota.objects.create(campaign=campaign, unit=scene["east"], level=level, quota=2)
     Quota.objects.create(campaign=campaign, unit=scene["west"], level=level, quota=1)
     return {**scene, "filing": campaign}
+
+
+@pytest.fixture
+def filing(scene):
+    return with_filing(scene)
 
 
 def file(scene, org, unit="east", user="east_clerk", **fields):
