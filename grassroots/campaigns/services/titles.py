@@ -266,7 +266,7 @@ def _require_title_organiser(user, title):
 
 
 @transaction.atomic
-def complete_re_review(user, re_review, result, note, done_on=None, today=None):
+def complete_re_review(user, re_review, result, note="", done_on=None, today=None):
     """Record a re-review's result (复查合格 / 限期整改) and what was found."""
     today = _today(today)
     re_review = lock(re_review, "done_on", "result")
