@@ -599,6 +599,7 @@ def filing_units(campaign, filings):
     counts = {
         row["unit_id"]: row
         for row in filings.filter(withdrawn=False)
+        .order_by()
         .values("unit_id")
         .annotate(
             filed=Count("pk"),
