@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from grassroots.campaigns.choices import TitleState
 from grassroots.campaigns.models import Decision, Filing, Title
 from grassroots.core.choices import Role
+from grassroots.orgs.choices import Category, OrgKind
 
 from .factories import TitleFactory
 from .test_titles_services import TODAY, ids, with_approved, with_filing, with_titles
@@ -199,20 +200,23 @@ def test_the_filing_register_page_files_withdraws_and_exports(filing, client, ma
         "address": "幸福路1号",
     }
     assert client.post(url, data).status_code == 302
-    client.post(url, {**data, "org": filing["village"].pk})
+    organ = make_org("东区机关党支部", filing["east"], kind=OrgKind.BRANCH, category=Category.ORGAN)
+    client.post(url, {**data, "org": organ.pk})
     over = client.post(url, {**data, "org": filing["street"].pk}).content.decode()
     assert "备案名额2个，已备案2个" in over
-    row = Filing.objects.get(org=filing["village"])
+    assert "data-check" not in client.get(url).content.decode()  # 1 community of 2: 50%
+    row = Filing.objects.get(org=organ)
     client.post(f"/filings/{row.pk}/withdraw/")
     row.refresh_from_db()
     assert row.withdrawn
+    assert "村（社区）1个，占100%" in client.get(url).content.decode()
 
     text = docx_text(client.get(f"{url}export/docx/"))
     assert f"“青川先锋”基层党组织示范建设备案登记表（{TODAY.year}年）" in text
     assert "填报单位：东区区委组织部" in text
     assert "序号|党组织名称|类型|党员\n人数|覆盖\n群众|党组织\n负责人|联系电话|地\u3000址" in text
     assert "1|幸福社区党支部|城镇社区|0|1200|王建国|13812345678|幸福路1号" in text
-    assert "和平村党支部" not in text  # withdrawn
+    assert "东区机关党支部" not in text  # withdrawn
 
     sheet = load_workbook(io.BytesIO(client.get(f"{url}export/xlsx/").content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
