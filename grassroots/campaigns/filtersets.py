@@ -1,24 +1,21 @@
 """One FilterSet per list of the campaigns, serving the page and the API alike."""
 
-# --- campaigns -------------------------------------------------------------------------------
+import datetime
 
-import django_filters  # noqa: E402
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
 
-from grassroots.campaigns.choices import (  # noqa: E402
-    ApplicationState,
-    CampaignKind,
-    InspectionState,
-    StageCode,
-)
-from grassroots.campaigns.models import (
-    Application,
-    AwardLevel,
-    Campaign,  # noqa: E402
-    Inspection,
-)
-from grassroots.core.api.filters import AncestorFilter  # noqa: E402
-from grassroots.core.filtersets import ListFilterSet  # noqa: E402
+from grassroots.campaigns.choices import ApplicationState, CampaignKind, InspectionState, StageCode
+from grassroots.campaigns.models import Application, AwardLevel, Campaign, Inspection
+from grassroots.core.api.filters import AncestorFilter
+from grassroots.core.filtersets import ListFilterSet
 from grassroots.orgs.models import Organization
+
+from .choices import TitleState
+from .models import Filing, Title
+
+# --- campaigns -------------------------------------------------------------------------------
 
 
 class CampaignFilter(ListFilterSet):
@@ -56,3 +53,52 @@ class InspectionFilter(ListFilterSet):
     class Meta:
         model = Inspection
         fields = ["application", "sample"]
+
+
+# --- titles -----------------------------------------------------------------------------------
+
+
+EXPIRING_MAX_DAYS = 3650
+
+
+class TitleFilter(ListFilterSet):
+    """The titles register: by state, expiring within N days, expired, campaign, subtree,
+    name."""
+
+    ancestor = AncestorFilter("org__path")
+    state = django_filters.ChoiceFilter(choices=TitleState.choices, label="状态")
+    expiring = django_filters.NumberFilter(
+        method="by_expiring",
+        label="多少天内到期",
+        min_value=0,
+        max_value=EXPIRING_MAX_DAYS,
+    )
+    expired = django_filters.BooleanFilter(method="by_expired", label="已过有效期")
+    campaign = django_filters.NumberFilter(field_name="campaign", label="创建活动")
+    q = django_filters.CharFilter(field_name="org_name", lookup_expr="icontains", label="名称")
+
+    class Meta:
+        model = Title
+        fields = ["org"]
+
+    def by_expiring(self, queryset, name, value):
+        """Not revoked, still valid today and running out within `value` days."""
+        today = timezone.localdate()
+        return queryset.exclude(state=TitleState.REVOKED).filter(
+            valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=int(value))
+        )
+
+    def by_expired(self, queryset, name, value):
+        past = Q(valid_until__lt=timezone.localdate()) & ~Q(state=TitleState.REVOKED)
+        return queryset.filter(past) if value else queryset.exclude(past)
+
+
+class FilingFilter(ListFilterSet):
+    """The filing register of a campaign: by unit, withdrawn rows on request."""
+
+    unit = django_filters.ModelChoiceFilter(queryset=Organization.objects.all(), label="填报单位")
+    withdrawn = django_filters.BooleanFilter(label="已撤回")
+
+    class Meta:
+        model = Filing
+        fields = []

@@ -716,10 +716,19 @@ class Title(TimeStamped):
     org = models.ForeignKey(
         Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="+"
     )
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="titles")
-    level = models.ForeignKey(AwardLevel, on_delete=models.PROTECT, related_name="titles")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="titles"
+    )
+    level = models.ForeignKey(
+        AwardLevel, verbose_name="称号", on_delete=models.PROTECT, related_name="titles"
+    )
     application = models.ForeignKey(
-        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="titles"
+        Application,
+        verbose_name="申报",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="titles",
     )
     org_name = models.CharField("命名时名称", max_length=200)
     named_on = models.DateField("命名日期")
