@@ -280,7 +280,6 @@ class DemoCampaigns:
         self.year = today.year
         self.rng = random.Random(seed)
         self.lines = []
-        self.counts = Counter()
         self.read()
 
     # --- what the city holds -----------------------------------------------------------------
@@ -357,7 +356,6 @@ class DemoCampaigns:
         bulk_create_with_history(
             objs, model, default_user=user, default_change_reason=CHANGE_REASON
         )
-        self.counts[model._meta.verbose_name] += len(objs)
         return objs
 
     def days(self, low, high):
@@ -371,7 +369,7 @@ class DemoCampaigns:
         self.base()
         self.demonstration_point()
         self.filing()
-        return {"lines": self.lines, "counts": dict(self.counts)}
+        return {"lines": self.lines}
 
     def notice_period(self):
         """A notice published a few working days ago whose end (from the calendar) is not
@@ -747,7 +745,6 @@ class DemoCampaigns:
         SurveyResponse.objects.bulk_create(
             [SurveyResponse(token=token, answer=answer) for token, answer in answers]
         )
-        self.counts[SurveyResponse._meta.verbose_name] += len(answers)
         return len(tokens), len(answers)
 
     # --- the base campaign, finished -----------------------------------------------------------
