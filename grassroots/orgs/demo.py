@@ -1387,6 +1387,8 @@ DEMO_USERS = (
     ("liangxin_reviewer", "市委两新工委审核人", Role.REVIEWER, "liangxin"),
     ("society_clerk", "青川市医学会党务工作者", Role.CLERK, "society"),
     ("evaluator", "第三方测评机构", Role.EVALUATOR, "root"),
+    ("city_reviewer", "市委组织部审核人", Role.REVIEWER, "root"),
+    ("city_inspector", "市委组织部考察组成员", Role.VIEWER, "root"),
 )
 
 

@@ -57,6 +57,7 @@ def demo(django_db_setup, django_db_blocker):
     """The demo city with every app's demo records (rolled back after the module)."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_standards", stdout=io.StringIO())
+        call_command("load_holidays", stdout=io.StringIO())  # as `make run`: notices need it
         call_command("load_demo_city", stdout=io.StringIO())
         # What the demo does not hold: a policy and an attachment.
         GradingPolicy.objects.create(org=Organization.objects.filter(depth=1).first())
