@@ -6,14 +6,17 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from grassroots.campaigns.choices import ApplicationState, CampaignKind, InspectionState, StageCode
-from grassroots.campaigns.models import Application, AwardLevel, Campaign, Inspection
+from grassroots.campaigns.choices import (
+    ApplicationState,
+    CampaignKind,
+    InspectionState,
+    StageCode,
+    TitleState,
+)
+from grassroots.campaigns.models import Application, AwardLevel, Campaign, Filing, Inspection, Title
 from grassroots.core.api.filters import AncestorFilter
 from grassroots.core.filtersets import ListFilterSet
 from grassroots.orgs.models import Organization
-
-from .choices import TitleState
-from .models import Filing, Title
 
 # --- campaigns -------------------------------------------------------------------------------
 

@@ -1,6 +1,5 @@
 """Serializers of the campaigns' API, by part (see services)."""
 
-
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -14,6 +13,7 @@ from grassroots.campaigns.choices import (
     ChainStep,
     InspectionMethod,
     Opinion,
+    ReReviewResult,
     StageCode,
 )
 from grassroots.campaigns.models import (
@@ -21,27 +21,29 @@ from grassroots.campaigns.models import (
     ApplicationFile,
     AwardLevel,
     Campaign,
+    Decision,
     FieldGrade,
+    Filing,
     Inspection,
     InspectionFinding,
     Notice,
     Objection,
+    ReReview,
     ReviewOpinion,
     Stage,
     SurveyTally,
+    Title,
+    TitleWarning,
 )
 from grassroots.campaigns.rules import REASON_MAX_CHARS
 from grassroots.campaigns.services import notices as notice_services
+from grassroots.campaigns.services import titles as title_services
 from grassroots.core.api.base import VisiblePrimaryKeyField
 from grassroots.core.api.numbers import ID_MAX
 from grassroots.orgs.models import Organization
 
-from grassroots/campaigns/filtersets.choices import ReReviewResult
-from grassroots/campaigns/filtersets.models import Decision, Filing, ReReview, Title, TitleWarning
-from grassroots/campaigns/filtersets.services import titles as title_services
-
-
 # --- campaigns: setup, stages, quotas and checks ---------------------------------------------
+
 
 class LevelSerializer(serializers.ModelSerializer):
     chosen_from = serializers.CharField(
