@@ -167,6 +167,17 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStateEnum": "grassroots.assessments.choices.AssessmentState",
         "TaskStatusEnum": "grassroots.assessments.choices.TaskStatus",
         "WorkflowStateEnum": "grassroots.elections.choices.State",
+        "CampaignKindEnum": "grassroots.campaigns.choices.CampaignKind",
+        "StageCodeEnum": "grassroots.campaigns.choices.StageCode",
+        "ApplicationStateEnum": "grassroots.campaigns.choices.ApplicationState",
+        "ChainStepEnum": "grassroots.campaigns.choices.ChainStep",
+        "OpinionEnum": "grassroots.campaigns.choices.Opinion",
+        "InspectionStateEnum": "grassroots.campaigns.choices.InspectionState",
+        "NoticeStateEnum": "grassroots.campaigns.choices.NoticeState",
+        "ObjectionStateEnum": "grassroots.campaigns.choices.ObjectionState",
+        "SurveyAnswerEnum": "grassroots.campaigns.choices.Answer",
+        "TitleStateEnum": "grassroots.campaigns.choices.TitleState",
+        "CheckCodeEnum": "grassroots.campaigns.choices.CheckCode",
     },
 }
 

@@ -505,7 +505,8 @@ class PublicNoticeSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_candidates(self, notice) -> list[CandidateSerializer]:
+    @extend_schema_field(CandidateSerializer(many=True))
+    def get_candidates(self, notice):
         return CandidateSerializer(notice_services.listed(notice), many=True).data
 
     def get_open_for_objections(self, notice) -> bool:
