@@ -471,7 +471,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class NoticeCandidateSerializer(serializers.ModelSerializer):
     """A candidate as the notice publishes it: the organisation, its level and where it is;
     no one named."""
 
@@ -505,9 +505,9 @@ class PublicNoticeSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(CandidateSerializer(many=True))
+    @extend_schema_field(NoticeCandidateSerializer(many=True))
     def get_candidates(self, notice):
-        return CandidateSerializer(notice_services.listed(notice), many=True).data
+        return NoticeCandidateSerializer(notice_services.listed(notice), many=True).data
 
     def get_open_for_objections(self, notice) -> bool:
         return notice_services.running_on(notice, self.context["today"])
