@@ -320,17 +320,6 @@ def answered(token):
     return SurveyResponse.objects.filter(token=token).exists()
 
 
-def satisfaction_of(application):
-    """{"responses", "rate"} of the survey of an application's organisation in its
-    campaign (the applications API shows it); no survey: 0 responses, no rate."""
-    tally = SurveyTally.objects.filter(
-        campaign_id=application.campaign_id, org_id=application.org_id
-    ).first()
-    if tally is None:
-        return {"responses": 0, "rate": None}
-    return {"responses": tally.responses, "rate": tally.rate}
-
-
 def answer_errors(campaign, answer, answers):
     errors = {}
     if answer not in Answer.values:
