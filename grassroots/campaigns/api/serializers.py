@@ -345,7 +345,9 @@ class DeadlinePassedSerializer(serializers.Serializer):
 
 
 class InspectionFindingSerializer(serializers.ModelSerializer):
-    task = serializers.PrimaryKeyRelatedField(read_only=True, help_text="整改任务编号")
+    task = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="整改任务编号"
+    )
 
     class Meta:
         model = InspectionFinding

@@ -129,3 +129,11 @@ def _model_field(field):
         return model._meta.get_field(field.source)
     except FieldDoesNotExist:
         return None
+
+
+def file_responses(limits):
+    """The 200 answers of a stored file's download: one per content type the upload limits
+    (`core.uploads.FileLimits`) accept, as the file is served with its own type."""
+    from drf_spectacular.types import OpenApiTypes
+
+    return {(200, content_type): OpenApiTypes.BINARY for content_type in limits.types.values()}

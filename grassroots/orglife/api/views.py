@@ -14,11 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from grassroots.core.api.excel import IMPORT_RESPONSES, FileView, ImportView, UploadSerializer
+from grassroots.core.api.schema import file_responses
 from grassroots.core.api.serializers import HistoryEntrySerializer
 from grassroots.core.api.viewsets import PLAIN_ACTION, ScopedViewSet
 from grassroots.core.excel import XLSX_CONTENT_TYPE, xlsx_response
 
-from .. import excel, services
+from .. import excel, rules, services
 from ..attachments import attachment_response
 from ..filtersets import MeetingFilter, SecretaryReportFilter, YearlyFactFilter
 from ..history import meeting_history
@@ -111,7 +112,7 @@ class AttachmentDownloadView(APIView):
         operation_id="v1_meeting_attachments_download",
         summary="下载会议附件",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **file_responses(rules.ATTACHMENTS),
             404: OpenApiResponse(description="附件不存在或不在您的查看范围内"),
         },
     )

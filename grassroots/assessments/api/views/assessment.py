@@ -11,14 +11,13 @@ whatever their length.
 
 from django.db.models import F, Prefetch
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from grassroots.assessments import services
+from grassroots.assessments import rules, services
 from grassroots.assessments.api import serializers as s
 from grassroots.assessments.filtersets import (
     AssessmentFilter,
@@ -36,6 +35,7 @@ from grassroots.assessments.models import (
 from grassroots.assessments.views.assessment import evidence_response
 from grassroots.core.access import Scope
 from grassroots.core.api.base import ScopedWritePermission
+from grassroots.core.api.schema import file_responses
 from grassroots.core.api.viewsets import PLAIN_ACTION
 from grassroots.core.choices import Permission
 from grassroots.orgs.models import Organization
@@ -135,7 +135,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(s.AssessmentItemSerializer(row).data)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=file_responses(rules.EVIDENCE_FILES),
         summary="下载佐证材料文件",
     )
     @action(
@@ -255,7 +255,7 @@ class TaskViewSet(
         return self.task_response(task.pk)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=file_responses(rules.EVIDENCE_FILES),
         summary="下载整改材料",
     )
     @action(detail=True, methods=["get"], url_name="file", **PLAIN_ACTION)

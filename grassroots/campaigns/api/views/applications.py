@@ -7,7 +7,6 @@ team records). Applying or submitting after the deadline answers 409 DEADLINE_PA
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -31,6 +30,7 @@ from grassroots.campaigns.models import (
 from grassroots.campaigns.services import applications as services
 from grassroots.core.access import Scope, visible_or_404
 from grassroots.core.api.base import ScopedWritePermission
+from grassroots.core.api.schema import file_responses
 from grassroots.core.api.viewsets import PLAIN_ACTION
 from grassroots.core.choices import Permission
 from grassroots.core.uploads import stored_file_response
@@ -192,7 +192,7 @@ class ApplicationViewSet(
         return Response(s.ApplicationFileSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=file_responses(EVIDENCE_FILES),
         summary="下载佐证材料",
     )
     @action(

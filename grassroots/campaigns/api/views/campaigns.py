@@ -10,6 +10,7 @@ from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -19,6 +20,20 @@ from grassroots.campaigns.models import AwardLevel, Campaign
 from grassroots.campaigns.services import campaigns as services
 from grassroots.core.api.base import ScopedWritePermission
 from grassroots.core.api.viewsets import PLAIN_ACTION
+
+
+def rows_errors(errors):
+    """A list body's errors (one dict per row) in the documented shape: one message per row
+    and field; a body that is not a list keeps DRF's own dict."""
+    if isinstance(errors, dict):
+        return errors
+    return {
+        "non_field_errors": [
+            f"第{number}行 {field}：{'；'.join(str(m) for m in messages)}"
+            for number, row in enumerate(errors, 1)
+            for field, messages in row.items()
+        ]
+    }
 
 
 class CampaignPermission(ScopedWritePermission):
@@ -100,7 +115,8 @@ class CampaignViewSet(
         campaign = self.get_object()
         if request.method == "PUT":
             payload = s.QuotaSerializer(data=request.data, many=True)
-            payload.is_valid(raise_exception=True)
+            if not payload.is_valid():
+                raise ValidationError(rows_errors(payload.errors))
             services.set_quotas(request.user, campaign, payload.validated_data)
         rows = campaign.quotas.select_related("unit", "level").order_by(
             "unit__depth", "unit_id", "level__order"
