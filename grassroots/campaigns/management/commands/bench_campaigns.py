@@ -14,6 +14,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -407,17 +408,22 @@ class Command(BaseCommand):
         again_in_run = self.rng.sample(fresh, half)
         before = self.survey_state()
         port = self.free_port()
-        server = self.gunicorn(port, options["workers"])
-        try:
-            statuses = Counter()
-            started = time.perf_counter()
-            self.fire(port, fresh + again, clients, statuses)
-            elapsed = time.perf_counter() - started
-            duplicates = Counter()
-            self.fire(port, again_in_run, clients, duplicates)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        # Django logs each 409 and 404 on stderr: kept apart, shown only on a surprise.
+        with tempfile.TemporaryFile(mode="w+") as log:
+            server = self.gunicorn(port, options["workers"], log)
+            try:
+                statuses = Counter()
+                started = time.perf_counter()
+                self.fire(port, fresh + again, clients, statuses)
+                elapsed = time.perf_counter() - started
+                duplicates = Counter()
+                self.fire(port, again_in_run, clients, duplicates)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            if (set(statuses) | set(duplicates)) - {201, 409}:
+                log.seek(0)
+                self.out(log.read()[-3000:])
         after = self.survey_state()
         created = statuses[201]
         rate = (posts + len(again)) / elapsed
@@ -486,7 +492,7 @@ class Command(BaseCommand):
             probe.bind(("127.0.0.1", 0))
             return probe.getsockname()[1]
 
-    def gunicorn(self, port, workers):
+    def gunicorn(self, port, workers, log):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get(
@@ -510,6 +516,7 @@ class Command(BaseCommand):
             ],
             cwd=settings.BASE_DIR,
             env=env,
+            stderr=log,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
