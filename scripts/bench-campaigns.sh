@@ -22,4 +22,4 @@ $PY manage.py migrate --no-input -v0
 echo "== generate and measure"
 # shellcheck disable=SC2086
 $PY manage.py bench_campaigns --requests "${BENCH_REQUESTS:-100}" \
-  --posts "${BENCH_POSTS:-3000}" --workers "${BENCH_WORKERS:-4}" ${BENCH_ARGS:-}
+  --posts "${BENCH_POSTS:-3000}" ${BENCH_WORKERS:+--workers "$BENCH_WORKERS"} ${BENCH_ARGS:-}
