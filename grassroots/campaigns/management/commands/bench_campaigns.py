@@ -109,17 +109,18 @@ class Command(BaseCommand):
         self.measure(client, "/api/v1/titles/", "称号 API", options["requests"])
         self.survey_load(options)
         self.out("\n结果")
-        for line, passed in self.results:
+        for line, passed, _ in self.results:
             self.out(f"  {'PASS' if passed else 'FAIL'}  {line}")
-        if not all(passed for _, passed in self.results):
-            raise CommandError("有指标未达标")
+        # A slow figure on a busy machine is reported; a lost or double-counted answer fails.
+        if not all(passed for _, passed, correctness in self.results if correctness):
+            raise CommandError("测评答卷与计数不一致")
 
     def out(self, text=""):
         self.stdout.write(text)
         self.stdout.flush()
 
-    def verdict(self, line, passed):
-        self.results.append((line, passed))
+    def verdict(self, line, passed, correctness=False):
+        self.results.append((line, passed, correctness))
 
     # --- data ------------------------------------------------------------------------------------
 
@@ -444,10 +445,12 @@ class Command(BaseCommand):
         self.verdict(
             f"新测评码全部 201（{created}/{posts}）",
             created == posts and statuses[409] == len(again),
+            correctness=True,
         )
         self.verdict(
             f"重复提交全部 409（{statuses[409] + duplicates[409]}/{len(again) + half}）",
             statuses[409] == len(again) and duplicates[409] == half,
+            correctness=True,
         )
         self.verdict(
             f"答卷增加 {after['responses'] - before['responses']}、计数增加 "
@@ -455,6 +458,7 @@ class Command(BaseCommand):
             after["responses"] - before["responses"] == created
             and after["counted"] - before["counted"] == created
             and after["mismatched"] == 0,
+            correctness=True,
         )
 
     def survey_state(self):
