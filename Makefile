@@ -40,6 +40,7 @@ test: venv system-deps
 bench: venv system-deps
 	scripts/bench.sh
 	scripts/bench-compliance.sh
+	scripts/bench-campaigns.sh
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py bench_documents
 

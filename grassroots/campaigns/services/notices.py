@@ -333,9 +333,10 @@ def answer_errors(campaign, answer, answers):
 
 
 def answer_survey(token, answer, answers=()):
-    """One anonymous response per token: the one-to-one key refuses a second, even one sent
-    at the same moment (AlreadyAnswered); the tally is counted in the same transaction."""
-    found = token_for(token)
+    """One anonymous response per token (its code, or the SurveyToken `token_for` found):
+    the one-to-one key refuses a second, even one sent at the same moment (AlreadyAnswered);
+    the tally is counted in the same transaction."""
+    found = token if isinstance(token, SurveyToken) else token_for(token)
     tally = found.tally
     _raise(answer_errors(tally.campaign, answer, list(answers)))
     if tally.source == SurveySource.IMPORTED:

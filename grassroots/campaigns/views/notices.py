@@ -549,7 +549,7 @@ def public_survey(request, token):
             return _too_many(request)
         if form.is_valid():
             try:
-                services.answer_survey(token, form.cleaned_data["answer"], form.extra_answers)
+                services.answer_survey(found, form.cleaned_data["answer"], form.extra_answers)
             except services.AlreadyAnswered as exc:
                 context.update(used=True, reason=str(exc))
                 return render(request, "campaigns/notices_survey_done.html", context, status=409)

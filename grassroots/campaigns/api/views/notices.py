@@ -287,12 +287,10 @@ class PublicSurveyView(PublicView):
         responses={201: s.AnsweredSerializer, 409: ALREADY},
     )
     def post(self, request, token):
-        _token(token)
+        found = _token(token)
         data = _payload(s.AnswerInput, request)
         try:
-            response = services.answer_survey(token, data["answer"], data["answers"])
-        except SurveyToken.DoesNotExist:
-            raise Http404("测评码不存在") from None
+            response = services.answer_survey(found, data["answer"], data["answers"])
         except services.AlreadyAnswered as exc:
             body = {"code": "ALREADY_ANSWERED", "detail": str(exc)}
             return Response(body, status=status.HTTP_409_CONFLICT)
