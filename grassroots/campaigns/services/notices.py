@@ -265,9 +265,14 @@ def _sync_fact(tally, user=None):
         "code": SATISFACTION_FACT,
         "source": FactSource.SURVEY,
     }
+    note = f"{tally.campaign.title}群众满意度测评，{tally.responses}份答卷"[:200]
+    if user is None and YearlyFact.objects.filter(**key).update(value=rate, note=note):
+        # An anonymous answer moves a derived figure: the responses are the record of that
+        # change, so the fact is updated in place (one statement) rather than given a history
+        # row per answer; the fact's creation and every import keep their history.
+        return None
     fact = YearlyFact.objects.select_for_update().filter(**key).first() or YearlyFact(**key)
-    fact.value = rate
-    fact.note = f"{tally.campaign.title}群众满意度测评，{tally.responses}份答卷"[:200]
+    fact.value, fact.note = rate, note
     return save_by(fact, user)
 
 
