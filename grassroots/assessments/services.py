@@ -585,6 +585,24 @@ def sample_population(org):
 
 
 @transaction.atomic
+def sample_terms(share, seed, errors):
+    """The share (0 < share ≤ 1, to 0.01%) and seed (random when not given) of a random
+    draw, read and checked; what is wrong goes into `errors` by field."""
+    try:
+        share = Decimal(str(share))
+    except (InvalidOperation, ValueError):
+        share = None
+    if share is None or not share.is_finite() or not Decimal(0) < share <= 1:
+        errors["share"] = "抽查比例应大于0且不超过100%"
+    elif share != share.quantize(Decimal("0.0001")):
+        errors["share"] = "抽查比例最多精确到0.01%"
+    if seed is None:
+        seed = secrets.randbelow(2**32)
+    elif not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        errors["seed"] = "随机种子应为非负整数"
+    return share, seed
+
+
 def draw_inspection_sample(user, org, year, share, seed=None, today=None):
     """Draw `share` (0 < share ≤ 1) of the grassroots organisations below a committee or
     department for inspection. The seed (random when not given), the share and the
@@ -595,21 +613,10 @@ def draw_inspection_sample(user, org, year, share, seed=None, today=None):
         errors["org"] = "只有该组织的审核人或管理员可以抽取检查名单"
     elif org.kind not in SAMPLING_KINDS or not org.is_active:
         errors["org"] = "请选择党委或组织部门抽取其下级党组织"
-    try:
-        share = Decimal(str(share))
-    except (InvalidOperation, ValueError):
-        share = None
-    if share is None or not share.is_finite() or not Decimal(0) < share <= 1:
-        errors["share"] = "抽查比例应大于0且不超过100%"
-    elif share != share.quantize(Decimal("0.0001")):
-        errors["share"] = "抽查比例最多精确到0.01%"
+    share, seed = sample_terms(share, seed, errors)
     year_error = life_rules.year_error(year, today)
     if year_error:
         errors["year"] = year_error
-    if seed is None:
-        seed = secrets.randbelow(2**32)
-    elif not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        errors["seed"] = "随机种子应为非负整数"
     _raise(errors)
     population = sample_population(org)
     if not population:

@@ -200,7 +200,6 @@ FILING_TYPES = {
     Category.SOCIAL_ORG: "社会组织",
     Category.SCI_TECH_SOCIETY: "社会组织",
 }
-POPULATED = (Category.VILLAGE, Category.COMMUNITY)
 NOTICE_CONTACT = (
     "公示期间，如有异议，可通过本页面在线反映，或来电来信反映。"
     "电话：0979-6123456；地址：青川市昆仑路88号市委组织部组织一科（邮编639900）。"
@@ -1054,8 +1053,8 @@ class DemoCampaigns:
                 and org.pk not in self.weak
             ]
             eligible.sort(key=lambda o: o.path)
-            populated = [o for o in eligible if o.category in POPULATED]
-            others = [o for o in eligible if o.category not in POPULATED]
+            populated = [o for o in eligible if o.category in rules.VILLAGE_CATEGORIES]
+            others = [o for o in eligible if o.category not in rules.VILLAGE_CATEGORIES]
             # Seed 000 附件3: in a district, villages and communities about 60%.
             share = round(count * 0.6) if populated and unit.kind == OrgKind.DEPARTMENT else 0
             share = min(share, len(populated))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from grassroots.assessments.rules import DEFAULT_BANDS, GradeBands, grade_for
-from grassroots.orgs.choices import Severity
+from grassroots.orgs.choices import Category, Severity
 
 from .choices import Answer, ChainStep, CheckCode
 
@@ -28,6 +28,8 @@ DEFAULT_SURPLUS_PERCENT = 20
 # Seed 000 附件1 备注: 各区（市）县推荐名额中村（社区）按60%的比例把握; "about" is a band.
 DEFAULT_VILLAGE_SHARE_PERCENT = 60
 DEFAULT_VILLAGE_BAND_POINTS = 10
+# The organisations the 60% share counts (seed 000 附件1 备注: 村（社区）).
+VILLAGE_CATEGORIES = (Category.VILLAGE, Category.COMMUNITY)
 # Seed 000 附件2: 申报理由 1000字以内.
 REASON_MAX_CHARS = 1000
 # The answers that count as satisfied (seed 000 组织测评; RULES.md): 满意 and 基本满意.

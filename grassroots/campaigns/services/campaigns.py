@@ -20,7 +20,7 @@ from grassroots.core.access import can
 from grassroots.core.choices import Permission
 from grassroots.core.concurrency import lock
 from grassroots.core.history import save_by
-from grassroots.orgs.choices import Category, OrgKind
+from grassroots.orgs.choices import OrgKind
 from grassroots.orgs.models import Organization
 from grassroots.standards.models import StandardSet
 
@@ -51,7 +51,6 @@ NOT_ORGANISER = "只有组织单位（或其上级）的党务工作者可以办
 # Who organises a campaign: a department (组织部, 工委) or a basic committee (seed 002: 省社会
 # 组织联合党委).
 ORGANISER_KINDS = (OrgKind.DEPARTMENT, OrgKind.COMMITTEE)
-VILLAGE_CATEGORIES = (Category.VILLAGE, Category.COMMUNITY)
 LEVEL_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,29}")
 MAX_VALIDITY_YEARS = 20
 # Fields a campaign's organiser may change after creation (with `levels`, `standards` and
@@ -488,16 +487,20 @@ def _nominations(campaign):
     )
 
 
-def _district_units(unit_ids):
-    """The units whose subtree holds villages or communities (a district, not a 工委): the
-    ones the 60% band is judged for (seed 000 附件1 备注, one query)."""
+def with_villages_below(units):
+    """`units` (organisations) annotated `has_villages`: whether their subtree holds villages
+    or communities (a district, not a 工委) — the units the 60% band is judged for (seed 000
+    附件1 备注)."""
     villages = Organization.objects.filter(
-        path__startswith=OuterRef("path"), category__in=VILLAGE_CATEGORIES
+        path__startswith=OuterRef("path"), category__in=rules.VILLAGE_CATEGORIES
     ).exclude(pk=OuterRef("pk"))
+    return units.annotate(has_villages=Exists(villages))
+
+
+def _district_units(unit_ids):
+    """The units by id, and the ids of those judged by the 60% band (one query)."""
     found = list(
-        Organization.objects.filter(pk__in=unit_ids)
-        .annotate(has_villages=Exists(villages))
-        .only("pk", "name", "path")
+        with_villages_below(Organization.objects.filter(pk__in=unit_ids)).only("pk", "name", "path")
     )
     return {unit.pk: unit for unit in found}, {unit.pk for unit in found if unit.has_villages}
 
@@ -526,7 +529,7 @@ def campaign_checks(campaign):
     for row in rows:
         if row["unit_id"] in districts:
             villages, total = shares.get(row["unit_id"], (0, 0))
-            village = row["org__category"] in VILLAGE_CATEGORIES
+            village = row["org__category"] in rules.VILLAGE_CATEGORIES
             shares[row["unit_id"]] = (villages + village, total + 1)
     unit_names = {pk: unit.name for pk, unit in units.items()}
     org_names = {row["org_id"]: row["org_name"] for row in rows}

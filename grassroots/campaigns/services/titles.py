@@ -10,27 +10,24 @@ withdrawn (seed 000 四（四）: 实行动态管理; seed 002: 撤销党建示�
 """
 
 import re
-import secrets
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from grassroots.assessments import rules as assessment_rules
 from grassroots.assessments.choices import TaskStatus
 from grassroots.assessments.models import InspectionSample
-from grassroots.assessments.services import may_sample, open_task
+from grassroots.assessments.services import may_sample, open_task, sample_terms
 from grassroots.core.access import Scope, can
 from grassroots.core.choices import Permission
 from grassroots.core.concurrency import lock
 from grassroots.core.history import save_by
 from grassroots.core.identifiers import mask_phone, phone_error
 from grassroots.orglife.services import current_secretary
-from grassroots.orgs.choices import Category
 from grassroots.orgs.models import Organization
 
 from .. import rules
@@ -54,11 +51,10 @@ from ..models import (
     Title,
     TitleWarning,
 )
+from .campaigns import with_villages_below
 
 WARNING_SOURCE = "示范称号预警"
 NOT_ORGANISER = "只有组织单位的审核人可以办理"
-MAX_SEED = 2**63 - 1
-VILLAGE_CATEGORIES = (Category.VILLAGE, Category.COMMUNITY)
 # Applications that count as "applying this year" for the filing register (seed 000 四（三）).
 NOT_APPLYING = (ApplicationState.REJECTED, ApplicationState.WITHDRAWN)
 
@@ -329,18 +325,7 @@ def draw_spot_check(
     errors = {}
     if not may_sample(user, organiser):
         errors["campaign"] = "只有组织单位的审核人或管理员可以抽查"
-    try:
-        share = Decimal(str(share))
-    except (InvalidOperation, ValueError):
-        share = None
-    if share is None or not share.is_finite() or not Decimal(0) < share <= 1:
-        errors["share"] = "抽查比例应大于0且不超过100%"
-    elif share != share.quantize(Decimal("0.0001")):
-        errors["share"] = "抽查比例最多精确到0.01%"
-    if seed is None:
-        seed = secrets.randbelow(2**32)
-    elif not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        errors["seed"] = "随机种子应为非负整数"
+    share, seed = sample_terms(share, seed, errors)
     if due_on is not None and due_on < today:
         errors["due_on"] = "检查期限不能早于今天"
     members, message = _team(team, organiser)
@@ -603,15 +588,10 @@ def filing_units(campaign, filings):
         .values("unit_id")
         .annotate(
             filed=Count("pk"),
-            villages=Count("pk", filter=Q(org__category__in=VILLAGE_CATEGORIES)),
+            villages=Count("pk", filter=Q(org__category__in=rules.VILLAGE_CATEGORIES)),
         )
     }
-    below = Organization.objects.filter(
-        category__in=VILLAGE_CATEGORIES, path__startswith=OuterRef("path")
-    ).exclude(pk=OuterRef("pk"))
-    units = (
-        Organization.objects.filter(pk__in=quotas).annotate(rural=Exists(below)).order_by("path")
-    )
+    units = with_villages_below(Organization.objects.filter(pk__in=quotas)).order_by("path")
     rows = []
     for unit in units:
         found = counts.get(unit.pk, {})
@@ -621,7 +601,7 @@ def filing_units(campaign, filings):
                 "quota": quotas[unit.pk],
                 "filed": found.get("filed", 0),
                 "villages": found.get("villages", 0),
-                "rural": unit.rural,
+                "rural": unit.has_villages,
             }
         )
     return rows
