@@ -116,6 +116,7 @@ class OrgYear:
     mobile_sessions: list[int] | None = None  # per mobile member, meetings attended
     secretary_reports: int = 0
     facts: dict[str, Decimal] = field(default_factory=dict)
+    surveyed: set[str] = field(default_factory=set)  # facts taken from a survey
 
     @property
     def committee_ids(self):
@@ -249,6 +250,8 @@ def explain(code: str, records: OrgYear) -> str:
         return f"现任班子成员{len(records.committee_ids)}名"
     metric = METRICS.get(code)
     if metric and metric.source == MetricSource.FACT:
+        if code in records.surveyed:
+            return "群众满意度测评结果"
         return "本组织填报的年度数据" if code in records.facts else "尚未填报"
     return ""
 
@@ -407,9 +410,11 @@ def _read_facts(records, reading):
     overwrite them."""
     facts = YearlyFact.objects.filter(org__in=reading.org_ids, year=reading.year)
     surveyed_last = Case(When(source=FactSource.SURVEY, then=1), default=0)
-    rows = facts.order_by(surveyed_last).values_list("org_id", "code", "value")
-    for org_id, code, value in rows:
+    rows = facts.order_by(surveyed_last).values_list("org_id", "code", "value", "source")
+    for org_id, code, value, source in rows:
         records[org_id].facts[code] = value
+        if source == FactSource.SURVEY:
+            records[org_id].surveyed.add(code)
 
 
 LECTURE_METRICS = frozenset(

@@ -106,10 +106,11 @@ def shot(request):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo city as `make run` loads it (standards, city, every app's demo records):
-    journeys tried as a new user tries them. About 20 s; flushed after the test."""
+    """The demo city as `make run` loads it (standards, calendar, city, every app's demo
+    records): journeys tried as a new user tries them. About 20 s; flushed after the test."""
     out = io.StringIO()
     call_command("load_standards", stdout=out)
+    call_command("load_holidays", stdout=out)
     call_command("load_demo_city", stdout=out)
     return out.getvalue()
 

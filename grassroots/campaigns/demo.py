@@ -32,6 +32,8 @@ from grassroots.assessments.models import Assessment
 from grassroots.assessments.services import open_task
 from grassroots.core.choices import Role
 from grassroots.core.models import RoleAssignment
+from grassroots.orglife.choices import FactSource
+from grassroots.orglife.models import YearlyFact
 from grassroots.orgs.choices import Category, OrgKind, OrgStatus, PostKind
 from grassroots.orgs.demo import DEMO_USERS, ROOT_NAME
 from grassroots.orgs.models import HostUnitLink, Organization, Post, WeakDesignation
@@ -78,6 +80,7 @@ from .models import (
     Title,
     TitleWarning,
 )
+from .services.notices import SATISFACTION_FACT, assessment_scores, survey_fact_note
 
 SEED = 20261205
 CHANGE_REASON = "导入示范数据"
@@ -738,6 +741,19 @@ class DemoCampaigns:
             tallies.append(tally)
             tokens += own
         self.insert(SurveyTally, tallies, admin)
+        # Each rate is the organisation's satisfaction fact, as answering keeps it.
+        facts = [
+            YearlyFact(
+                org_id=tally.org_id,
+                year=campaign.year,
+                code=SATISFACTION_FACT,
+                source=FactSource.SURVEY,
+                value=tally.rate,
+                note=survey_fact_note(tally),
+            )
+            for tally in tallies
+        ]
+        self.insert(YearlyFact, facts, admin)
         for token in tokens:
             token.tally_id = token.tally.pk
         SurveyToken.objects.bulk_create(tokens)
@@ -939,7 +955,7 @@ class DemoCampaigns:
     # --- the demonstration-point campaign, survey phase --------------------------------------
 
     def demonstration_point(self):
-        T, rng = self.today, self.rng
+        T = self.today
         organiser = self.by_name[DP_ORGANISER]
         clerk = self.clerk(organiser)
         campaign = self.campaign(
@@ -977,8 +993,8 @@ class DemoCampaigns:
                 (StageCode.NAMING, None, T + datetime.timedelta(days=55), None),
             ],
         )
-        # Seed 004: every organisation of the field is graded; the self-assessment and the
-        # level above's assessment are in, the satisfaction survey is the evaluator's to import.
+        # Seed 004: every organisation of the field is graded; the assessments in so far are
+        # read as grading reads them, the satisfaction survey is the evaluator's to import.
         field = [
             org
             for org in self.orgs.values()
@@ -986,13 +1002,13 @@ class DemoCampaigns:
             and org.kind in FIELD_KINDS
             and org.status == OrgStatus.ACTIVE
         ]
-        own = {org_id: total for (org_id, _), (_, total) in self.assessments.items() if total}
+        scores = assessment_scores([org.pk for org in field], self.year)
         grades = [
             FieldGrade(
                 campaign=campaign,
                 org=org,
-                self_assessment=own.get(org.pk, Decimal(rng.randint(7000, 9800)) / 100),
-                upper_assessment=Decimal(rng.randint(6800, 9600)) / 100,
+                self_assessment=scores.get(org.pk, (None, None))[0],
+                upper_assessment=scores.get(org.pk, (None, None))[1],
             )
             for org in sorted(field, key=lambda o: o.path)
         ]

@@ -252,6 +252,11 @@ def questions(campaign):
     return ["您对该党组织的总体评价", *campaign.survey_questions]
 
 
+def survey_fact_note(tally):
+    """Where a satisfaction fact from a survey comes from, as its note says."""
+    return f"{tally.campaign.title}群众满意度测评，{tally.responses}份答卷"[:200]
+
+
 def _sync_fact(tally, user=None):
     """The tally's rate as the organisation's satisfaction fact of the campaign year
     (source survey), written whenever the tally changes."""
@@ -265,7 +270,7 @@ def _sync_fact(tally, user=None):
         "code": SATISFACTION_FACT,
         "source": FactSource.SURVEY,
     }
-    note = f"{tally.campaign.title}群众满意度测评，{tally.responses}份答卷"[:200]
+    note = survey_fact_note(tally)
     if user is None and YearlyFact.objects.filter(**key).update(value=rate, note=note):
         # An anonymous answer moves a derived figure: the responses are the record of that
         # change, so the fact is updated in place (one statement) rather than given a history
@@ -390,8 +395,25 @@ RESULT_RULES = [
 ]
 
 
-def results_template():
-    return template_workbook("满意度测评结果", RESULT_COLUMNS, RESULT_RULES)
+def results_template(campaign):
+    """The import template with one row per organisation still to be evaluated: the
+    field of a survey phase (seed 004 分类定级), otherwise the applicants approved for
+    naming; those already surveyed by scanning are left out (they cannot be imported)."""
+    if campaign.kind == CampaignKind.DEMONSTRATION_POINT:
+        orgs = field_orgs(campaign)
+    else:
+        orgs = Organization.objects.filter(
+            pk__in=Application.objects.filter(
+                campaign=campaign, state=ApplicationState.APPROVED
+            ).values("org")
+        ).order_by("path")
+    scanned = SurveyResponse.objects.filter(token__tally__campaign=campaign).values(
+        "token__tally__org"
+    )
+    names = orgs.exclude(pk__in=scanned).values_list("name", flat=True)
+    return template_workbook(
+        "满意度测评结果", RESULT_COLUMNS, RESULT_RULES, rows=((name,) for name in names)
+    )
 
 
 class _FieldOrgs(OrgDirectory):

@@ -13,7 +13,11 @@ from openpyxl import Workbook, load_workbook
 
 from grassroots.campaigns.choices import ApplicationState, CampaignKind, StageCode
 from grassroots.campaigns.models import Campaign, Quota, Stage
-from grassroots.campaigns.tests.factories import ApplicationFactory
+from grassroots.campaigns.tests.factories import (
+    ApplicationFactory,
+    InspectionFactory,
+    ObjectionFactory,
+)
 from grassroots.core.choices import Role
 from grassroots.orgs.choices import Category, OrgKind
 
@@ -343,3 +347,37 @@ def test_the_export_is_the_seed_table_and_imports_back(scene, login):
     response = browser.post(f"/campaigns/{campaign.pk}/quotas/import/", {"file": again})
     assert response.status_code == 302
     assert campaign.quotas.count() == 4
+
+
+def test_the_home_page_to_do_lists_each_users_campaign_work(
+    scene, client, django_assert_max_num_queries
+):
+    campaign = scene["campaign"]
+    ApplicationFactory(
+        campaign=campaign,
+        level=scene["demo"],
+        org=scene["community"],
+        unit=scene["east"],
+        state=ApplicationState.IN_REVIEW,
+        pending_step="basic_committee",
+        pending_org=scene["street"],
+        created_by=scene["branch_clerk"],
+    )
+    inspection = InspectionFactory(org=scene["village"], assigned_by_org=scene["east"])
+    inspection.team.add(scene["inspector"])
+    ObjectionFactory(notice__campaign=campaign)
+    campaign.stage = StageCode.SURVEY
+    campaign.save()
+
+    def todo(user):
+        client.force_login(user)
+        with django_assert_max_num_queries(12):
+            page = client.get("/campaigns/todo/")
+        return page.content.decode()
+
+    assert "待签署意见的申报" in todo(scene["street_reviewer"])
+    assert "待签署意见的申报" not in todo(scene["west_reviewer"])
+    assert "待录入的考察" in todo(scene["inspector"])
+    assert "待处理的公示异议" in todo(scene["organiser_clerk"])
+    assert "待导入测评结果：2026年基层党组织示范行动" in todo(scene["evaluator"])
+    assert todo(scene["outside_clerk"]).strip() == ""

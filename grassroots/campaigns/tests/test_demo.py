@@ -50,8 +50,11 @@ from grassroots.campaigns.models import (
     Title,
     TitleWarning,
 )
+from grassroots.campaigns.services.notices import assessment_scores
 from grassroots.core.access import can
 from grassroots.core.choices import Permission, Role
+from grassroots.orglife.choices import FactSource
+from grassroots.orglife.models import YearlyFact
 from grassroots.orgs import demo as city
 from grassroots.orgs.choices import Category, OrgKind
 from grassroots.orgs.models import Organization
@@ -276,6 +279,13 @@ def test_tallies_equal_the_responses_about_half_answered(loaded):
         answered += tally.responses
         assert tally.rate is not None
     assert 0.4 <= answered / tokens <= 0.6
+    # Each rate is the organisation's satisfaction fact, taken by compliance over its own.
+    facts = dict(
+        YearlyFact.objects.filter(
+            code="satisfaction_rate", source=FactSource.SURVEY, year=campaign.year
+        ).values_list("org", "value")
+    )
+    assert facts == {tally.org_id: tally.rate for tally in tallies}
 
 
 def test_the_base_campaign_named_titles_one_due_and_one_warned(loaded):
@@ -307,6 +317,10 @@ def test_the_demonstration_point_campaign_waits_for_the_evaluator(loaded):
     assert not point.tallies.exists()
     grades = FieldGrade.objects.filter(campaign=point)
     assert grades.count() > 20 and not grades.exclude(grade="").exists()
+    # What the field's grades hold so far is what grading reads, so grading keeps it.
+    scores = assessment_scores([g.org_id for g in grades], point.year)
+    held = {g.org_id: (g.self_assessment, g.upper_assessment) for g in grades}
+    assert held == {g.org_id: scores.get(g.org_id, (None, None)) for g in grades}
     evaluator = get_user_model().objects.get(username="evaluator")
     assert Campaign.objects.visible_to(evaluator).filter(pk=point.pk).exists()
     assert can(evaluator, Permission.EVALUATE, point.organiser)

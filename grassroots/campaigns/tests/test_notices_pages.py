@@ -206,11 +206,23 @@ def test_the_tally_page_and_its_export(scene, django_assert_max_num_queries):
     assert load_workbook(io.BytesIO(sheet.content)).active["G2"].value == 50
 
 
+def template_names(client, url):
+    sheet = load_workbook(io.BytesIO(client.get(url + "?template=1").content)).active
+    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
 def test_the_evaluator_imports_on_the_page(scene, tmp_path):
     url = f"/campaigns/{scene['campaign'].pk}/surveys/import/"
     assert logged_in(scene["organiser_clerk"]).get(url).status_code == 403
     client = logged_in(scene["evaluator"])
     assert client.get(url + "?template=1")["Content-Type"].startswith("application/vnd")
+    # The template lists the approved applicants still to be evaluated, not the scanned.
+    approved(scene)
+    scanned = approved(scene, "west_village", "west")
+    assert template_names(client, url) == ["幸福社区党支部", "西山村党支部"]
+    token = services.issue_tokens(scene["organiser_clerk"], scanned, 1)[0]
+    services.answer_survey(token.token, "satisfied")
+    assert template_names(client, url) == ["幸福社区党支部"]
     page = client.post(url, {"file": workbook(tmp_path, [("没有这个支部", 1, 0, 0)])})
     assert page.status_code == 400 and "未找到" in page.content.decode()
     page = client.post(

@@ -278,6 +278,7 @@ def test_the_survey_rate_is_the_fact_compliance_reads_and_the_own_value_stays(
     result = compliance_for(Organization.objects.filter(pk=community.pk), standard, year)
     (item,) = result[community.pk]
     assert item.value == Decimal("66.70") and item.status == ItemStatus.NOT_MET
+    assert item.explanation == "群众满意度测评结果"
     # The clerk corrects the own value: the survey value still counts.
     set_yearly_fact(scene["branch_clerk"], community, year, "satisfaction_rate", Decimal(99))
     result = compliance_for(Organization.objects.filter(pk=community.pk), standard, year)

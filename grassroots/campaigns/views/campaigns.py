@@ -7,7 +7,7 @@ every change goes through `services.campaigns`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
@@ -19,11 +19,14 @@ from grassroots.core.excel.sheets import export_workbook
 from grassroots.core.pages import form_page, page_of
 from grassroots.orgs.choices import Severity
 
+from ..choices import InspectionState, NoticeState, StageCode
 from ..filtersets import CampaignFilter
 from ..forms.campaigns import CampaignForm
-from ..models import AwardLevel, Campaign
+from ..models import AwardLevel, Campaign, Inspection, Objection
 from ..quota_table import import_quotas, quota_workbook
 from ..services import campaigns as services
+from ..services.applications import awaiting_opinion, awaiting_ranking
+from ..services.notices import UNRESOLVED
 
 LIST_PAGE = 50
 SEVERITY_CLASSES = {Severity.ERROR: "danger", Severity.WARNING: "warning", Severity.INFO: "info"}
@@ -52,6 +55,39 @@ def managed_campaign(request, pk):
     if not services.may_manage(request.user, campaign):
         raise PermissionDenied(services.NOT_ORGANISER)
     return campaign
+
+
+@login_required
+def campaign_todo(request):
+    """What waits for the user in the campaigns, for the home page (htmx): opinions to
+    sign, units to rank, inspections of the user's teams to record, objections to a
+    running notice to resolve, survey results to import; one query each."""
+    user = request.user
+    work = [
+        ("待签署意见的申报", awaiting_opinion(user).count(), reverse("application-review")),
+        ("待排序上报的申报", awaiting_ranking(user).count(), reverse("application-review")),
+        (
+            "待录入的考察",
+            Inspection.objects.filter(team=user, state=InspectionState.ASSIGNED).count(),
+            reverse("inspection-list"),
+        ),
+    ]
+    objections = (
+        Objection.objects.visible_to(user, Permission.EDIT)
+        .filter(notice__state=NoticeState.RUNNING, state__in=UNRESOLVED)
+        .values("notice")
+        .annotate(count=Count("pk"))
+        .order_by("notice")
+    )
+    for row in objections:
+        url = reverse("notice-detail", args=[row["notice"]])
+        work.append(("待处理的公示异议", row["count"], url))
+    surveys = Campaign.objects.visible_to(user, Permission.EVALUATE).filter(stage=StageCode.SURVEY)
+    for campaign in surveys.order_by("-year", "pk"):
+        url = reverse("survey-results-import", args=[campaign.pk])
+        work.append((f"待导入测评结果：{campaign.title}", None, url))
+    shown = [(label, count, url) for label, count, url in work if count is None or count]
+    return render(request, "campaigns/campaigns_todo.html", {"work": shown})
 
 
 def error_text(exc):
@@ -328,6 +364,7 @@ def campaign_quotas_export(request, pk):
 
 urlpatterns = [
     path("campaigns/", campaign_list, name="campaign-list"),
+    path("campaigns/todo/", campaign_todo, name="campaign-todo"),
     path("campaigns/export/", campaign_list_export, name="campaign-list-export"),
     path("campaigns/new/", campaign_new, name="campaign-new"),
     path("campaigns/<int:pk>/", campaign_detail, name="campaign-detail"),

@@ -517,7 +517,7 @@ def results_import(request, pk):
     if not services.may_import_results(request.user, campaign):
         raise PermissionDenied("只有第三方测评机构（测评权限）可以导入测评结果")
     if request.GET.get("template"):
-        return xlsx_response(services.results_template(), "满意度测评结果导入模板.xlsx")
+        return xlsx_response(services.results_template(campaign), "满意度测评结果导入模板.xlsx")
     form = UploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

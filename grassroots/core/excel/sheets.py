@@ -288,9 +288,10 @@ HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 LIST_VALIDATION_LIMIT = 255  # Excel's limit on an inline list
 
 
-def template_workbook(title, columns, rules):
-    """An empty import template: the header row (required columns in red), drop-down lists
-    for choices, text format for ID numbers and phones, and a 说明 sheet."""
+def template_workbook(title, columns, rules, rows=()):
+    """An import template: the header row (required columns in red), drop-down lists for
+    choices, text format for ID numbers and phones, and a 说明 sheet; `rows` pre-fill what
+    is known (e.g. the organisations to report on) so the user types only the rest."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
@@ -309,6 +310,8 @@ def template_workbook(title, columns, rules):
             validation.error = f"请从下拉列表中选择：{options}"
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}10000")
+    for row in rows:
+        sheet.append(list(row))
 
     notes = workbook.create_sheet(NOTES_SHEET)
     notes.append(["列名", "是否必填", "填写格式", "可选值及说明"])
