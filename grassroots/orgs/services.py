@@ -186,6 +186,21 @@ def save_host_unit(user, unit, org=None):
     return unit
 
 
+def council_term_end(org):
+    """When the council of the organisation's society (its current host unit) ends its
+    term, or None if no unit records it."""
+    return (
+        HostUnit.objects.filter(
+            org_links__org=org,
+            org_links__ended_on__isnull=True,
+            council_term_ends_on__isnull=False,
+        )
+        .order_by("council_term_ends_on")
+        .values_list("council_term_ends_on", flat=True)
+        .first()
+    )
+
+
 @transaction.atomic
 def link_host_unit(user, org, unit):
     require_edit(user, org)
@@ -398,6 +413,16 @@ def start_term(user, org, started_on, number=None, planned_end_on=None):
     planned = planned_end_on or planned_term_end(
         org.kind, org.category, started_on, RuleConfig.from_settings()
     )
+    if planned is None and org.kind == OrgKind.FUNCTIONAL_BRANCH:
+        # No term of its own: the team is adjusted with the society's council (seed 004).
+        planned = council_term_end(org)
+        if planned is None:
+            raise ValidationError(
+                {
+                    "planned_end_on": "功能型党支部不实行任期制，班子随社会组织换届调整：请先登记"
+                    "所在单位的理事会本届届满日期，或在此填写"
+                }
+            )
     if planned is None:
         raise ValidationError({"planned_end_on": "该类组织没有法定任期，请填写应届满日期"})
     if planned <= started_on:
