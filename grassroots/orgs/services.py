@@ -28,7 +28,7 @@ from .models import (
     Transfer,
     WeakDesignation,
 )
-from .rules import RuleConfig, date_error, member_field_errors, planned_term_end
+from .rules import RuleConfig, add_years, date_error, member_field_errors, planned_term_end
 
 
 def check_date(field, day, label, in_advance=False, **bounds):
@@ -410,19 +410,13 @@ def start_term(user, org, started_on, number=None, planned_end_on=None):
         raise ValidationError({"number": f"届次应大于已有的第{last_number}届"})
     if current:
         end_term(user, current, started_on)
-    planned = planned_end_on or planned_term_end(
-        org.kind, org.category, started_on, RuleConfig.from_settings()
-    )
+    config = RuleConfig.from_settings()
+    planned = planned_end_on or planned_term_end(org.kind, org.category, started_on, config)
     if planned is None and org.kind == OrgKind.FUNCTIONAL_BRANCH:
-        # No term of its own: the team is adjusted with the society's council (seed 004).
-        planned = council_term_end(org)
-        if planned is None:
-            raise ValidationError(
-                {
-                    "planned_end_on": "功能型党支部不实行任期制，班子随社会组织换届调整：请先登记"
-                    "所在单位的理事会本届届满日期，或在此填写"
-                }
-            )
+        # No term of its own: the team is adjusted with the society's council (seed 004), so
+        # the row holding its posts ends with the council's term; before a unit records it,
+        # a council's usual term (never judged: no term findings for functional branches).
+        planned = council_term_end(org) or add_years(started_on, config.society_term_years)
     if planned is None:
         raise ValidationError({"planned_end_on": "该类组织没有法定任期，请填写应届满日期"})
     if planned <= started_on:
