@@ -5,21 +5,39 @@ red/yellow/green warnings of what is overdue now.
 engine's fixed number of queries plus one for the set's items.
 """
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 
 from grassroots.orglife.choices import MeetingType
-from grassroots.orglife.models import Meeting
+from grassroots.orglife.models import Attendance, Meeting
+from grassroots.orgs.choices import Category
+from grassroots.orgs.models import Post
+from grassroots.orgs.rules import COMMITTEE_MIN_SIZE, FORMED_KINDS
 from grassroots.standards.models import Item, StandardSet, filter_sets
 
 from . import rules
 from .choices import ItemStatus, Light
-from .measurement import OrgYear, collect, explain, member_hours, metric_values, year_span
+from .measurement import (
+    MONTHS,
+    QUARTERS,
+    OrgYear,
+    collect,
+    explain,
+    member_hours,
+    metric_values,
+    year_span,
+)
 
 STUDY_HOURS_TARGET = Decimal(32)  # RULES.md: ≥ 32 hours per member per year
 STUDY_HOURS_PACE = "STUDY_HOURS_PACE"  # a member behind on study hours, one per member
+# Metrics that count the months or quarters of the year with a meeting, and how many the
+# year has: judged on pace while the year runs.
+PERIODS_IN_YEAR = {**dict.fromkeys(MONTHS, 12), **dict.fromkeys(QUARTERS, 4)}
+PACE_LABELS = {ItemStatus.MET: "按进度达标", ItemStatus.NOT_MET: "进度落后"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +49,20 @@ class ItemResult:
     # The organisation's records, for the explanation: written out only where it is shown
     # (a subtree's matrix shows none of its 240,000 items' explanations).
     records: OrgYear | None = field(default=None, repr=False, compare=False)
+    # In a year still running, what a count of months or quarters asks for so far
+    # (`rules.paced_threshold`); None when judged against the whole threshold.
+    due: Decimal | None = None
+
+    @property
+    def paced(self) -> bool:
+        return self.due is not None
+
+    @property
+    def label(self) -> str:
+        """The status in words: "按进度达标" / "进度落后" for an item judged on pace."""
+        if self.paced and self.status in PACE_LABELS:
+            return PACE_LABELS[self.status]
+        return ItemStatus(self.status).label
 
     @property
     def explanation(self) -> str:
@@ -49,10 +81,16 @@ def set_items(standard_set: StandardSet) -> list[Item]:
 
 
 def item_result(item, values, records) -> ItemResult:
-    """A measured item's result from an organisation's metric values."""
+    """A measured item's result from an organisation's metric values; an item counting
+    months or quarters is judged on pace while the year runs."""
     value = values.get(item.metric)
-    status = rules.item_status(item.metric, value, item.comparator, item.threshold)
-    return ItemResult(item, status, value, item.threshold, records)
+    due = None
+    if item.metric in PERIODS_IN_YEAR:
+        periods = PERIODS_IN_YEAR[item.metric]
+        due = rules.paced_threshold(item.threshold, item.comparator, periods, records.until)
+    judged = item.threshold if due is None else due
+    status = rules.item_status(item.metric, value, item.comparator, judged)
+    return ItemResult(item, status, value, item.threshold, records, due)
 
 
 def compliance_for(orgs, standard_set, year, today=None) -> dict[int, list[ItemResult]]:
@@ -95,8 +133,8 @@ class Warning:
 
 def warnings_for(org, today=None) -> list[Warning]:
     """What is overdue now (RULES.md frequencies): a committee meeting this month, a
-    members' meeting this quarter, and each member's study hours against the pace of the
-    yearly 32 hours. Red first."""
+    members' meeting this quarter, a 科技社团 organisation's half-yearly committee meeting,
+    and each member's study hours against the pace of the yearly 32 hours. Red first."""
     today = today or timezone.localdate()
     month_start = today.replace(day=1)
     quarter_start = today.replace(month=(rules.quarter_of(today) - 1) * 3 + 1, day=1)
@@ -121,6 +159,7 @@ def warnings_for(org, today=None) -> list[Warning]:
             "本季度已召开党员大会" if general_now else "本季度尚未召开党员大会",
         ),
     ]
+    found.extend(society_committee_warnings(org, today))
     start, until = year_span(today.year, today)
     due = rules.pace_target(STUDY_HOURS_TARGET, today)
     for row in member_hours(org, start, until):
@@ -136,3 +175,72 @@ def warnings_for(org, today=None) -> list[Warning]:
             )
     order = [Light.RED, Light.YELLOW, Light.GREEN]
     return sorted(found, key=lambda w: order.index(w.light))
+
+
+SOCIETY_COMMITTEE_HALF_YEAR = "SOCIETY_COMMITTEE_HALF_YEAR"
+SOCIETY_COMMITTEE_MISSED = "SOCIETY_COMMITTEE_MISSED"
+
+
+def society_committee_warnings(org, today) -> list[Warning]:
+    """Seed 004 (学会、协会、研究会): "党组织要定期召开会议，原则上每半年召开一次，…半数以上
+    委员到会方可召开": a light for this half-year, and a red warning when the last one passed
+    without such a meeting. Only for 科技社团 organisations with a committee (three
+    members or more); a meeting counts when at least half of those on the committee that
+    day were present (`rules.committee_quorate`). Here rather than in the registry's
+    health check: it reads meetings, which the registry (below organisational life) does
+    not, and it sits with the other meeting frequencies' lights."""
+    if org.category != Category.SCI_TECH_SOCIETY or org.kind not in FORMED_KINDS:
+        return []
+    this_half = rules.half_year_start(today)
+    last_half = rules.half_year_start(this_half - datetime.timedelta(days=1))
+    posts = list(
+        Post.objects.filter(term__org=org, started_on__lte=today).values_list(
+            "member_id", "started_on", "ended_on", "term__ended_on"
+        )
+    )
+
+    def committee_on(day):
+        return {
+            member
+            for member, started, ended, term_ended in posts
+            if started <= day and all(end is None or end > day for end in (ended, term_ended))
+        }
+
+    if len(committee_on(today)) < COMMITTEE_MIN_SIZE:
+        return []
+    present = defaultdict(set)
+    for meeting_id, day, member_id in Attendance.objects.filter(
+        meeting__in=Meeting.objects.held().filter(
+            org=org,
+            type=MeetingType.COMMITTEE_MEETING,
+            date__gte=last_half,
+            date__lte=today,
+        ),
+        present=True,
+    ).values_list("meeting_id", "meeting__date", "member_id"):
+        present[(meeting_id, day)].add(member_id)
+    quorate_days = [
+        day
+        for (_, day), members in present.items()
+        if rules.committee_quorate(len(members & committee_on(day)), len(committee_on(day)))
+    ]
+    held_now = any(day >= this_half for day in quorate_days)
+    found = [
+        Warning(
+            SOCIETY_COMMITTEE_HALF_YEAR,
+            rules.half_yearly_light(held_now, today),
+            "本半年已召开半数以上委员到会的委员会会议"
+            if held_now
+            else "本半年尚未召开半数以上委员到会的委员会会议（每半年至少一次）",
+        )
+    ]
+    had_committee = len(committee_on(this_half - datetime.timedelta(days=1))) >= COMMITTEE_MIN_SIZE
+    if had_committee and not any(day < this_half for day in quorate_days):
+        found.append(
+            Warning(
+                SOCIETY_COMMITTEE_MISSED,
+                Light.RED,
+                f"{rules.half_year_name(last_half)}未召开半数以上委员到会的委员会会议",
+            )
+        )
+    return found

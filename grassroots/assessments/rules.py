@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from grassroots.orglife.rules import ATTACHMENTS
+from grassroots.standards.choices import Comparator
 from grassroots.standards.metrics import compare
 
 from .choices import Grade, ItemStatus, Light
@@ -32,6 +33,21 @@ def item_status(metric: str | None, value, comparator: str | None, threshold) ->
     if value is None:
         return ItemStatus.NO_DATA
     return ItemStatus.MET if compare(value, comparator, threshold) else ItemStatus.NOT_MET
+
+
+def paced_threshold(threshold, comparator, periods_in_year: int, until: datetime.date):
+    """What an item counting the months ("每月" = 12 of 12) or quarters ("每季度" = 4 of 4)
+    of the year with a meeting asks for by `until`, the last day counted, or None when it
+    asks for the whole threshold.
+
+    A year still running is judged against the periods already over — "每月召开" is due
+    by each month's end, so the month in progress is not yet behind (its own red/yellow
+    light says how much time is left) — and a whole year against the threshold itself.
+    Only "at least" items are paced."""
+    if threshold is None or comparator != Comparator.GE or (until.month, until.day) == (12, 31):
+        return None
+    ended = (until.month - 1) // (12 // periods_in_year)
+    return Decimal(threshold) * ended / periods_in_year
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,7 @@ class WarningConfig:
 
     monthly_red_days: int = 7
     quarterly_red_days: int = 15
+    half_yearly_red_days: int = 30
     pace_yellow_share: Decimal = Decimal("0.75")
 
 
@@ -119,6 +136,25 @@ def quarter_end(day: datetime.date) -> datetime.date:
     return month_end(datetime.date(day.year, last_month, 1))
 
 
+def half_year_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def half_year_end(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 6, 30) if day.month <= 6 else datetime.date(day.year, 12, 31)
+
+
+def half_year_name(day: datetime.date) -> str:
+    return f"{day.year}年{'上' if day.month <= 6 else '下'}半年"
+
+
+def committee_quorate(present: int, committee_size: int) -> bool:
+    """Seed 004 (学会 and 科技社团 party organisations): "半数以上委员到会方可召开". In
+    Chinese legal usage "以上" includes the number itself (民法典 Art. 1259: "以上、以下、以内、
+    届满，包括本数"), so half the committee suffices: 2 of 4, 3 of 5."""
+    return committee_size > 0 and 2 * present >= committee_size
+
+
 def period_light(held: bool, today: datetime.date, period_end: datetime.date, red_days: int):
     """Green once held this period; yellow while more than `red_days` remain; red after."""
     if held:
@@ -128,6 +164,10 @@ def period_light(held: bool, today: datetime.date, period_end: datetime.date, re
 
 def monthly_light(held_this_month: bool, today, config: WarningConfig = DEFAULT_WARNINGS):
     return period_light(held_this_month, today, month_end(today), config.monthly_red_days)
+
+
+def half_yearly_light(held_this_half, today, config: WarningConfig = DEFAULT_WARNINGS):
+    return period_light(held_this_half, today, half_year_end(today), config.half_yearly_red_days)
 
 
 def quarterly_light(held_this_quarter: bool, today, config: WarningConfig = DEFAULT_WARNINGS):

@@ -21,7 +21,7 @@ from grassroots.orgs.rules import (
     FORMED_KINDS,
     MIN_FULL_MEMBERS,
     SOCIETY_CATEGORIES,
-    SOCIETY_HEADS,
+    society_secretary_fits,
 )
 
 from .choices import Action, Actor, CheckCode, State, TallyProblem, WorkflowKind
@@ -454,10 +454,12 @@ def _society_problems(facts):
     if facts.org_category not in SOCIETY_CATEGORIES:
         return
     for c in facts.candidates:
-        if c.proposed_post == PostKind.SECRETARY and c.society_role not in SOCIETY_HEADS:
+        if c.proposed_post == PostKind.SECRETARY and not society_secretary_fits(
+            facts.org_category, c.society_role
+        ):
             yield Problem(
                 "candidates",
-                f"书记人选{c.name}未担任理事长（会长）或副理事长（副会长），"
+                f"书记人选{c.name}未担任理事长（会长）、副理事长（副会长）或理事，"
                 "不符合“双向进入、交叉任职”的要求",
                 Severity.WARNING,
                 code=CheckCode.SOCIETY_SECRETARY,

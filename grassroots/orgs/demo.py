@@ -341,7 +341,9 @@ class Node:
     size: int = 0  # members whose organisation relation is here
     probationary: int | None = None  # exact number of probationary members, else by profile
     units: tuple = ()  # host unit names (several for a joint branch)
-    committee: str = "normal"  # normal | vacant | large | missing | not_head
+    # normal | vacant | large | missing | not_head | chair_member (a society whose chair is a
+    # member but not the secretary)
+    committee: str = "normal"
     term: str = "auto"  # auto | current | expiring | overdue | missing
     dissolved: tuple | None = None  # (date, reason)
     weak: str = ""  # reason of a 软弱涣散 designation this year
@@ -351,6 +353,7 @@ class Node:
     children: list = field(default_factory=list)
     members: list = field(default_factory=list)
     functional: list = field(default_factory=list)  # members with a functional membership
+    council_ends: datetime.date | None = None  # a functional branch's society council term
 
     def subtree(self):
         yield self
@@ -565,6 +568,7 @@ class DemoCity:
             "青川市快递物流行业功能型党支部",
             K.FUNCTIONAL_BRANCH,
             pe,
+            unit="青川市快递物流行业协会",
             functional_from=[hengyuan, "青川天和物流有限公司党支部", "青川市物流园区联合党支部"],
         )
         self.add(
@@ -589,7 +593,7 @@ class DemoCity:
         self.named["sci_committee"] = sci
         for name, options in (
             ("青川市医学会党支部", {}),
-            ("青川市农学会党支部", {}),
+            ("青川市农学会党支部", {"committee": "chair_member"}),
             ("青川市计算机学会党支部", {"committee": "not_head"}),
             ("青川市水利学会党支部", {}),
             ("青川市机械工程学会党支部", {}),
@@ -612,6 +616,7 @@ class DemoCity:
             "青川市科技工作者之家功能型党支部",
             K.FUNCTIONAL_BRANCH,
             st,
+            unit="青川市科技工作者协会",
             functional_from=["青川大学党委", "青川市人民医院党委"],
         )
 
@@ -969,6 +974,11 @@ class DemoCity:
         org, rng, today = node.org, self.rng, self.today
         if org.kind == OrgKind.TEMPORARY:
             return org.established_on, add_years(org.established_on, 1)
+        if org.kind == OrgKind.FUNCTIONAL_BRANCH:
+            # No term of its own (seed 004): the team was set up at the society's last
+            # council election and changes at the next, five years on.
+            node.council_ends = today + datetime.timedelta(days=rng.randint(200, 1500))
+            return add_years(node.council_ends, -5), node.council_ends
         mode = node.term
         if mode == "auto":
             mode = weighted(rng, (("current", 84), ("expiring", 9), ("overdue", 7)))
@@ -1052,12 +1062,21 @@ class DemoCity:
         unit = rng.choice(node.units or (node.workplace,))
         if node.committee == "not_head":
             role = SocietyRole.SECRETARY_GENERAL
-        elif node.org.kind == OrgKind.COMMITTEE or rng.random() < 0.25:
+        elif (
+            node.committee == "chair_member"
+            or node.org.kind == OrgKind.COMMITTEE
+            or rng.random() < 0.25
+        ):
             role = SocietyRole.VICE_CHAIR
         else:
             role = SocietyRole.CHAIR
         secretary.society_role, secretary.society_title = role, society_title(unit, role)
         others = [m for m in node.members if m is not secretary and not m.society_role]
+        if node.committee == "chair_member":
+            chair = next(m for m in others if m.status == MemberStatus.FULL and not m.left_on)
+            chair.society_role = SocietyRole.CHAIR
+            chair.society_title = society_title(unit, SocietyRole.CHAIR)
+            others.remove(chair)
         for member, role in zip(
             rng.sample(others, min(len(others), 4)),
             (SocietyRole.VICE_CHAIR, SocietyRole.DIRECTOR, SocietyRole.DIRECTOR)
@@ -1092,6 +1111,7 @@ class DemoCity:
                 unit = by_name.get(name)
                 if unit is None:
                     unit = by_name[name] = self.host_unit(name, node.org.category)
+                unit.council_term_ends_on = unit.council_term_ends_on or node.council_ends
                 ended = node.dissolved[0] if node.dissolved else None
                 self.links.append(HostUnitLink(org=node.org, unit=unit, ended_on=ended))
         return list(by_name.values())

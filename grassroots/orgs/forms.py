@@ -41,7 +41,15 @@ class WeakDesignationForm(BootstrapForm):
     reason = forms.CharField(label="原因", max_length=300, required=False)
 
 
-HOST_UNIT_FIELDS = ["name", "uscc", "address", "phone", "covered_population", "staff_count"]
+HOST_UNIT_FIELDS = [
+    "name",
+    "uscc",
+    "address",
+    "phone",
+    "covered_population",
+    "staff_count",
+    "council_term_ends_on",
+]
 
 
 class HostUnitForm(fields_form(HostUnit, HOST_UNIT_FIELDS)):

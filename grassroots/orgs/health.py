@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from grassroots.core.access import minimal_prefixes
 
-from .choices import MemberStatus, OrgKind, OrgStatus, PostKind
+from .choices import MemberStatus, OrgKind, OrgStatus, PostKind, SocietyRole
 from .models import HostUnitLink, Member, Membership, Post, Term, WeakDesignation
 from .rules import FORMED_KINDS, OrgFacts, RuleConfig, check_organization
 
@@ -51,15 +51,19 @@ def collect_facts(orgs, today=None):
 
     subtree_counts = defaultdict(Counter)
     primary_counts = Counter()
+    chairs = Counter()  # full members chairing the host society, by organisation
+    chairing = Q(society_role=SocietyRole.CHAIR)
     rows = (
         Member.objects.current()
         .filter(_within(count_paths, "org__path"), org__status=OrgStatus.ACTIVE)
         .values_list("org_id", "org__path", "status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), chairs=Count("id", filter=chairing))
         .order_by()
     )
-    for org_id, path, status, n in rows:
+    for org_id, path, status, n, chair_count in rows:
         primary_counts[org_id] += n
+        if status == MemberStatus.FULL:
+            chairs[org_id] += chair_count
         for ancestor in path.strip("/").split("/"):
             if int(ancestor) in counted_ids:
                 subtree_counts[int(ancestor)][status] += n
@@ -75,11 +79,15 @@ def collect_facts(orgs, today=None):
             member__left_on__isnull=True,
         )
         .values_list("org_id", "member__status")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id"), chairs=Count("id", filter=Q(member__society_role=SocietyRole.CHAIR))
+        )
         .order_by()
     )
-    for org_id, status, n in rows:
+    for org_id, status, n, chair_count in rows:
         functional_counts[org_id][status] += n
+        if status == MemberStatus.FULL:
+            chairs[org_id] += chair_count
 
     unit_counts = dict(
         HostUnitLink.objects.filter(_among(orgs, "org"), ended_on__isnull=True)
@@ -94,17 +102,17 @@ def collect_facts(orgs, today=None):
         .only("org_id", "number", "planned_end_on")
     }
     posts_by_org = defaultdict(list)
-    secretary_role = {}
+    secretary = {}  # (society role, member status) of each secretary
     committee_members = defaultdict(set)
-    for org_id, post, member_id, society_role in (
+    for org_id, post, member_id, society_role, status in (
         Post.objects.current()
         .filter(_among(orgs, "term__org"))
-        .values_list("term__org_id", "post", "member_id", "member__society_role")
+        .values_list("term__org_id", "post", "member_id", "member__society_role", "member__status")
     ):
         posts_by_org[org_id].append(post)
         committee_members[org_id].add(member_id)
         if post == PostKind.SECRETARY:
-            secretary_role[org_id] = society_role
+            secretary[org_id] = (society_role, status)
     weak = set(
         WeakDesignation.objects.filter(
             _among(orgs, "org"), year=today.year, rectified=False
@@ -119,6 +127,7 @@ def collect_facts(orgs, today=None):
             else subtree_counts[org.pk]
         )
         term = terms.get(org.pk)
+        secretary_role, secretary_status = secretary.get(org.pk, (None, None))
         facts[org.pk] = OrgFacts(
             kind=org.kind,
             category=org.category,
@@ -128,7 +137,9 @@ def collect_facts(orgs, today=None):
             primary_members=primary_counts[org.pk],
             committee_size=len(committee_members[org.pk]),
             posts=tuple(posts_by_org[org.pk]),
-            secretary_society_role=secretary_role.get(org.pk),
+            secretary_society_role=secretary_role,
+            secretary_status=secretary_status,
+            chair_is_member=chairs[org.pk] > 0,
             host_units=unit_counts.get(org.pk, 0),
             term_number=term.number if term else None,
             term_planned_end=term.planned_end_on if term else None,

@@ -178,6 +178,14 @@ class HostUnit(TimeStamped):
     phone = models.CharField("联系电话", max_length=30, blank=True, validators=[validate_phone])
     covered_population = models.PositiveIntegerField("覆盖人数", null=True, blank=True)
     staff_count = models.PositiveIntegerField("职工人数", null=True, blank=True)
+    # A functional branch has no term: its team changes when the society's council is
+    # re-elected (seed 004: "功能型党支部班子人选不实行任期制，原则上与社会组织换届同步调整").
+    council_term_ends_on = models.DateField(
+        "理事会本届届满日期",
+        null=True,
+        blank=True,
+        help_text="社会组织理事会（董事会）本届任期届满的日期；功能型党支部班子随之调整",
+    )
 
     history = HistoricalRecords()
     objects = HostUnitQuerySet.as_manager()

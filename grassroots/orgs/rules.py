@@ -35,7 +35,10 @@ SIZED_KINDS = frozenset(
 )
 LED_KINDS = FORMED_KINDS | {OrgKind.TEMPORARY}
 SOCIETY_CATEGORIES = frozenset({Category.SOCIAL_ORG, Category.SCI_TECH_SOCIETY})
-SOCIETY_HEADS = frozenset({SocietyRole.CHAIR, SocietyRole.VICE_CHAIR})
+# Seed 004 part 2 §3.4 (学会): the secretary is "原则上由是中共正式党员的学会理事长担任，如理事长非
+# 中共党员，则从是中共党员的副理事长中产生", and "理事会成员中符合条件的党员可以…进入党组织领导
+# 班子": a council member (理事) is allowed too.
+SOCIETY_COUNCIL_ROLES = frozenset({SocietyRole.CHAIR, SocietyRole.VICE_CHAIR, SocietyRole.DIRECTOR})
 
 MIN_FULL_MEMBERS = 3
 COMMITTEE_FROM_FULL_MEMBERS = 7
@@ -46,7 +49,9 @@ COMMITTEE_MAX_SIZE = 7
 @dataclass(frozen=True)
 class RuleConfig:
     general_branch_from: int = 50
-    committee_from: int = 100
+    # Seed 004 part 2 §3.1: "党员人数超过100名的成立基层党委" — more than 100, so 100 members
+    # are not yet a committee.
+    committee_above: int = 100
     branch_warn_above: int = 50
     joint_branch_max_units: int = 5
     term_expiring_days: int = 90
@@ -87,6 +92,10 @@ class OrgFacts:
     committee_size: int = 0
     posts: tuple = ()  # post codes currently held
     secretary_society_role: str | None = None
+    secretary_status: str | None = None  # MemberStatus of the current secretary
+    # A full member whose organisation relation (or functional membership) is here chairs
+    # the host society (理事长/会长).
+    chair_is_member: bool = False
     host_units: int = 0
     term_number: int | None = None
     term_planned_end: datetime.date | None = None
@@ -109,8 +118,15 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 def term_years(kind: str, category: str, config: RuleConfig = DEFAULT_CONFIG) -> int | None:
-    """Length of a term in years, or None for bodies that are not elected for a term."""
+    """Length of a term in years, or None for bodies that are not elected for a term. The one
+    place that says which organisations have terms: the health check's TERM_* findings and
+    the renewal reminders (elections.reminders) follow it."""
     if kind not in FORMED_KINDS:
+        return None
+    if kind == OrgKind.FUNCTIONAL_BRANCH:
+        # Seed 004, 社会组织功能型党支部规范化建设实施办法 item 5: "功能型党支部班子人选不实行
+        # 任期制，原则上与社会组织换届同步调整" — its team follows the society's council term
+        # (HostUnit.council_term_ends_on), with no term of its own.
         return None
     if category in (Category.VILLAGE, Category.COMMUNITY):
         return 5  # 支部工作条例 Art. 21
@@ -127,10 +143,11 @@ def planned_term_end(kind, category, started_on, config: RuleConfig = DEFAULT_CO
 
 
 def suggested_kind(total_members: int, config: RuleConfig = DEFAULT_CONFIG) -> str | None:
-    """The form seed 004 part 2 §3 suggests for a number of members."""
+    """The form seed 004 part 2 §3 suggests for a number of members: "党员人数超过100名的成立
+    基层党委；超过50名、不足100名的成立党总支" (exactly 100 is not "超过100名")."""
     if total_members < MIN_FULL_MEMBERS:
         return None
-    if total_members >= config.committee_from:
+    if total_members > config.committee_above:
         return OrgKind.COMMITTEE
     if total_members >= config.general_branch_from:
         return OrgKind.GENERAL_BRANCH
@@ -199,15 +216,48 @@ def _committee_findings(facts: OrgFacts):
         )
     if facts.kind in LED_KINDS and PostKind.SECRETARY not in facts.posts:
         yield Finding("SECRETARY_VACANT", Severity.ERROR, "书记空缺，应及时补选")
-    if (
-        facts.category in SOCIETY_CATEGORIES
-        and PostKind.SECRETARY in facts.posts
-        and facts.secretary_society_role not in SOCIETY_HEADS
-    ):
+
+
+def society_secretary_fits(category: str, society_role: str | None) -> bool:
+    """Whether a secretary with this post in the host society keeps the society rule of
+    the organisation's category ("双向进入、交叉任职")."""
+    if category != Category.SCI_TECH_SOCIETY:
+        # Seed 004's rule is for 学会、协会、研究会 (科技社团) only; other social organisations
+        # follow seed 000 (社会组织 standard, 组织建设 item 2): "负责人不是党员的，由管理层或业务
+        # 骨干担任党组织书记", which any member may be.
+        return True
+    return society_role in SOCIETY_COUNCIL_ROLES
+
+
+def _secretary_findings(facts: OrgFacts):
+    if PostKind.SECRETARY not in facts.posts:
+        return
+    if facts.secretary_status == MemberStatus.PROBATIONARY:
+        # 党章 Art. 7: a probationary member has no right to be elected (除了没有表决权、选举权
+        # 和被选举权以外); seed 004 part 2 §3.4: the secretary is "是中共正式党员的" chair.
+        yield Finding(
+            "SECRETARY_NOT_FULL_MEMBER",
+            Severity.ERROR,
+            "书记是预备党员，预备党员没有被选举权，书记应由正式党员担任",
+        )
+    if not society_secretary_fits(facts.category, facts.secretary_society_role):
         yield Finding(
             "SECRETARY_NOT_HEAD",
             Severity.WARNING,
-            "书记未担任本单位理事长（会长）或副理事长（副会长），不符合“双向进入、交叉任职”要求",
+            "书记未担任本学会理事长（会长）、副理事长（副会长）或理事，"
+            "不符合“双向进入、交叉任职”要求",
+        )
+    if (
+        facts.category in SOCIETY_CATEGORIES
+        and facts.chair_is_member
+        and facts.secretary_society_role != SocietyRole.CHAIR
+    ):
+        # Seed 004 part 2 §3.4 "原则上由是中共正式党员的学会理事长担任"; seed 000 "党员负责人担任
+        # 党组织书记"; seed 004 (社会组织): "提倡党员社会组织负责人担任党组织书记" — advice.
+        yield Finding(
+            "CHAIR_NOT_SECRETARY",
+            Severity.INFO,
+            "本单位理事长（会长）是正式党员但未担任书记，提倡由党员负责人担任党组织书记",
         )
 
 
@@ -244,6 +294,7 @@ def check_organization(
     findings = [
         *_form_findings(facts, config),
         *_committee_findings(facts),
+        *_secretary_findings(facts),
         *_term_findings(facts, today, config),
     ]
     if facts.weak_designated:

@@ -28,7 +28,7 @@ from .models import (
     Transfer,
     WeakDesignation,
 )
-from .rules import RuleConfig, date_error, member_field_errors, planned_term_end
+from .rules import RuleConfig, add_years, date_error, member_field_errors, planned_term_end
 
 
 def check_date(field, day, label, in_advance=False, **bounds):
@@ -184,6 +184,21 @@ def save_host_unit(user, unit, org=None):
     if org is not None:
         link_host_unit(user, org, unit)
     return unit
+
+
+def council_term_end(org):
+    """When the council of the organisation's society (its current host unit) ends its
+    term, or None if no unit records it."""
+    return (
+        HostUnit.objects.filter(
+            org_links__org=org,
+            org_links__ended_on__isnull=True,
+            council_term_ends_on__isnull=False,
+        )
+        .order_by("council_term_ends_on")
+        .values_list("council_term_ends_on", flat=True)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -395,9 +410,13 @@ def start_term(user, org, started_on, number=None, planned_end_on=None):
         raise ValidationError({"number": f"届次应大于已有的第{last_number}届"})
     if current:
         end_term(user, current, started_on)
-    planned = planned_end_on or planned_term_end(
-        org.kind, org.category, started_on, RuleConfig.from_settings()
-    )
+    config = RuleConfig.from_settings()
+    planned = planned_end_on or planned_term_end(org.kind, org.category, started_on, config)
+    if planned is None and org.kind == OrgKind.FUNCTIONAL_BRANCH:
+        # No term of its own: the team is adjusted with the society's council (seed 004), so
+        # the row holding its posts ends with the council's term; before a unit records it,
+        # a council's usual term (never judged: no term findings for functional branches).
+        planned = council_term_end(org) or add_years(started_on, config.society_term_years)
     if planned is None:
         raise ValidationError({"planned_end_on": "该类组织没有法定任期，请填写应届满日期"})
     if planned <= started_on:

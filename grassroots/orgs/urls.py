@@ -17,6 +17,7 @@ urlpatterns = [
     path("orgs/<int:pk>/units/new/", registry.unit_add, name="unit-add"),
     path("orgs/<int:pk>/units/link/", registry.unit_link, name="unit-link"),
     path("unit-links/<int:pk>/end/", registry.unit_unlink, name="unit-unlink"),
+    path("unit-links/<int:pk>/edit/", registry.unit_edit, name="unit-edit"),
     path("orgs/<int:pk>/terms/new/", registry.term_start, name="term-start"),
     path("orgs/<int:pk>/posts/new/", registry.post_appoint, name="post-appoint"),
     path("posts/<int:pk>/end/", registry.post_end, name="post-end"),

@@ -10,11 +10,12 @@ import pytest
 from django.urls import reverse
 
 from grassroots.assessments.choices import ItemStatus, Light
-from grassroots.assessments.compliance import warnings_for
+from grassroots.assessments.compliance import compliance_for, warnings_for
 from grassroots.core.choices import Role
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting
-from grassroots.orgs.choices import Category, OrgKind
+from grassroots.orgs.choices import Category, OrgKind, PostKind
+from grassroots.orgs.models import Organization, Post, Term
 from grassroots.standards.choices import SetStatus
 from grassroots.standards.models import Dimension, Item, StandardSet
 
@@ -195,3 +196,168 @@ def test_matrix_of_another_subtree_is_refused(client, city, standard, make_user)
     client.force_login(make_user(role=Role.VIEWER, org=city["east"]))
     response = client.get(reverse("compliance-matrix", args=[city["west"].pk]))
     assert response.status_code == 404
+
+
+# --- "每月" and "每季度" items on pace -------------------------------------------------------
+
+
+@pytest.fixture
+def monthly_set(db):
+    standard = StandardSet.objects.create(
+        code="t-monthly",
+        title="测试按月标准",
+        year=2026,
+        categories=[Category.VILLAGE],
+        status=SetStatus.PUBLISHED,
+    )
+    dimension = Dimension.objects.create(set=standard, code="1", title="组织生活", order=1)
+    for order, (code, metric, threshold) in enumerate(
+        [("1.1", "theme_day_months", 12), ("1.2", "general_meeting_quarters", 4)]
+    ):
+        Item.objects.create(
+            dimension=dimension,
+            code=code,
+            text=f"测试条目{code}",
+            metric=metric,
+            comparator=">=",
+            threshold=threshold,
+            order=order,
+        )
+    return standard
+
+
+def monthly_results(org, standard, year, today):
+    results = compliance_for(Organization.objects.filter(pk=org.pk), standard, year, today)
+    return {r.item.code: (r.status, r.label, r.due) for r in results[org.pk]}
+
+
+def theme_days(org, months, year=2026):
+    for month in months:
+        Meeting.objects.create(org=org, type=MeetingType.THEME_DAY, date=D(year, month, 5))
+
+
+@pytest.mark.parametrize(
+    "months, today, status, label",
+    [
+        # June: May is the last month over; June's own meeting still has time.
+        (range(1, 6), D(2026, 6, 10), ItemStatus.MET, "按进度达标"),
+        ((1, 2, 3, 5), D(2026, 6, 10), ItemStatus.NOT_MET, "进度落后"),
+        (range(1, 7), D(2026, 6, 30), ItemStatus.MET, "按进度达标"),
+        # December: eleven months over.
+        (range(1, 12), D(2026, 12, 10), ItemStatus.MET, "按进度达标"),
+        (range(1, 11), D(2026, 12, 10), ItemStatus.NOT_MET, "进度落后"),
+    ],
+)
+def test_month_items_on_pace_in_june_and_december(city, monthly_set, months, today, status, label):
+    org = city["west_branch"]
+    theme_days(org, months)
+    found = monthly_results(org, monthly_set, 2026, today)
+    assert found["1.1"][:2] == (status, label)
+    assert found["1.1"][2] == today.month - 1
+
+
+def test_a_past_year_is_judged_against_twelve_months(city, monthly_set):
+    org = city["west_branch"]
+    theme_days(org, range(1, 12), year=2025)
+    found = monthly_results(org, monthly_set, 2025, D(2026, 6, 10))
+    assert found["1.1"] == (ItemStatus.NOT_MET, "未达标", None)
+    theme_days(org, [12], year=2025)
+    assert monthly_results(org, monthly_set, 2025, D(2026, 6, 10))["1.1"][:2] == (
+        ItemStatus.MET,
+        "达标",
+    )
+
+
+def test_quarter_items_on_pace(city, monthly_set):
+    org = city["west_branch"]
+    Meeting.objects.create(org=org, type=MeetingType.GENERAL_MEETING, date=D(2026, 2, 1))
+    assert monthly_results(org, monthly_set, 2026, D(2026, 6, 10))["1.2"][:2] == (
+        ItemStatus.MET,
+        "按进度达标",
+    )
+    assert monthly_results(org, monthly_set, 2026, D(2026, 7, 1))["1.2"][:2] == (
+        ItemStatus.NOT_MET,
+        "进度落后",
+    )
+
+
+def test_the_api_says_what_was_due(api, city, monthly_set):
+    org = city["west_branch"]
+    url = reverse("api-org-compliance", args=[org.pk])
+    body = api(Role.VIEWER, city["root"]).get(url, {"standard": "t-monthly", "year": 2025})
+    assert [item["due"] for item in body.json()["items"]] == [None, None]
+
+
+# --- the half-yearly committee meeting of a 科技社团 organisation ---------------------------
+
+
+@pytest.fixture
+def society(city, make_org, make_member):
+    org = make_org("测试学会党支部", city["east"], category=Category.SCI_TECH_SOCIETY)
+    committee = [make_member(org) for _ in range(4)]
+    term = Term.objects.create(
+        org=org, number=1, started_on=D(2024, 1, 1), planned_end_on=D(2029, 1, 1)
+    )
+    for member, post in zip(committee, FULL_POSTS, strict=True):
+        Post.objects.create(term=term, member=member, post=post, started_on=D(2024, 1, 1))
+    return org, committee
+
+
+FULL_POSTS = (PostKind.SECRETARY, PostKind.ORGANIZATION, PostKind.PUBLICITY, PostKind.DISCIPLINE)
+
+
+def committee_meeting(org, day, present, absent=()):
+    hold(org, MeetingType.COMMITTEE_MEETING, day, 0, present, absent)
+
+
+def society_lights(org, today):
+    return {
+        w.code: w.light for w in warnings_for(org, today) if w.code.startswith("SOCIETY_COMMITTEE")
+    }
+
+
+@pytest.mark.parametrize("present, quorate", [(1, False), (2, True)])
+def test_half_of_the_committee_present_is_enough(society, present, quorate):
+    org, committee = society
+    committee_meeting(org, D(2026, 3, 10), committee[:present], committee[present:])
+    committee_meeting(org, D(2025, 9, 10), committee)
+    lights = society_lights(org, D(2026, 6, 10))  # 20 days left in the half-year
+    assert lights == {"SOCIETY_COMMITTEE_HALF_YEAR": Light.GREEN if quorate else Light.RED}
+
+
+def test_a_half_year_passed_without_a_meeting_is_red(society):
+    org, committee = society
+    committee_meeting(org, D(2026, 3, 10), committee)
+    found = {w.code: w for w in warnings_for(org, D(2026, 7, 15))}
+    assert found["SOCIETY_COMMITTEE_HALF_YEAR"].light == Light.YELLOW
+    assert "SOCIETY_COMMITTEE_MISSED" not in found
+    found = {w.code: w for w in warnings_for(org, D(2027, 1, 15))}
+    assert found["SOCIETY_COMMITTEE_MISSED"].light == Light.RED
+    assert found["SOCIETY_COMMITTEE_MISSED"].message == (
+        "2026年下半年未召开半数以上委员到会的委员会会议"
+    )
+
+
+def test_only_those_on_the_committee_that_day_count(society, make_member):
+    org, committee = society
+    others = [make_member(org) for _ in range(5)]  # members, not on the committee
+    committee_meeting(org, D(2026, 3, 10), committee[:1] + others, committee[1:])
+    committee_meeting(org, D(2025, 9, 10), committee)
+    assert society_lights(org, D(2026, 6, 10)) == {"SOCIETY_COMMITTEE_HALF_YEAR": Light.RED}
+
+
+def test_no_half_year_check_for_other_fields_or_without_a_committee(
+    city, society, make_org, make_member
+):
+    org, _ = society
+    org.category = Category.SOCIAL_ORG
+    org.save()
+    assert society_lights(org, D(2026, 6, 10)) == {}
+    single = make_org("测试小学会党支部", city["east"], category=Category.SCI_TECH_SOCIETY)
+    term = Term.objects.create(
+        org=single, number=1, started_on=D(2024, 1, 1), planned_end_on=D(2029, 1, 1)
+    )
+    Post.objects.create(
+        term=term, member=make_member(single), post=PostKind.SECRETARY, started_on=D(2024, 1, 1)
+    )
+    assert society_lights(single, D(2026, 6, 10)) == {}

@@ -11,12 +11,16 @@ from hypothesis import strategies as st
 from grassroots.assessments.choices import Grade, ItemStatus, Light
 from grassroots.assessments.rules import (
     GradeBands,
+    committee_quorate,
     draw_sample,
     grade_for,
+    half_year_name,
+    half_yearly_light,
     item_status,
     monthly_light,
     pace_light,
     pace_target,
+    paced_threshold,
     quarterly_light,
     sample_size,
 )
@@ -156,3 +160,102 @@ def test_pace_of_the_yearly_study_target():
     assert pace_light(due - Decimal("0.01"), 32, mid_year) == Light.YELLOW
     assert pace_light(due * Decimal("0.75"), 32, mid_year) == Light.YELLOW
     assert pace_light(due * Decimal("0.75") - Decimal("0.01"), 32, mid_year) == Light.RED
+
+
+# --- months and quarters on pace ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "until, periods, due",
+    [
+        (D(2026, 1, 1), 12, 0),  # no month is over yet
+        (D(2026, 1, 31), 12, 0),  # January's meeting is due by its end
+        (D(2026, 2, 1), 12, 1),
+        (D(2026, 6, 1), 12, 5),
+        (D(2026, 6, 30), 12, 5),
+        (D(2026, 12, 1), 12, 11),
+        (D(2026, 12, 30), 12, 11),
+        (D(2026, 3, 31), 4, 0),
+        (D(2026, 4, 1), 4, 1),
+        (D(2026, 8, 5), 4, 2),
+        (D(2026, 12, 30), 4, 3),
+    ],
+)
+def test_a_running_year_is_judged_on_the_periods_over(until, periods, due):
+    assert paced_threshold(periods, ">=", periods, until) == due
+
+
+@pytest.mark.parametrize("periods", [12, 4])
+def test_a_whole_year_is_judged_against_the_threshold(periods):
+    # A past year's counting ends on 31 December, as does the current year's on that day.
+    assert paced_threshold(periods, ">=", periods, D(2025, 12, 31)) is None
+
+
+def test_only_at_least_items_are_paced():
+    for comparator in (">", "<=", "<", "=="):
+        assert paced_threshold(12, comparator, 12, D(2026, 6, 1)) is None
+    assert paced_threshold(None, ">=", 12, D(2026, 6, 1)) is None
+
+
+def test_a_threshold_below_every_period_is_paced_in_proportion():
+    assert paced_threshold(6, ">=", 12, D(2026, 7, 15)) == 3  # half the year over
+    assert paced_threshold(10, ">=", 12, D(2026, 4, 2)) == Decimal(10) * 3 / 12
+
+
+@given(st.dates(D(2000, 1, 1), D(2099, 12, 30)), st.dates(D(2000, 1, 1), D(2099, 12, 30)))
+def test_pace_never_asks_more_than_the_year_and_grows_with_the_year(a, b):
+    a, b = sorted((a.replace(year=2026), b.replace(year=2026)))
+    if (b.month, b.day) == (12, 31):
+        return
+    for periods in (12, 4):
+        due_a = paced_threshold(periods, ">=", periods, a)
+        due_b = paced_threshold(periods, ">=", periods, b)
+        assert 0 <= due_a <= due_b < periods
+        assert due_a == int(due_a)  # "每月" = 12 asks for whole months
+
+
+# --- the half-yearly society committee meeting ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "present, size, quorate",
+    [
+        (1, 4, False),
+        (2, 4, True),  # "半数以上": 以上 includes half itself
+        (2, 5, False),
+        (3, 5, True),
+        (3, 7, False),
+        (4, 7, True),
+        (0, 0, False),
+    ],
+)
+def test_committee_quorum_is_half_or_more(present, size, quorate):
+    assert committee_quorate(present, size) is quorate
+
+
+@given(st.integers(0, 30), st.integers(1, 30))
+def test_quorum_is_monotone_in_those_present(present, size):
+    present = min(present, size)
+    if committee_quorate(present, size):
+        assert committee_quorate(min(present + 1, size), size)
+    assert committee_quorate(size, size)
+
+
+@pytest.mark.parametrize(
+    "held, today, light",
+    [
+        (True, D(2026, 6, 29), Light.GREEN),
+        (False, D(2026, 5, 31), Light.YELLOW),  # 30 days left
+        (False, D(2026, 6, 1), Light.RED),  # 29 days left
+        (False, D(2026, 12, 1), Light.YELLOW),
+        (False, D(2026, 12, 2), Light.RED),
+        (False, D(2026, 7, 1), Light.YELLOW),
+    ],
+)
+def test_half_yearly_light(held, today, light):
+    assert half_yearly_light(held, today) == light
+
+
+def test_half_year_names():
+    assert half_year_name(D(2026, 6, 30)) == "2026年上半年"
+    assert half_year_name(D(2026, 7, 1)) == "2026年下半年"

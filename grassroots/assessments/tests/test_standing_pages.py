@@ -3,12 +3,15 @@ study hours folded into one warning, months counted so far in the current year, 
 organisational life, and a default standard that measures something."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.assessments.views.standing import so_far
+from grassroots.assessments.compliance import item_result
+from grassroots.assessments.measurement import OrgYear
+from grassroots.assessments.views.standing import pace_note
 from grassroots.core.choices import Role
 from grassroots.orgs.choices import Category, OrgKind
 from grassroots.standards.choices import SetStatus
@@ -70,14 +73,20 @@ def test_members_behind_on_study_hours_are_one_warning(client, city, make_member
     assert standing(client, org, year=timezone.localdate().year - 1).context["warnings"] == []
 
 
-def test_months_so_far_are_shown_in_the_current_year_only(client, city, village_sets, make_user):
+def test_month_items_are_judged_on_pace_in_the_current_year_only(
+    client, city, village_sets, make_user
+):
     org = city["west_branch"]
     client.force_login(make_user(role=Role.VIEWER, org=city["west"]))
     today = timezone.localdate()
     page = standing(client, org, standard="t-measured").content.decode()
-    assert f"今年截至本月共{today.month}个月" in page
+    if (today.month, today.day) != (12, 31):
+        assert f"按进度截至上月应达{today.month - 1}个月" in page
+        # No meeting at all: on pace only in January, when no month is over.
+        assert ("进度落后" in page) is (today.month > 1)
     page = standing(client, org, standard="t-measured", year=today.year - 1).content.decode()
-    assert "今年截至本月" not in page
+    assert "按进度" not in page and "进度落后" not in page
+    assert "未达标" in page
 
 
 def test_standing_defaults_to_a_set_that_measures(client, city, village_sets, make_user):
@@ -129,9 +138,20 @@ def test_a_matrix_of_a_set_without_metrics_says_so(client, city, village_sets, m
     assert {share["value"] for share in response.context["chart"]["shares"]} == {0}
 
 
-def test_so_far_counts_quarters_too():
+def test_pace_note_names_the_periods_over():
     day = datetime.date(2026, 8, 5)
-    assert so_far("general_meeting_quarters", 2026, day) == "今年截至本季度共3个季度"
-    assert so_far("theme_day_months", 2026, day) == "今年截至本月共8个月"
-    assert so_far("study_hours_per_member", 2026, day) == ""
-    assert so_far("theme_day_months", 2025, day) == ""
+    quarters = Item(metric="general_meeting_quarters", comparator=">=", threshold=4)
+    months = Item(metric="theme_day_months", comparator=">=", threshold=12)
+    hours = Item(metric="study_hours_per_member", comparator=">=", threshold=32)
+    records = OrgYear(org_id=1, year=2026, until=day)
+    note = {
+        item.metric: pace_note(item_result(item, {item.metric: Decimal(0)}, records))
+        for item in (quarters, months, hours)
+    }
+    assert note == {
+        "general_meeting_quarters": "按进度截至上季度应达2个季度",
+        "theme_day_months": "按进度截至上月应达7个月",
+        "study_hours_per_member": "",
+    }
+    past = OrgYear(org_id=1, year=2025, until=datetime.date(2025, 12, 31))
+    assert pace_note(item_result(months, {months.metric: Decimal(12)}, past)) == ""

@@ -2,6 +2,7 @@
 warnings, the year by month) and the matrix of a subtree's organisations × items, with its
 Excel export."""
 
+import math
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -127,7 +128,7 @@ def org_standing(request, pk):
                     result,
                     shown_value(result.value, item.metric),
                     requirement,
-                    so_far(item.metric, year, today),
+                    pace_note(result),
                 )
             )
         groups = list(by_dimension.items())
@@ -146,17 +147,14 @@ def org_standing(request, pk):
     return render(request, "assessments/standing.html", context)
 
 
-def so_far(metric, year, today):
-    """How many months or quarters of the current year have begun, for an item that counts
-    them: "每月" asks for 12, which no organisation has before December."""
-    if year != today.year:
+def pace_note(result):
+    """What an item counting months or quarters asks for so far in a year still running:
+    "每月" asks for 12, which no organisation has before December."""
+    if not result.paced:
         return ""
-    unit = METRICS[metric].unit if metric in METRICS else ""
-    if unit == "个月":
-        return f"今年截至本月共{today.month}个月"
-    if unit == "个季度":
-        return f"今年截至本季度共{(today.month + 2) // 3}个季度"
-    return ""
+    unit = METRICS[result.item.metric].unit
+    so_far = "截至上季度" if unit == "个季度" else "截至上月"
+    return f"按进度{so_far}应达{math.ceil(result.due)}{unit}"
 
 
 def folded(warnings):
@@ -306,15 +304,13 @@ def matrix_chart(items, rows):
 
 def matrix_workbook(ancestor, standard, year, items, rows):
     headers = ["党组织", "达标项", "未达标项", "无数据项"] + [item.code for item in items]
-    labels = dict(ItemStatus.choices)
     body = (
         [
             row["name"],
             *(row["counts"][s] for s in (ItemStatus.MET, ItemStatus.NOT_MET, ItemStatus.NO_DATA)),
         ]
         + [
-            labels[r.status]
-            + (f"（{shown_value(r.value, r.item.metric)}）" if r.item.metric else "")
+            r.label + (f"（{shown_value(r.value, r.item.metric)}）" if r.item.metric else "")
             for r in row["results"]
         ]
         for row in rows

@@ -258,6 +258,7 @@ class HostUnitSerializer(serializers.ModelSerializer):
             "phone",
             "covered_population",
             "staff_count",
+            "council_term_ends_on",
             "org",
             "organizations",
         ]

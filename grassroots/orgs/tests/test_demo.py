@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -43,6 +44,7 @@ EVERY_CODE = {
     "COMMITTEE_TOO_LARGE",
     "SECRETARY_VACANT",
     "SECRETARY_NOT_HEAD",
+    "CHAIR_NOT_SECRETARY",
     "TERM_MISSING",
     "TERM_OVERDUE",
     "TERM_EXPIRING",
@@ -146,7 +148,11 @@ def test_joint_branches(summary):
 def test_health_check_flags_every_code(findings):
     assert set(findings) == EVERY_CODE
     assert findings["JOINT_BRANCH_TOO_MANY_UNITS"] == {"青川市建材市场非公有制企业联合党支部"}
+    # Only the 学会 whose secretary holds no council post; no other social organisation
+    # (seed 000 lets them take their secretary from the management or key staff).
     assert findings["SECRETARY_NOT_HEAD"] == {"青川市计算机学会党支部"}
+    assert findings["CHAIR_NOT_SECRETARY"] == {"青川市农学会党支部"}
+    assert "SECRETARY_NOT_FULL_MEMBER" not in findings
     assert findings["TOO_FEW_MEMBERS"] == {"青川鑫源便利连锁有限公司党支部"}
     assert findings["BRANCH_TOO_LARGE"] == {"马坊镇上庄村党支部"}
     assert findings["FORM_MISMATCH"] == {"马坊镇上庄村党支部", "江南区实验学校党总支"}
@@ -210,3 +216,30 @@ def test_generation_is_deterministic(summary):
         ]
 
     assert fingerprint(first) == fingerprint(second)
+
+
+def test_functional_branches_have_no_term_warnings(summary, findings):
+    """Seed 004: "功能型党支部班子人选不实行任期制": their team follows the society's council,
+    whose term the host unit records and the branch's page shows."""
+    functional = Organization.objects.filter(kind=OrgKind.FUNCTIONAL_BRANCH, status="active")
+    names = set(functional.values_list("name", flat=True))
+    assert len(names) >= 3
+    for code in ("TERM_MISSING", "TERM_OVERDUE", "TERM_EXPIRING"):
+        assert not names & findings.get(code, set()), code
+    councils = HostUnit.objects.filter(
+        org_links__org__in=functional, council_term_ends_on__isnull=False
+    )
+    assert councils.count() >= 2
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="city_admin"))
+    org = functional.get(name="青川市科技工作者之家功能型党支部")
+    text = client.get(f"/orgs/{org.pk}/").content.decode()
+    assert "班子不实行任期制" in text and "理事会本届届满" in text and "应届满" not in text
+
+
+def test_no_false_society_secretary_warnings(summary, findings):
+    societies = Organization.objects.filter(
+        category__in=[Category.SOCIAL_ORG, Category.SCI_TECH_SOCIETY]
+    )
+    social = set(societies.filter(category=Category.SOCIAL_ORG).values_list("name", flat=True))
+    assert social and not social & findings["SECRETARY_NOT_HEAD"]

@@ -2,7 +2,14 @@ import datetime
 
 import pytest
 
-from grassroots.orgs.choices import Category, MemberStatus, OrgKind, OrgStatus, PostKind
+from grassroots.orgs.choices import (
+    Category,
+    MemberStatus,
+    OrgKind,
+    OrgStatus,
+    PostKind,
+    SocietyRole,
+)
 from grassroots.orgs.health import collect_facts, findings_for
 from grassroots.orgs.models import HostUnit, HostUnitLink, Membership, Post, Term, WeakDesignation
 
@@ -194,3 +201,26 @@ def test_the_number_of_queries_does_not_depend_on_the_organisations(
     with django_assert_num_queries(6):
         findings = findings_for(large, TODAY)
     assert {f.code for f in findings[large[1].pk]} >= {"TOO_FEW_MEMBERS", "TERM_EXPIRING"}
+
+
+def test_secretary_status_and_a_member_chair(tree):
+    branch = tree["branch_a"]
+    members = tree["a_members"]
+    secretary = next(m for m in members if m.left_on is None)
+    secretary.status = MemberStatus.PROBATIONARY
+    secretary.confirmed_on = None
+    secretary.save()
+    add_term(branch, datetime.date(2027, 1, 1), posts=[(PostKind.SECRETARY, secretary)])
+    facts = collect_facts([branch], TODAY)[branch.pk]
+    assert facts.secretary_status == MemberStatus.PROBATIONARY
+    assert not facts.chair_is_member
+    chair = next(
+        m for m in members if m.left_on is None and m.status == MemberStatus.FULL and m != secretary
+    )
+    chair.society_role = SocietyRole.CHAIR
+    chair.save()
+    assert collect_facts([branch], TODAY)[branch.pk].chair_is_member
+    # A chair who left, or only a probationary member, does not count.
+    chair.status, chair.confirmed_on = MemberStatus.PROBATIONARY, None
+    chair.save()
+    assert not collect_facts([branch], TODAY)[branch.pk].chair_is_member

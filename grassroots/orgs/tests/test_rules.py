@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grassroots.orgs.choices import Category, OrgKind, OrgStatus, PostKind, Severity, SocietyRole
+from grassroots.orgs.choices import (
+    Category,
+    MemberStatus,
+    OrgKind,
+    OrgStatus,
+    PostKind,
+    Severity,
+    SocietyRole,
+)
 from grassroots.orgs.rules import (
     DEFAULT_CONFIG,
     OrgFacts,
@@ -35,6 +43,8 @@ SEVERITIES = {
     "FUNCTIONAL_HOLDS_RELATIONS": Severity.WARNING,
     "SECRETARY_VACANT": Severity.ERROR,
     "SECRETARY_NOT_HEAD": Severity.WARNING,
+    "SECRETARY_NOT_FULL_MEMBER": Severity.ERROR,
+    "CHAIR_NOT_SECRETARY": Severity.INFO,
     "TERM_MISSING": Severity.WARNING,
     "TERM_EXPIRING": Severity.WARNING,
     "TERM_OVERDUE": Severity.ERROR,
@@ -117,10 +127,13 @@ def test_bodies_that_are_not_party_organisations_need_no_three_members(kind):
         (OrgKind.GENERAL_BRANCH, 49, OrgKind.BRANCH),
         (OrgKind.GENERAL_BRANCH, 50, None),
         (OrgKind.GENERAL_BRANCH, 99, None),
-        (OrgKind.GENERAL_BRANCH, 100, OrgKind.COMMITTEE),
-        (OrgKind.COMMITTEE, 99, OrgKind.GENERAL_BRANCH),
-        (OrgKind.COMMITTEE, 100, None),
-        (OrgKind.BRANCH, 100, OrgKind.COMMITTEE),
+        # "超过100名…党委": 100 members are not yet a committee, 101 are.
+        (OrgKind.GENERAL_BRANCH, 100, None),
+        (OrgKind.GENERAL_BRANCH, 101, OrgKind.COMMITTEE),
+        (OrgKind.COMMITTEE, 100, OrgKind.GENERAL_BRANCH),
+        (OrgKind.COMMITTEE, 101, None),
+        (OrgKind.BRANCH, 100, OrgKind.GENERAL_BRANCH),
+        (OrgKind.BRANCH, 101, OrgKind.COMMITTEE),
     ],
 )
 def test_form_by_member_count_with_the_default_boundaries(kind, members, suggested):
@@ -137,15 +150,15 @@ def test_probationary_members_count_towards_the_form():
 
 
 def test_form_boundaries_follow_the_configuration():
-    config = RuleConfig(general_branch_from=30, committee_from=80, branch_warn_above=30)
+    config = RuleConfig(general_branch_from=30, committee_above=80, branch_warn_above=30)
     assert "FORM_MISMATCH" not in codes(healthy(full_members=29, total_members=29), config=config)
     assert "FORM_MISMATCH" in codes(healthy(full_members=30, total_members=30), config=config)
     general = OrgKind.GENERAL_BRANCH
     assert "FORM_MISMATCH" not in codes(
-        healthy(general, full_members=79, total_members=79), config=config
+        healthy(general, full_members=80, total_members=80), config=config
     )
     assert "FORM_MISMATCH" in codes(
-        healthy(general, full_members=80, total_members=80), config=config
+        healthy(general, full_members=81, total_members=81), config=config
     )
     assert "BRANCH_TOO_LARGE" in codes(healthy(full_members=31, total_members=31), config=config)
 
@@ -160,7 +173,7 @@ def test_config_is_read_from_settings(settings):
     config = RuleConfig.from_settings()
     assert config.general_branch_from == 40
     assert config.term_expiring_days == 30
-    assert config.committee_from == DEFAULT_CONFIG.committee_from
+    assert config.committee_above == DEFAULT_CONFIG.committee_above
     del settings.PARTY_RULES
     assert RuleConfig.from_settings() == DEFAULT_CONFIG
 
@@ -259,26 +272,73 @@ def test_no_secretary_expected_of_departments_and_groups(kind):
     assert "SECRETARY_VACANT" not in codes(healthy(kind, posts=()))
 
 
-@pytest.mark.parametrize("category", [Category.SOCIAL_ORG, Category.SCI_TECH_SOCIETY])
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
         (SocietyRole.CHAIR, False),
         (SocietyRole.VICE_CHAIR, False),
+        (SocietyRole.DIRECTOR, False),  # a council member may lead the party organisation
         (SocietyRole.SECRETARY_GENERAL, True),
-        (SocietyRole.DIRECTOR, True),
         (SocietyRole.NONE, True),
         (None, True),
     ],
 )
-def test_society_secretary_should_be_chair_or_vice_chair(category, role, expected):
-    facts = healthy(category=category, secretary_society_role=role)
+def test_a_sci_tech_society_secretary_sits_on_its_council(role, expected):
+    facts = healthy(category=Category.SCI_TECH_SOCIETY, secretary_society_role=role)
     assert ("SECRETARY_NOT_HEAD" in codes(facts)) is expected
+
+
+@pytest.mark.parametrize("role", [*SocietyRole.values, None])
+def test_other_social_organisations_may_take_any_member_as_secretary(role):
+    # Seed 000: "由管理层或业务骨干担任党组织书记" — the registry cannot tell who they are.
+    facts = healthy(category=Category.SOCIAL_ORG, secretary_society_role=role)
+    assert "SECRETARY_NOT_HEAD" not in codes(facts)
+
+
+@pytest.mark.parametrize("category", [Category.SOCIAL_ORG, Category.SCI_TECH_SOCIETY])
+@pytest.mark.parametrize(
+    ("chair_is_member", "role", "expected"),
+    [
+        (True, SocietyRole.VICE_CHAIR, True),
+        (True, SocietyRole.DIRECTOR, True),
+        (True, SocietyRole.CHAIR, False),  # the chair is the secretary
+        (False, SocietyRole.VICE_CHAIR, False),  # the chair is not a member
+    ],
+)
+def test_a_member_chair_who_is_not_the_secretary_is_a_notice(
+    category, chair_is_member, role, expected
+):
+    facts = healthy(category=category, chair_is_member=chair_is_member, secretary_society_role=role)
+    found = findings(facts)
+    assert ("CHAIR_NOT_SECRETARY" in found) is expected
+    if expected:
+        assert found["CHAIR_NOT_SECRETARY"].severity == Severity.INFO
+
+
+def test_chair_notice_only_for_societies():
+    facts = healthy(category=Category.PRIVATE_ENTERPRISE, chair_is_member=True)
+    assert "CHAIR_NOT_SECRETARY" not in codes(facts)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(MemberStatus.PROBATIONARY, True), (MemberStatus.FULL, False), (None, False)],
+)
+@pytest.mark.parametrize("category", [Category.ORGAN, Category.SCI_TECH_SOCIETY])
+def test_a_probationary_secretary(status, expected, category):
+    facts = healthy(
+        category=category,
+        secretary_status=status,
+        secretary_society_role=SocietyRole.CHAIR,
+    )
+    assert ("SECRETARY_NOT_FULL_MEMBER" in codes(facts)) is expected
+    vacant = healthy(secretary_status=status, posts=(PostKind.ORGANIZATION,))
+    assert "SECRETARY_NOT_FULL_MEMBER" not in codes(vacant)
 
 
 def test_secretary_not_head_only_for_societies_and_only_with_a_secretary():
     assert "SECRETARY_NOT_HEAD" not in codes(healthy(category=Category.PRIVATE_ENTERPRISE))
-    vacant = codes(healthy(category=Category.SOCIAL_ORG, posts=(PostKind.ORGANIZATION,)))
+    vacant = codes(healthy(category=Category.SCI_TECH_SOCIETY, posts=(PostKind.ORGANIZATION,)))
     assert "SECRETARY_VACANT" in vacant
     assert "SECRETARY_NOT_HEAD" not in vacant
 
@@ -324,12 +384,14 @@ def test_expiring_window_follows_the_configuration():
     assert codes(healthy(term_planned_end=days_from_today(30)), config=config) == {"TERM_EXPIRING"}
 
 
-@pytest.mark.parametrize("kind", list(HEALTHY_SIZE))
+@pytest.mark.parametrize("kind", [k for k in HEALTHY_SIZE if k != OrgKind.FUNCTIONAL_BRANCH])
 def test_term_missing(kind):
     assert "TERM_MISSING" in codes(healthy(kind, term_number=None, term_planned_end=None))
 
 
-@pytest.mark.parametrize("kind", [OrgKind.DEPARTMENT, OrgKind.GROUP, OrgKind.TEMPORARY])
+@pytest.mark.parametrize(
+    "kind", [OrgKind.DEPARTMENT, OrgKind.GROUP, OrgKind.TEMPORARY, OrgKind.FUNCTIONAL_BRANCH]
+)
 def test_bodies_without_terms_have_no_term_findings(kind):
     assert codes(healthy(kind, term_number=None, term_planned_end=None)) == set()
     assert codes(healthy(kind, term_planned_end=days_from_today(-5))) == set()
@@ -346,12 +408,14 @@ def test_weak_designation_is_reported_as_info():
 def everything_wrong(kind):
     return healthy(
         kind,
-        category=Category.SOCIAL_ORG,
+        category=Category.SCI_TECH_SOCIETY,
         full_members=2,
         total_members=60,
         primary_members=4,
         committee_size=9,
         posts=(PostKind.SECRETARY,),
+        secretary_status=MemberStatus.PROBATIONARY,
+        chair_is_member=True,
         host_units=9,
         term_planned_end=days_from_today(-3),
         weak_designated=True,
@@ -392,6 +456,8 @@ facts_strategy = st.builds(
     committee_size=st.integers(0, 12),
     posts=st.lists(st.sampled_from(PostKind.values), max_size=6).map(tuple),
     secretary_society_role=st.one_of(st.none(), st.sampled_from(SocietyRole.values)),
+    secretary_status=st.one_of(st.none(), st.sampled_from(MemberStatus.values)),
+    chair_is_member=st.booleans(),
     host_units=st.integers(0, 9),
     term_number=st.one_of(st.none(), st.integers(1, 20)),
     term_planned_end=st.one_of(st.none(), st.dates()),
@@ -413,16 +479,33 @@ def test_any_facts_give_well_formed_findings(facts, today):
 
 # --- term length and planned end -------------------------------------------------------------
 
-FORMED = [
+# Formed organisations elected for a term (a functional branch is not).
+ELECTED = [
     OrgKind.COMMITTEE,
     OrgKind.GENERAL_BRANCH,
     OrgKind.BRANCH,
     OrgKind.JOINT_BRANCH,
-    OrgKind.FUNCTIONAL_BRANCH,
 ]
 
 
-@pytest.mark.parametrize("kind", FORMED)
+@pytest.mark.parametrize("category", Category.values)
+def test_functional_branches_have_no_term(category):
+    # Seed 004: "功能型党支部班子人选不实行任期制，原则上与社会组织换届同步调整".
+    assert term_years(OrgKind.FUNCTIONAL_BRANCH, category) is None
+    assert planned_term_end(OrgKind.FUNCTIONAL_BRANCH, category, TODAY) is None
+
+
+@given(
+    st.sampled_from(Category.values),
+    st.one_of(st.none(), st.dates()),
+    st.dates(),
+)
+def test_functional_branches_get_no_term_findings(category, planned_end, today):
+    facts = healthy(OrgKind.FUNCTIONAL_BRANCH, category=category, term_planned_end=planned_end)
+    assert not {c for c in codes(facts, today) if c.startswith("TERM_")}
+
+
+@pytest.mark.parametrize("kind", ELECTED)
 @pytest.mark.parametrize("category", [Category.VILLAGE, Category.COMMUNITY])
 def test_village_and_community_terms_are_five_years(kind, category):
     assert term_years(kind, category) == 5
@@ -435,7 +518,7 @@ def test_village_and_community_terms_are_five_years(kind, category):
         (OrgKind.GENERAL_BRANCH, 3),
         (OrgKind.BRANCH, 3),
         (OrgKind.JOINT_BRANCH, 3),
-        (OrgKind.FUNCTIONAL_BRANCH, 3),
+        (OrgKind.FUNCTIONAL_BRANCH, None),  # seed 004: "不实行任期制"
         (OrgKind.DEPARTMENT, None),
         (OrgKind.GROUP, None),
         (OrgKind.TEMPORARY, None),
@@ -448,7 +531,7 @@ def test_term_years_by_kind(kind, years, category):
     assert term_years(kind, category) == years
 
 
-@pytest.mark.parametrize("kind", FORMED)
+@pytest.mark.parametrize("kind", ELECTED)
 def test_society_terms_follow_the_council_and_are_configurable(kind):
     assert term_years(kind, Category.SCI_TECH_SOCIETY) == 5
     assert term_years(kind, Category.SCI_TECH_SOCIETY, RuleConfig(society_term_years=4)) == 4
@@ -507,7 +590,8 @@ FORM_ORDER = [None, OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE]
         (49, OrgKind.BRANCH),
         (50, OrgKind.GENERAL_BRANCH),
         (99, OrgKind.GENERAL_BRANCH),
-        (100, OrgKind.COMMITTEE),
+        (100, OrgKind.GENERAL_BRANCH),  # "超过100名": not yet
+        (101, OrgKind.COMMITTEE),
         (5000, OrgKind.COMMITTEE),
     ],
 )
@@ -516,7 +600,7 @@ def test_suggested_kind_at_the_rules_boundaries(members, kind):
 
 
 configs = st.builds(
-    lambda a, b: RuleConfig(general_branch_from=min(a, b), committee_from=max(a, b)),
+    lambda a, b: RuleConfig(general_branch_from=min(a, b), committee_above=max(a, b)),
     st.integers(4, 300),  # above the three members any organisation needs
     st.integers(4, 300),
 )
@@ -532,9 +616,9 @@ def test_suggested_kind_is_monotone_in_the_member_count(a, b, config):
 
 @given(configs)
 def test_configured_boundaries_are_where_the_form_changes(config):
-    gb, cf = config.general_branch_from, config.committee_from
-    if gb < cf:
+    gb, above = config.general_branch_from, config.committee_above
+    if gb <= above:
         assert suggested_kind(gb - 1, config) == OrgKind.BRANCH
         assert suggested_kind(gb, config) == OrgKind.GENERAL_BRANCH
-        assert suggested_kind(cf - 1, config) == OrgKind.GENERAL_BRANCH
-    assert suggested_kind(cf, config) == OrgKind.COMMITTEE
+        assert suggested_kind(above, config) == OrgKind.GENERAL_BRANCH
+    assert suggested_kind(above + 1, config) == OrgKind.COMMITTEE

@@ -597,6 +597,17 @@ def test_start_term_refusals(w, make_org):
         services.start_term(w.clerk, w.empty, D(2025, 2, 1))
 
 
+def test_a_functional_branch_team_follows_the_society_council(w):
+    # Before the society's council term is recorded: a council's usual five years.
+    first = services.start_term(w.clerk, w.functional, D(2024, 1, 1))
+    assert first.planned_end_on == D(2029, 1, 1)
+    w.spare_unit.council_term_ends_on = D(2029, 6, 30)
+    w.spare_unit.save()
+    HostUnitLink.objects.create(org=w.functional, unit=w.spare_unit)
+    term = services.start_term(w.clerk, w.functional, D(2025, 1, 1))
+    assert term.planned_end_on == D(2029, 6, 30)
+
+
 def test_update_and_end_term(w):
     services.update_term(w.clerk, w.term, planned_end_on=D(2030, 1, 1))
     with pytest.raises(ValidationError) as error:

@@ -322,6 +322,33 @@ def test_unlink_unit(clerk_client, scene, make_user):
     assert link.ended_on == D(2025, 2, 1)
 
 
+def test_edit_unit_records_the_council_term_shown_on_a_functional_branch(
+    clerk_client, client, scene, make_org, make_user
+):
+    functional = make_org("东区律师协会功能型党支部", scene["east"], kind=OrgKind.FUNCTIONAL_BRANCH)
+    unit = services.save_host_unit(
+        make_user(is_superuser=True), HostUnit(name="东区律师协会", uscc=uscc(8)), functional
+    )
+    link = HostUnitLink.objects.get(unit=unit)
+    url = reverse("unit-edit", args=[link.pk])
+    page = clerk_client.get(url).content.decode()
+    assert "理事会本届届满日期" in page and "东区律师协会" in page
+    data = {"name": "东区律师协会", "uscc": uscc(8), "council_term_ends_on": "2028-05-20"}
+    assert clerk_client.post(url, data).status_code == 302
+    unit.refresh_from_db()
+    assert unit.council_term_ends_on == D(2028, 5, 20)
+    services.start_term(scene["clerk"], functional, D(2023, 5, 20))
+    page = clerk_client.get(reverse("org-detail", args=[functional.pk])).content.decode()
+    assert "班子不实行任期制" in page and "理事会本届届满：2028年5月20日" in page
+    assert "应届满" not in page
+    # Another district's clerk gets nothing.
+    client.force_login(make_user(role=Role.CLERK, org=scene["west"]))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {**data, "council_term_ends_on": "2030-01-01"}).status_code == 404
+    unit.refresh_from_db()
+    assert unit.council_term_ends_on == D(2028, 5, 20)
+
+
 # --- committee -------------------------------------------------------------------------------
 
 

@@ -365,6 +365,30 @@ def unit_link(request, pk):
 
 
 @login_required
+def unit_edit(request, pk):
+    link = visible_or_404(
+        request,
+        HostUnitLink.objects.filter(ended_on__isnull=True).select_related("org", "unit"),
+        pk,
+    )
+    require_edit(request, link.org)
+    unit = link.unit
+    initial = {name: getattr(unit, name) for name in forms.HOST_UNIT_FIELDS}
+    form = forms.HostUnitForm(request.POST or None, initial=initial)
+
+    def action(data):
+        for name, value in data.items():
+            setattr(unit, name, value)
+        try:
+            services.save_host_unit(request.user, unit)
+        except ValidationError:
+            unit.refresh_from_db()  # the fields were set before the service checked them
+            raise
+
+    return org_form_page(request, link.org, form, action, f"修改“{unit.name}”")
+
+
+@login_required
 def unit_unlink(request, pk):
     link = visible_or_404(
         request,

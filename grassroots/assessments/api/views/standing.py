@@ -30,6 +30,11 @@ ITEM_FIELDS = (
         "metric": serializers.CharField(allow_null=True),
         "comparator": serializers.CharField(allow_null=True),
         "explanation": serializers.CharField(),
+        "due": serializers.FloatField(
+            allow_null=True,
+            help_text="本年尚未结束时，按月（季度）计数的项目按已过月份（季度）的进度应达的值；"
+            "status 据此判定（met 即按进度达标）。全年判定时为 null",
+        ),
     },
 )
 
@@ -81,6 +86,7 @@ class ComplianceView(APIView):
                         "metric": r.item.metric,
                         "comparator": r.item.comparator,
                         "explanation": r.explanation,
+                        "due": _number(r.due),
                     }
                     for r in results
                 ],
