@@ -228,7 +228,7 @@ CONTENT_SECURITY_POLICY = {
 # docs/decisions/0003-configurable-rules.md.
 PARTY_RULES = {
     "general_branch_from": 50,  # members at which a general branch is suggested
-    "committee_from": 100,  # members at which a basic committee is suggested
+    "committee_above": 100,  # more than this many members suggests a basic committee (超过100名)
     "branch_warn_above": 50,
     "joint_branch_max_units": 5,
     "term_expiring_days": 90,
