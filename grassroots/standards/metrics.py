@@ -141,6 +141,14 @@ def format_number(value) -> str:
     return f"{number.normalize():,f}"
 
 
+def short_name(code: str, metric: str, text: str) -> str:
+    """An item as a chart axis or a column names it, readable without hovering: its code
+    and what it measures ("2.2.2 主题党日次数"), or the start of its text."""
+    known = METRICS.get(metric)
+    what = known.label if known else (text[:8] + "…" if len(text) > 8 else text)
+    return f"{code} {what}"
+
+
 def describe(metric: str, comparator: str, threshold) -> str:
     """The requirement in plain Chinese: "人均学习时长 ≥ 32 学时"."""
     known = METRICS.get(metric)

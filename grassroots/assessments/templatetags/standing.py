@@ -1,6 +1,7 @@
 from django import template
 
 from grassroots.assessments.choices import ItemStatus, Light
+from grassroots.standards.metrics import short_name
 
 register = template.Library()
 
@@ -31,3 +32,9 @@ def light_class(light):
 @register.filter
 def light_label(light):
     return Light(light).label
+
+
+@register.filter
+def item_name(item):
+    """ "2.2.2 主题党日次数": the item readable in a column head, not only on hover."""
+    return short_name(item.code, item.metric, item.text)

@@ -188,7 +188,7 @@ def test_matrix_page_export_and_fixed_queries(
     export = client.get(url, {**params, "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("党组织", "达标项", "未达标项", "无数据项", "1.1")
+    assert rows[0][:5] == ("党组织", "达标项", "未达标项", "无数据项", "1.1 人均学习时长")
     assert len(rows) == 12
 
 

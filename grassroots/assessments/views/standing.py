@@ -32,7 +32,7 @@ from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs.models import Organization
 from grassroots.orgs.rules import FORMED_KINDS
-from grassroots.standards.metrics import METRICS, describe, format_number
+from grassroots.standards.metrics import METRICS, describe, format_number, short_name
 from grassroots.standards.models import Item, StandardSet
 
 MATRIX_PAGE = 500
@@ -273,8 +273,11 @@ def compliance_matrix(request, pk):
         ],
         "page": page,
         "sort": sort,
-        "chart": matrix_chart(items, rows),
     }
+    chart = context["chart"] = matrix_chart(items, rows)
+    # The numbers beside the chart, readable without a tooltip (never shown on a phone).
+    numbers = ("items", "met", "not_met", "no_data")
+    context["chart_rows"] = list(zip(*(chart[key] for key in numbers), strict=True))
     return render(request, "assessments/matrix.html", context)
 
 
@@ -291,7 +294,7 @@ def matrix_chart(items, rows):
             met = sum(1 for i in measurable if row["results"][i].status == ItemStatus.MET)
             buckets[min(met * 100 // len(measurable) // 25, 3)] += 1
     return {
-        "items": [items[i].code for i in measurable],
+        "items": [item_name(items[i]) for i in measurable],
         "met": [c[ItemStatus.MET] for c in per_item],
         "not_met": [c[ItemStatus.NOT_MET] for c in per_item],
         "no_data": [c[ItemStatus.NO_DATA] for c in per_item],
@@ -302,8 +305,12 @@ def matrix_chart(items, rows):
     }
 
 
+def item_name(item):
+    return short_name(item.code, item.metric, item.text)
+
+
 def matrix_workbook(ancestor, standard, year, items, rows):
-    headers = ["党组织", "达标项", "未达标项", "无数据项"] + [item.code for item in items]
+    headers = ["党组织", "达标项", "未达标项", "无数据项"] + [item_name(item) for item in items]
     body = (
         [
             row["name"],

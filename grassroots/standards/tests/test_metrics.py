@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grassroots.standards.choices import Comparator, MetricSource
-from grassroots.standards.metrics import METRICS, compare, describe, format_number
+from grassroots.standards.metrics import METRICS, compare, describe, format_number, short_name
 
 
 @pytest.mark.parametrize(
@@ -126,3 +126,10 @@ def test_format_number():
     assert format_number(Decimal("32.00")) == "32"
     assert format_number(Decimal("1234567.50")) == "1,234,567.5"
     assert format_number(0.5) == "0.5"
+
+
+def test_short_name_says_what_an_item_measures_or_how_it_begins():
+    assert short_name("2.2.2", "theme_days", "每月开展主题党日活动") == "2.2.2 主题党日次数"
+    assert short_name("3.3", "", "完成社区党群服务中心亲民化改造") == "3.3 完成社区党群服务…"
+    assert short_name("1.1", "", "支部建在连上") == "1.1 支部建在连上"
+    assert short_name("1.2", "", "八个字的项目文字") == "1.2 八个字的项目文字"

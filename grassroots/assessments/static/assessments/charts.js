@@ -30,21 +30,32 @@
   }
   var matrix = data("matrix-data");
   if (matrix) {
+    // Items down the side, named as the table beside names them: long Chinese names fit a
+    // phone across, where they would be cut along a horizontal axis.
     chart("items-chart", {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
-      grid: { left: 40, right: 10, top: 40, bottom: 40 },
-      xAxis: { type: "category", data: matrix.items },
-      yAxis: { type: "value", minInterval: 1 },
+      grid: { left: 10, right: 20, top: 40, bottom: 10, containLabel: true },
+      yAxis: {
+        type: "category", inverse: true, data: matrix.items,
+        axisLabel: { width: 120, overflow: "truncate" }
+      },
+      xAxis: { type: "value", minInterval: 1 },
       series: [
         { name: "达标", type: "bar", stack: "s", data: matrix.met, itemStyle: { color: "#198754" } },
         { name: "未达标", type: "bar", stack: "s", data: matrix.not_met, itemStyle: { color: "#dc3545" } },
         { name: "无数据", type: "bar", stack: "s", data: matrix.no_data, itemStyle: { color: "#adb5bd" } }
       ]
     });
+    // The counts inside the ring and the bands in the legend below: outside labels are cut
+    // on a 375 px screen.
     chart("shares-chart", {
       tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["40%", "70%"], data: matrix.shares }]
+      legend: { bottom: 0 },
+      series: [{
+        type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], data: matrix.shares,
+        label: { position: "inside", formatter: "{c}" }
+      }]
     });
   }
 })();
