@@ -103,4 +103,5 @@ class SpotCheckForm(BootstrapForm):
         self.fields["percent"].widget.attrs.update(step="0.01", inputmode="decimal")
         self.fields["team"].queryset = team
         self.fields["team"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
-        self.fields["team"].widget.attrs["class"] = "form-check-input"
+        # No Bootstrap class: on the list's wrapper it would squash the list into one box.
+        self.fields["team"].widget.attrs = {}
