@@ -339,3 +339,19 @@ def review_dates(named_on: datetime.date, every_years: int, until: datetime.date
         dates.append(day)
         step += 1
     return dates
+
+
+def renews_term(due_on: datetime.date, ends_on: datetime.date) -> bool:
+    """Whether a re-review is the one at the end of a title's term (due after its last
+    day, `ends_on`), whose pass renews the term; one due within the term only checks it."""
+    return due_on > ends_on
+
+
+def renewed_until(named_on: datetime.date, ends_on: datetime.date, years: int) -> datetime.date:
+    """The last day of the next term of a title named on `named_on` whose re-review at the
+    end of its term (ending `ends_on`) passed: `years` more, run on from the old end and
+    counted from naming so the terms and re-reviews stay on its anniversaries (seed 002:
+    有效期为3年; 每三年…进行一次复查): named 2021-08-01, valid to 2024-07-31, 3 years →
+    2027-07-31, whenever the re-review was done."""
+    served = (ends_on + datetime.timedelta(days=1)).year - named_on.year
+    return valid_until(named_on, served + years)

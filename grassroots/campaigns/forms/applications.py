@@ -153,11 +153,12 @@ class RecordForm(BootstrapForm):
         ]
 
 
-def team_choices(org):
-    """Users who may see `org` (a role at it or above): who may inspect it."""
+def team_choices(*orgs):
+    """Users who may see one of `orgs` (a role at it or above): who may inspect it."""
+    ids = {pk for org in orgs for pk in (*org.ancestor_ids(), org.pk)}
     return (
         get_user_model()
-        .objects.filter(is_active=True, role_assignments__org_id__in=[*org.ancestor_ids(), org.pk])
+        .objects.filter(is_active=True, role_assignments__org_id__in=ids)
         .distinct()
         .order_by("username")
     )

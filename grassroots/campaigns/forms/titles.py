@@ -3,13 +3,16 @@ through `services.titles`, whose errors are put next to the fields. The decision
 read from the ticked `names-<level code>` boxes, not from a Django field per level."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from grassroots.assessments.services import MAX_SEED
 from grassroots.core.choices import Permission
 from grassroots.core.forms import BootstrapForm, DateInput, org_picker
 from grassroots.orgs.models import Organization
 
 from ..choices import ReReviewResult
+from ..models import Campaign
 
 
 class DecisionForm(BootstrapForm):
@@ -66,3 +69,39 @@ class FilingForm(BootstrapForm):
         if len(listed) == 1:
             self.fields["unit"].initial = listed[0].pk
         self.fields["org"].queryset = Organization.objects.visible_to(user, Permission.EDIT)
+
+
+class SpotCheckForm(BootstrapForm):
+    """A spot check of a campaign's titles in force (seed 000 四（四）: 随机抽查): the share
+    as a percentage and the seed as the assessments' inspection sample takes them."""
+
+    campaign = forms.ModelChoiceField(Campaign.objects.none(), label="创建活动", empty_label=None)
+    percent = forms.DecimalField(
+        label="抽查比例（%）",
+        min_value=0.01,
+        max_value=100,
+        decimal_places=2,
+        help_text="如 20 表示抽取20%，按比例向上取整",
+    )
+    seed = forms.IntegerField(
+        label="随机种子",
+        required=False,
+        min_value=0,
+        max_value=MAX_SEED,
+        help_text="不填则随机生成；填入已记录的种子可复核抽取结果",
+    )
+    team = forms.ModelMultipleChoiceField(
+        get_user_model().objects.none(), label="检查组成员", widget=forms.CheckboxSelectMultiple
+    )
+    due_on = forms.DateField(label="检查期限", widget=DateInput, required=False)
+
+    def __init__(self, *args, campaigns, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["campaign"]
+        field.queryset = Campaign.objects.filter(pk__in=[c.pk for c in campaigns])
+        field.choices = [(c.pk, f"{c.title}（{c.organiser.name}）") for c in campaigns]
+        self.fields["percent"].widget.attrs.update(step="0.01", inputmode="decimal")
+        self.fields["team"].queryset = team
+        self.fields["team"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        # No Bootstrap class: on the list's wrapper it would squash the list into one box.
+        self.fields["team"].widget.attrs = {}

@@ -379,13 +379,10 @@ def advance_stage(user, campaign, today=None):
     today = today or timezone.localdate()
     require_manage(user, campaign)
     lock(campaign, "stage", "application_deadline")
-    stages = stages_of(campaign)
-    codes = [stage.code for stage in stages]
-    index = codes.index(campaign.stage)
-    if index == len(stages) - 1:
+    schedule = KIND_STAGES[campaign.kind]
+    if campaign.stage == schedule[-1]:
         raise ValidationError({"stage": f"已是最后阶段（{campaign.get_stage_display()}）"})
-    current, following = stages[index], stages[index + 1]
-    if current.code == StageCode.APPLICATION:
+    if campaign.stage == StageCode.APPLICATION:
         if today < campaign.application_deadline:
             raise ValidationError(
                 {
@@ -394,13 +391,24 @@ def advance_stage(user, campaign, today=None):
                 }
             )
         withdraw_late_applications(campaign, today, user, closing=True)
-    current.closed_on = today
-    save_by(current, user)
-    following.started_on = today
-    save_by(following, user)
-    campaign.stage = following.code
-    save_by(campaign, user)
-    return campaign
+    return step_stage(user, campaign, closed_on=today, started_on=today)
+
+
+def step_stage(user, campaign, closed_on, started_on):
+    """Close the campaign's current stage on `closed_on` and open the next one of its kind's
+    schedule on `started_on`. The caller has checked who acts and locked the campaign; a
+    campaign built without Stage rows only moves its `stage`."""
+    schedule = KIND_STAGES[campaign.kind]
+    following = schedule[schedule.index(campaign.stage) + 1]
+    rows = {row.code: row for row in campaign.stages.filter(code__in=[campaign.stage, following])}
+    if current := rows.get(campaign.stage):
+        current.closed_on = closed_on
+        save_by(current, user)
+    if opened := rows.get(following):
+        opened.started_on = started_on
+        save_by(opened, user)
+    campaign.stage = following
+    return save_by(campaign, user)
 
 
 def close_late_applications(today=None):

@@ -9,6 +9,7 @@ Nothing is deleted: a revoked title stays in the register as revoked, a filing r
 withdrawn (seed 000 四（四）: 实行动态管理; seed 002: 撤销党建示范基地称号).
 """
 
+import datetime
 import re
 from collections import defaultdict
 
@@ -32,7 +33,7 @@ from grassroots.orgs.models import Organization
 
 from .. import rules
 from ..choices import (
-    STAGE_ORDER,
+    KIND_STAGES,
     ApplicationState,
     CampaignKind,
     InspectionState,
@@ -51,7 +52,7 @@ from ..models import (
     Title,
     TitleWarning,
 )
-from .campaigns import with_villages_below
+from .campaigns import step_stage, with_villages_below
 
 WARNING_SOURCE = "示范称号预警"
 NOT_ORGANISER = "只有组织单位的审核人可以办理"
@@ -145,15 +146,16 @@ def record_decision(
     """Record the meeting that decides the list and name it: a title per application and
     level (valid `validity_years` from `named_on`, with re-reviews every
     `review_every_years`), the named applications NAMED and the other approved ones
-    NOT_NAMED. All or nothing: one error and nothing is saved."""
+    NOT_NAMED, and the campaign moved on to its naming stage (`naming_from`). All or
+    nothing: one error and nothing is saved."""
     campaign = lock(campaign, "stage")
     _require_organiser(user, campaign)
     names = {code: [int(pk) for pk in ids] for code, ids in (names or {}).items()}
     errors = {}
     if campaign.kind == CampaignKind.FILING:
         errors["campaign"] = "备案登记不命名称号"
-    elif STAGE_ORDER.index(campaign.stage) < STAGE_ORDER.index(StageCode.DECISION):
-        errors["campaign"] = "创建活动尚未进入审定阶段"
+    elif campaign.stage not in (naming_from(campaign), StageCode.NAMING):
+        errors["campaign"] = f"创建活动尚未进入{StageCode(naming_from(campaign)).label}阶段"
     if Decision.objects.filter(campaign=campaign).exists():
         errors["campaign"] = "本次创建已有审定记录"
     if not (body or "").strip():
@@ -210,26 +212,35 @@ def record_decision(
             ApplicationState.NAMED if application.pk in named else ApplicationState.NOT_NAMED
         )
     bulk_update_with_history(list(eligible.values()), Application, ["state"], default_user=user)
+    if campaign.stage != StageCode.NAMING:
+        # The stage before naming ends with the decision: the meeting's day for 审定, the
+        # naming day for base's 公示 (seed 002: 公示无异议的…授牌); naming opens on its day.
+        closed_on = decided_on if campaign.stage == StageCode.DECISION else named_on
+        step_stage(user, campaign, closed_on=closed_on, started_on=named_on)
     return decision
 
 
-def review_until(named_on, validity_years):
-    """Re-reviews are due on each anniversary up to the one that ends the title's term
-    (seed 002 gives both the term and the review cycle as 3 years: the review at the end
-    of the term is the one that matters)."""
-    return rules.add_years(named_on, validity_years)
+def naming_from(campaign):
+    """The stage in which a campaign's list is decided and named: the one before naming in
+    its kind's schedule — 审定, or for a base campaign its 公示 (seed 002: 会议审定 → 公示 →
+    公示无异议的，…印发命名通知，并进行授牌: the titles follow the notice)."""
+    schedule = KIND_STAGES[campaign.kind]
+    return schedule[schedule.index(StageCode.NAMING) - 1]
+
+
+def term_re_reviews(campaign, title, after=None):
+    """The re-reviews of `title` due after `after` (all when None) up to the day after its
+    term ends, on the anniversaries of its naming (seed 002 gives both the term and the
+    review cycle as 3 years, 每三年…复查: the review at the end of the term is the one that
+    renews it)."""
+    dates = rules.review_dates(
+        title.named_on, campaign.review_every_years, title.valid_until + datetime.timedelta(days=1)
+    )
+    return [ReReview(title=title, due_on=day) for day in dates if after is None or day > after]
 
 
 def schedule_re_reviews(user, campaign, titles):
-    reviews = [
-        ReReview(title=title, due_on=day)
-        for title in titles
-        for day in rules.review_dates(
-            title.named_on,
-            campaign.review_every_years,
-            review_until(title.named_on, campaign.validity_years),
-        )
-    ]
+    reviews = [r for title in titles for r in term_re_reviews(campaign, title)]
     bulk_create_with_history(reviews, ReReview, default_user=user)
 
 
@@ -263,10 +274,13 @@ def _require_title_organiser(user, title):
 
 @transaction.atomic
 def complete_re_review(user, re_review, result, note="", done_on=None, today=None):
-    """Record a re-review's result (复查合格 / 限期整改) and what was found."""
+    """Record a re-review's result (复查合格 / 限期整改) and what was found. A pass of the
+    re-review at the end of the title's term (`rules.renews_term`) renews the term from the
+    old end (`rules.renewed_until`) and schedules the next term's re-reviews; 限期整改
+    leaves the term as it is (the organiser warns: `warn_title`)."""
     today = _today(today)
     re_review = lock(re_review, "done_on", "result")
-    title = re_review.title
+    title = lock(re_review.title, "state", "valid_until")
     _require_title_organiser(user, title)
     errors = {}
     if re_review.done_on:
@@ -286,7 +300,23 @@ def complete_re_review(user, re_review, result, note="", done_on=None, today=Non
     _raise(errors)
     re_review.result, re_review.note = result, note
     re_review.done_on, re_review.done_by = done_on, user
-    return save_by(re_review, user)
+    save_by(re_review, user)
+    if result == ReReviewResult.PASSED and rules.renews_term(re_review.due_on, title.valid_until):
+        renew_term(user, title)
+    return re_review
+
+
+def renew_term(user, title):
+    """Seed 002: 有效期为3年 and 每三年…进行一次复查 — a title that passes the re-review at the
+    end of its term stays valid for the next term, counted from the old end so that a
+    re-review done early or late does not move the cycle (docs/decisions/0027)."""
+    campaign = title.campaign
+    ended = title.valid_until
+    title.valid_until = rules.renewed_until(title.named_on, ended, campaign.validity_years)
+    save_by(title, user)
+    if campaign.review_every_years:
+        reviews = term_re_reviews(campaign, title, after=ended + datetime.timedelta(days=1))
+        bulk_create_with_history(reviews, ReReview, default_user=user)
 
 
 def current_titles(titles, today=None):

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grassroots.assessments.choices import Grade
@@ -239,6 +239,42 @@ def test_re_reviews_fall_every_three_years_until_the_end():
     assert rules.review_dates(named, 3, datetime.date(2024, 7, 31)) == []
     with pytest.raises(ValueError):
         rules.review_dates(named, 0, named)
+
+
+def test_only_the_re_review_after_the_last_day_renews_the_term():
+    end = datetime.date(2024, 7, 31)
+    assert not rules.renews_term(end, end)
+    assert rules.renews_term(end + datetime.timedelta(days=1), end)
+
+
+def test_a_renewed_term_runs_on_from_the_old_end():
+    named = datetime.date(2021, 8, 1)
+    assert rules.renewed_until(named, datetime.date(2024, 7, 31), 3) == datetime.date(2027, 7, 31)
+    # Named 29 February: each term ends the day before an anniversary of the naming, the
+    # fourth year's on 28 February, not 27 (a chain of terms would lose that day).
+    leap = datetime.date(2020, 2, 29)
+    ends = [rules.valid_until(leap, 1)]
+    for _ in range(3):
+        ends.append(rules.renewed_until(leap, ends[-1], 1))
+    assert ends == [
+        datetime.date(2021, 2, 27),
+        datetime.date(2022, 2, 27),
+        datetime.date(2023, 2, 27),
+        datetime.date(2024, 2, 28),
+    ]
+
+
+@given(
+    st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2090, 12, 31)),
+    st.integers(min_value=1, max_value=10),
+    st.integers(min_value=1, max_value=5),
+)
+@example(datetime.date(2020, 2, 29), 1, 4)
+def test_renewed_terms_stay_on_the_anniversaries_of_naming(named, years, terms):
+    end = rules.valid_until(named, years)
+    for _ in range(terms - 1):
+        end = rules.renewed_until(named, end, years)
+    assert end == rules.valid_until(named, years * terms)
 
 
 @given(

@@ -13,7 +13,9 @@ from django.utils import timezone
 from grassroots.assessments.choices import TaskStatus
 from grassroots.assessments.models import InspectionSample
 from grassroots.assessments.rules import draw_sample
+from grassroots.campaigns import rules
 from grassroots.campaigns.choices import (
+    KIND_STAGES,
     ApplicationState,
     CampaignKind,
     ReReviewResult,
@@ -29,11 +31,12 @@ from grassroots.campaigns.models import (
     ReReview,
     Title,
 )
+from grassroots.campaigns.services import campaigns as campaign_services
 from grassroots.campaigns.services import titles as services
 from grassroots.core.choices import Role
 from grassroots.orgs.choices import Category, OrgKind
 
-from .factories import ApplicationFactory, AwardLevelFactory, TitleFactory
+from .factories import ApplicationFactory, AwardLevelFactory, StageFactory, TitleFactory
 
 TODAY = timezone.localdate()
 NAMED = datetime.date(2024, 2, 29)
@@ -172,6 +175,97 @@ def test_a_campaign_is_decided_once(naming):
     assert raised.value.message_dict == {"campaign": ["本次创建已有审定记录"]}
 
 
+def with_stages(campaign, current):
+    """The Stage rows of the campaign's kind: those before `current` closed, `current` open
+    (a month each, ending today)."""
+    schedule = KIND_STAGES[campaign.kind]
+    position = schedule.index(current)
+    for index, code in enumerate(schedule[: position + 1]):
+        started = TODAY - datetime.timedelta(days=30 * (position - index + 1))
+        closed = None if code == current else started + datetime.timedelta(days=30)
+        StageFactory(
+            campaign=campaign, code=code, deadline=None, started_on=started, closed_on=closed
+        )
+    for code in schedule[position + 1 :]:
+        StageFactory(campaign=campaign, code=code, deadline=None)
+    campaign.stage = current
+    campaign.save()
+    return campaign
+
+
+def stages(campaign):
+    return {stage.code: stage for stage in campaign.stages.all()}
+
+
+def test_the_decision_closes_the_decision_stage_and_opens_naming(naming):
+    campaign = with_stages(naming["campaign"], StageCode.DECISION)
+    decided_on, named_on = TODAY - datetime.timedelta(days=10), TODAY - datetime.timedelta(days=3)
+    decide(naming, {"demo": ids(naming, "village")}, decided_on=decided_on, named_on=named_on)
+    campaign.refresh_from_db()
+    assert campaign.stage == StageCode.NAMING
+    found = stages(campaign)
+    assert (found[StageCode.DECISION].closed_on, found[StageCode.NAMING].started_on) == (
+        decided_on,
+        named_on,
+    )
+    assert found[StageCode.NAMING].closed_on is None
+    assert found[StageCode.NAMING].history.first().history_user == naming["organiser_reviewer"]
+    assert campaign.history.first().history_user == naming["organiser_reviewer"]
+
+
+def test_a_refused_decision_leaves_the_stage_open(naming):
+    campaign = with_stages(naming["campaign"], StageCode.DECISION)
+    over = ids(naming, "community", "village", "west_village", "more", "extra")
+    with pytest.raises(ValidationError):
+        decide(naming, {"demo": over})
+    campaign.refresh_from_db()
+    assert campaign.stage == StageCode.DECISION
+    assert stages(campaign)[StageCode.DECISION].closed_on is None
+
+
+def test_a_base_campaign_is_named_after_its_notice(naming):
+    """Seed 002: 会议审定 → 公示 → 公示无异议的…授牌: the decision names in the notice stage."""
+    base = Campaign.objects.create(
+        organiser=naming["root"],
+        title="社会组织党建创新示范基地创建",
+        kind=CampaignKind.BASE,
+        year=TODAY.year,
+        application_deadline=TODAY - datetime.timedelta(days=90),
+        created_by=naming["organiser_clerk"],
+    )
+    with_stages(base, StageCode.DECISION)
+    level = AwardLevelFactory(campaign=base, code="base", name="示范基地", to_name=3)
+    application = ApplicationFactory(
+        campaign=base,
+        level=level,
+        org=naming["street"],
+        unit=naming["east"],
+        state=ApplicationState.APPROVED,
+    )
+    decided_on = TODAY - datetime.timedelta(days=20)
+
+    def record():
+        return services.record_decision(
+            naming["organiser_reviewer"],
+            base,
+            decided_on,
+            "全体委员会议",
+            TODAY,
+            names={"base": [application.pk]},
+        )
+
+    with pytest.raises(ValidationError) as raised:
+        record()
+    assert raised.value.message_dict == {"campaign": ["创建活动尚未进入公示阶段"]}
+    campaign_services.advance_stage(naming["organiser_clerk"], base)
+    record()
+    base.refresh_from_db()
+    assert base.stage == StageCode.NAMING
+    found = stages(base)
+    assert found[StageCode.DECISION].closed_on == TODAY  # advanced by hand after the meeting
+    assert (found[StageCode.NOTICE].closed_on, found[StageCode.NAMING].started_on) == (TODAY, TODAY)
+
+
 def test_certificate_numbers_go_on_across_campaigns_of_a_year(naming, make_user):
     decide(naming, {"demo": ids(naming, "village")})
     other = Campaign.objects.create(
@@ -288,6 +382,67 @@ def test_completing_a_re_review(named):
     )
     with pytest.raises(ValidationError):
         services.complete_re_review(reviewer, re_review, ReReviewResult.PASSED, "")
+
+
+def test_a_passed_re_review_at_the_end_of_the_term_renews_it(named):
+    """Seed 002: 有效期为3年, 每三年…复查 — passed (here early), the title runs three more
+    years from its old end and the next re-review is due at their end."""
+    title, reviewer = named["title"], named["organiser_reviewer"]
+    services.complete_re_review(reviewer, title.re_reviews.get(), ReReviewResult.PASSED, "合格")
+    title.refresh_from_db()
+    assert title.valid_until == rules.valid_until(TODAY, 6)
+    assert list(title.re_reviews.values_list("due_on", flat=True)) == [
+        rules.add_years(TODAY, 3),
+        rules.add_years(TODAY, 6),
+    ]
+    assert title.history.first().history_user == reviewer
+    other = Title.objects.filter(level=named["demo"]).exclude(pk=title.pk).get()
+    assert other.valid_until == rules.valid_until(TODAY, 3)
+
+
+def test_a_re_review_to_rectify_leaves_the_term(named):
+    title = named["title"]
+    services.complete_re_review(
+        named["organiser_reviewer"], title.re_reviews.get(), ReReviewResult.RECTIFY, "台账不全"
+    )
+    title.refresh_from_db()
+    assert title.valid_until == rules.valid_until(TODAY, 3)
+    assert title.re_reviews.count() == 1
+
+
+def test_a_late_re_review_renews_from_the_old_end_not_from_its_day(naming):
+    named_on = rules.add_years(TODAY, -3) - datetime.timedelta(days=10)
+    decide(naming, {"demo": ids(naming, "village")}, decided_on=named_on, named_on=named_on)
+    title = Title.objects.get()
+    assert services.standing(title) == "expired"
+    re_review = title.re_reviews.get()
+    assert re_review.due_on == title.valid_until + datetime.timedelta(days=1) < TODAY
+    services.complete_re_review(naming["organiser_reviewer"], re_review, ReReviewResult.PASSED)
+    title.refresh_from_db()
+    assert title.valid_until == rules.valid_until(named_on, 6)
+    assert services.standing(title) == "current"
+    assert title.re_reviews.filter(done_on__isnull=True).get().due_on == rules.add_years(
+        named_on, 6
+    )
+
+
+def test_only_the_re_review_at_the_end_of_the_term_renews_it(naming):
+    campaign = naming["campaign"]
+    campaign.review_every_years = 1
+    campaign.save()
+    decide(naming, {"demo": ids(naming, "village")}, decided_on=TODAY, named_on=TODAY)
+    title = Title.objects.get()
+    first, _, last = title.re_reviews.order_by("due_on")
+    reviewer = naming["organiser_reviewer"]
+    services.complete_re_review(reviewer, first, ReReviewResult.PASSED)
+    title.refresh_from_db()
+    assert title.valid_until == rules.valid_until(TODAY, 3)
+    services.complete_re_review(reviewer, last, ReReviewResult.PASSED)
+    title.refresh_from_db()
+    assert title.valid_until == rules.valid_until(TODAY, 6)
+    assert [r.due_on for r in title.re_reviews.order_by("due_on")] == [
+        rules.add_years(TODAY, years) for years in range(1, 7)
+    ]
 
 
 def test_a_spot_check_is_a_reproducible_sample_of_current_titles(named):

@@ -1,8 +1,9 @@
 """Pages of the decision and the titles: the decision (the list picked per level from the
 approved applications, the counts against the number to name), its 命名通知 and
 certificates (.docx, PDF where LibreOffice exists); the titles register with its export, a
-title's page (history, re-reviews, warnings and their tasks, the organiser's actions); the
-public list of titles (no login, phone first); the filing register of a filing campaign.
+title's page (history, re-reviews, warnings and their tasks, the organiser's actions); spot
+checks of the titles in force (drawn, printed, exported); the public list of titles (no
+login, phone first); the filing register of a filing campaign.
 Everything is read through `visible_to` (another subtree: 404); every change goes through
 `services.titles`."""
 
@@ -12,12 +13,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from grassroots.assessments.models import InspectionSample
+from grassroots.assessments.services import may_sample
 from grassroots.core.access import Scope, visible_or_404
 from grassroots.core.choices import Permission
 from grassroots.core.excel import xlsx_response
@@ -32,8 +36,16 @@ from grassroots.orgs.models import Organization
 from ..choices import ApplicationState, CampaignKind, TitleState
 from ..documents import titles as documents
 from ..filtersets import TitleFilter
-from ..forms.titles import DecisionForm, FilingForm, ReReviewForm, RevokeForm, WarnForm
-from ..models import Application, Campaign, Decision, Filing, Quota, Title
+from ..forms.applications import team_choices
+from ..forms.titles import (
+    DecisionForm,
+    FilingForm,
+    ReReviewForm,
+    RevokeForm,
+    SpotCheckForm,
+    WarnForm,
+)
+from ..models import Application, Campaign, Decision, Filing, Inspection, Quota, Title
 from ..services import titles as services
 
 LIST_PAGE = 50
@@ -183,11 +195,14 @@ def title_list(request):
     today = timezone.localdate()
     for title in page:
         title.standing = services.standing(title, today)
+    scope = Scope.of(request.user)
     context = {
         "page": page,
         "form": filters.form,
         "labels": services.STANDING_LABELS,
         "query": request.GET.urlencode(),
+        "can_sample": scope.has_any(Permission.APPROVE) or scope.has_any(Permission.MANAGE_USERS),
+        "campaign": request.GET.get("campaign", "")[:12],
     }
     return render(request, "campaigns/titles_list.html", context)
 
@@ -302,6 +317,141 @@ def title_detail(request, pk):
         "pdf": pdf_available(),
     }
     return render(request, "campaigns/titles_detail.html", context)
+
+
+# --- spot checks ------------------------------------------------------------------------------
+
+
+def spot_check_campaigns(user):
+    """The campaigns (not filings) whose titles the user may spot check: as a reviewer or
+    an administrator of the organiser (`assessments.services.may_sample`, as the API)."""
+    campaigns = (
+        Campaign.objects.visible_to(user)
+        .exclude(kind=CampaignKind.FILING)
+        .select_related("organiser")
+        .order_by("-year", "-pk")
+    )
+    return [c for c in campaigns if may_sample(user, c.organiser)]
+
+
+def spot_checks(user):
+    """The samples the user sees whose inspections visit titles (an assessment sample is
+    not one), each with the campaign of its titles."""
+    titled = Inspection.objects.filter(sample=OuterRef("pk"), title__isnull=False)
+    return (
+        InspectionSample.objects.visible_to(user)
+        .filter(Exists(titled))
+        .annotate(
+            campaign_pk=Subquery(titled.values("title__campaign_id")[:1]),
+            campaign_title=Subquery(titled.values("title__campaign__title")[:1]),
+        )
+        .select_related("org", "drawn_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@login_required
+def spot_check_list(request):
+    """The spot checks drawn, and the form drawing one (`?campaign=` picks the campaign
+    and narrows the team to those who may see its organiser)."""
+    user = request.user
+    campaigns = spot_check_campaigns(user)
+    form = None
+    if campaigns:
+        wanted = request.POST.get("campaign") or request.GET.get("campaign")
+        chosen = next((c for c in campaigns if str(c.pk) == wanted), None)
+        organisers = [chosen.organiser] if chosen else {c.organiser for c in campaigns}
+        form = SpotCheckForm(
+            request.POST or None,
+            campaigns=campaigns,
+            team=team_choices(*organisers),
+            initial={"campaign": chosen.pk if chosen else None},
+        )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("只有组织单位的审核人或管理员可以抽查")
+        if form.is_valid():
+            data = form.cleaned_data
+            campaign = next(c for c in campaigns if c.pk == data["campaign"].pk)
+            try:
+                sample = services.draw_spot_check(
+                    user,
+                    campaign,
+                    data["percent"] / 100,
+                    data["seed"],
+                    team=data["team"],
+                    due_on=data["due_on"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"已抽取 {len(sample.drawn)} 个党组织")
+                return redirect("title-spot-check", sample.pk)
+    page = page_of(request, spot_checks(user), LIST_PAGE)
+    return render(request, "campaigns/titles_spot_checks.html", {"form": form, "page": page})
+
+
+def drawn_titles(user, sample):
+    """The inspections of a spot check the user sees, with their titles, by organisation."""
+    inspections = list(
+        Inspection.objects.visible_to(user)
+        .filter(sample=sample, title__isnull=False)
+        .select_related("title__level", "title__campaign", "org")
+        .prefetch_related("team")
+        .order_by("org__path", "pk")
+    )
+    today = timezone.localdate()
+    for inspection in inspections:
+        inspection.standing = services.standing(inspection.title, today)
+        inspection.members = "、".join(
+            u.get_full_name() or u.get_username() for u in inspection.team.all()
+        )
+    return inspections
+
+
+@login_required
+def spot_check_detail(request, pk):
+    sample = visible_or_404(request, spot_checks(request.user), pk)
+    context = {"sample": sample, "inspections": drawn_titles(request.user, sample)}
+    return render(request, "campaigns/titles_spot_check.html", context)
+
+
+SPOT_CHECK_COLUMNS = [
+    ("序号", 6),
+    ("党组织", 30),
+    ("称号", 20),
+    ("证书编号", 16),
+    ("有效期至", 12),
+    ("称号状态", 12),
+    ("检查组", 24),
+    ("检查期限", 12),
+    ("检查情况", 10),
+]
+
+
+@login_required
+def spot_check_export(request, pk):
+    sample = visible_or_404(request, spot_checks(request.user), pk)
+    labels = services.STANDING_LABELS
+    rows = (
+        [
+            index,
+            i.title.org_name,
+            i.title.level.name,
+            i.title.certificate_number,
+            i.title.valid_until,
+            labels[i.standing],
+            i.members,
+            i.due_on,
+            i.get_state_display(),
+        ]
+        for index, i in enumerate(drawn_titles(request.user, sample), 1)
+    )
+    headers, widths = zip(*SPOT_CHECK_COLUMNS, strict=True)
+    workbook = export_workbook("抽查名单", headers, widths, rows)
+    drawn_on = timezone.localtime(sample.created_at)
+    filename = f"{sample.campaign_title}称号抽查名单（{drawn_on:%Y-%m-%d}）.xlsx"
+    return xlsx_response(workbook, filename)
 
 
 # --- the public list --------------------------------------------------------------------------
@@ -452,6 +602,9 @@ urlpatterns = [
     path("filings/<int:pk>/withdraw/", filing_withdraw, name="filing-withdraw"),
     path("titles/", title_list, name="title-list"),
     path("titles/export/", title_export, name="title-export"),
+    path("titles/spot-checks/", spot_check_list, name="title-spot-checks"),
+    path("titles/spot-checks/<int:pk>/", spot_check_detail, name="title-spot-check"),
+    path("titles/spot-checks/<int:pk>/export/", spot_check_export, name="title-spot-check-export"),
     path("titles/<int:pk>/", title_detail, name="title-detail"),
     path("titles/<int:pk>/certificate/", title_certificate, name="title-certificate"),
     path("public/titles/", public_titles, name="public-titles"),

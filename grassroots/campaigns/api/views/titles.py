@@ -73,7 +73,8 @@ class DecisionView(GenericAPIView):
         description=(
             "审定会议、日期、命名日期、文号和各称号的命名名单（称号代码 → 申报编号）。只能从"
             "拟命名对象中产生，每级不超过拟命名数；上一级称号只能从被推荐为该称号、且在其所从"
-            "产生的称号中同时命名的对象中产生。全部通过才保存。"
+            "产生的称号中同时命名的对象中产生。全部通过才保存。在命名前一阶段（审定；示范基地"
+            "创建为公示）办理，办理后该阶段结束，活动进入命名阶段。"
         ),
         request=s.DecisionInput,
         responses={201: s.DecisionSerializer},
@@ -153,7 +154,13 @@ class TitleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 class ReReviewCompleteView(GenericAPIView):
     serializer_class = s.ReReviewSerializer
 
-    @extend_schema(summary="完成复查", request=s.ReReviewInput, responses=s.ReReviewSerializer)
+    @extend_schema(
+        summary="完成复查",
+        description="期满复查合格的，称号有效期自原期满之日起延续一个有效期，并安排下一期复查；"
+        "限期整改的，有效期不变。",
+        request=s.ReReviewInput,
+        responses=s.ReReviewSerializer,
+    )
     def post(self, request, pk):
         related = ReReview.objects.select_related("title__campaign__organiser")
         re_review = visible_or_404(request, related, pk)
