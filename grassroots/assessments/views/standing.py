@@ -25,7 +25,7 @@ from grassroots.assessments.compliance import (
 from grassroots.assessments.measurement import metric_evidence
 from grassroots.core.access import can
 from grassroots.core.choices import Permission
-from grassroots.core.excel import xlsx_response
+from grassroots.core.excel import wants_xlsx, xlsx_response
 from grassroots.core.excel.sheets import export_workbook
 from grassroots.core.pages import visible_org
 from grassroots.orglife.choices import MeetingType
@@ -258,7 +258,7 @@ def compliance_matrix(request, pk):
     ]
     sort = request.GET.get("sort", "name")
     rows = sort_rows(rows, items, sort)
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request):
         return matrix_workbook(ancestor, standard, year, items, rows)
     context = {
         "ancestor": ancestor,

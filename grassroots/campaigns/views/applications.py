@@ -20,7 +20,7 @@ from grassroots.assessments.models import InspectionSample
 from grassroots.assessments.rules import EVIDENCE_FILES
 from grassroots.core.access import Scope, can, visible, visible_or_404
 from grassroots.core.choices import Permission
-from grassroots.core.excel import xlsx_response
+from grassroots.core.excel import wants_xlsx, xlsx_response
 from grassroots.core.excel.sheets import export_workbook
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.history import history_entries
@@ -357,7 +357,7 @@ def campaign_applications(request, pk):
     )
     filters.form.fields["level"].queryset = campaign.levels.all()
     rows = filters.qs.order_by("unit__path", "rank", "pk")
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request):
         return xlsx_list(
             "申报", HEADERS, WIDTHS, map(list_row, rows), f"{campaign.title}申报名单.xlsx"
         )
@@ -380,7 +380,7 @@ def review_queue(request):
     ranking = with_list_related(services.awaiting_ranking(user)).order_by(
         "campaign_id", "unit__path", "pk"
     )
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request):
         return xlsx_list(
             "待审核",
             ["审核环节", *HEADERS],
@@ -480,7 +480,7 @@ def inspection_list(request):
         .prefetch_related("team")
         .order_by("state", "due_on", "-pk")
     )
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request):
         rows = (
             [
                 i.org.name,

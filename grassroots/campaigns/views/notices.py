@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from grassroots.assessments.choices import Grade
 from grassroots.assessments.rules import DEFAULT_BANDS
 from grassroots.core.access import visible_or_404
-from grassroots.core.excel import UploadForm, xlsx_response
+from grassroots.core.excel import UploadForm, wants_xlsx, xlsx_response
 from grassroots.core.excel.sheets import export_workbook
 from grassroots.core.forms import apply_service_errors
 from grassroots.documents.pdf import PdfUnavailable, docx_to_pdf
@@ -120,7 +120,7 @@ def campaign_notices(request, pk):
             "objections", filter=Q(objections__state__in=services.UNRESOLVED), distinct=True
         ),
     ).order_by("-published_on", "-pk")
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request):
         rows = (
             [n.published_on, n.ends_on, n.working_days, n.listed, n.get_state_display()]
             for n in notices
@@ -194,7 +194,7 @@ def notice_detail(request, pk):
     objections = []
     if may_act:
         objections = list(notice.objections.select_related("application", "resolved_by"))
-        if request.GET.get("format") == "xlsx":
+        if wants_xlsx(request):
             return _objections_export(notice, objections)
         listed = [a for a in candidates if a.state != ApplicationState.REMOVED]
         for objection in objections:
@@ -384,7 +384,7 @@ def _token_sheet(request, tally, form):
     answered = SurveyResponse.objects.filter(token=OuterRef("pk"))
     tokens = list(tally.tokens.annotate(answered=Exists(answered)).order_by("pk"))
     unused = [t for t in tokens if not t.answered]
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request):
         rows = (
             [t.token, _survey_url(request, t.token), "已使用" if t.answered else "未使用"]
             for t in tokens
@@ -474,7 +474,7 @@ def campaign_surveys(request, pk):
         .annotate(issued=Count("tokens"))
         .order_by("org__path")
     )
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request):
         return _tallies_export(campaign, tallies)
     surveyed = {t.org_id for t in tallies}
     applications = [
@@ -585,7 +585,7 @@ def campaign_grades(request, pk):
         .select_related("org")
         .order_by("org__path")
     )
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request):
         headers = ["党组织", "满意度（%）", "单位自评", "上级综合考评", "综合得分", "等次"]
         rows = (
             [g.org.name, g.satisfaction, g.self_assessment, g.upper_assessment, g.score, g.label]

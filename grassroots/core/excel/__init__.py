@@ -42,3 +42,9 @@ def xlsx_response(content, filename):
     # A Chinese file name goes out as RFC 5987 filename*=utf-8''…
     response.headers["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def wants_xlsx(request):
+    """A list page asked for what it shows as a workbook (`?format=xlsx`, its filter kept;
+    `core/_list_tools.html` links it)."""
+    return request.GET.get("format") == "xlsx"

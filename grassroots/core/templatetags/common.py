@@ -23,3 +23,13 @@ def may(context, permission, org=None):
 @register.filter
 def cn_date(day):
     return chinese_date(day) if day else ""
+
+
+@register.simple_tag(takes_context=True)
+def xlsx_query(context):
+    """The page's query string asking for its rows as a workbook: the filter kept, the
+    page number dropped (the export holds every row the filter finds)."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["format"] = "xlsx"
+    return query.urlencode()

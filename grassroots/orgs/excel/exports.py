@@ -72,10 +72,16 @@ def export_organizations(user, ancestor=None) -> bytes:
 def export_members(user, ancestor=None) -> bytes:
     """The roster of current members the user may see (within `ancestor`'s subtree if given),
     ordered by organisation."""
-    members = Member.objects.visible_to(user).current().select_related("org")
+    members = Member.objects.visible_to(user).current()
     if ancestor is not None:
         members = members.filter(org__path__startswith=ancestor.path)
-    members = members.order_by("org__path", "id")
+    return roster_workbook(user, members.order_by("org__path", "id"))
+
+
+def roster_workbook(user, members) -> bytes:
+    """`members` (visible to `user`, in the order given) as the roster, personal data as
+    `user` may see it: the import/export page's roster and the member list's export."""
+    members = members.select_related("org")
 
     def rows():
         for sequence, member in enumerate(members.iterator(chunk_size=ITERATOR_CHUNK), start=1):

@@ -2,12 +2,14 @@
 the field and change nothing, masking of personal data, fixed query counts of lists."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id, build_uscc, mask_id_number
@@ -737,3 +739,38 @@ def test_member_page_queries_do_not_grow(clerk_client, scene, make_org, make_use
     add(10)
     many = queries_for(clerk_client, url)
     assert many <= few
+
+
+# --- exports of what the lists show -------------------------------------------------------------
+
+
+def sheet_rows(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def test_the_member_list_exports_its_filter_masked_as_shown(client, scene, make_member):
+    make_member(scene["east_branch"], name="张东", phone="13900000000")
+    url = reverse("member-list")
+    client.force_login(scene["viewer"])
+    html = client.get(url, {"search": "王东"}).content.decode()
+    assert "?search=%E7%8E%8B%E4%B8%9C&amp;format=xlsx" in html
+    rows = sheet_rows(client.get(url, {"search": "王东", "format": "xlsx", "page": "2"}))
+    header, *body = rows
+    assert [row[header.index("姓名")] for row in body] == ["王东"]
+    assert body[0][header.index("联系电话")] != "13812345678"  # masked for a viewer
+    client.force_login(scene["clerk"])
+    rows = sheet_rows(client.get(url, {"format": "xlsx"}))
+    assert {row[rows[0].index("姓名")] for row in rows[1:]} == {"王东", "张东"}  # not 李西
+    assert "13812345678" in {row[rows[0].index("联系电话")] for row in rows[1:]}
+
+
+def test_the_health_check_exports_its_findings_without_codes(clerk_client, scene):
+    url = reverse("check-list")
+    html = clerk_client.get(url, {"severity": "warning"}).content.decode()
+    rows = sheet_rows(clerk_client.get(url, {"severity": "warning", "format": "xlsx"}))
+    assert rows[0] == ("党组织", "问题等级", "问题")
+    assert len(rows) - 1 == html.count("<tr data-code=") > 0
+    assert {row[1] for row in rows[1:]} == {"警告"}
+    assert not any("TERM_MISSING" in (row[2] or "") for row in rows[1:])
+    assert not any("西区" in row[0] for row in rows[1:])

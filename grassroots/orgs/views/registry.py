@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from grassroots.core.access import Scope, can, visible_or_404
 from grassroots.core.choices import Permission
+from grassroots.core.excel import wants_xlsx, xlsx_response
+from grassroots.core.excel.sheets import export_workbook
 from grassroots.core.history import history_entries
 from grassroots.core.pages import (
     PICKER_LIMIT,
@@ -28,6 +30,7 @@ from grassroots.core.pages import (
 )
 from grassroots.orgs import forms, services
 from grassroots.orgs.choices import OrgKind, OrgStatus, Severity
+from grassroots.orgs.excel.exports import roster_workbook
 from grassroots.orgs.filtersets import MemberFilter, OrganizationFilter, matching_findings
 from grassroots.orgs.health import findings_for
 from grassroots.orgs.models import (
@@ -671,7 +674,10 @@ def member_list(request):
     members = Member.objects.visible_to(request.user).select_related("org")
     filters = MemberFilter.for_page(request, members, MEMBER_LIST_FILTERS)
     # Grouped by organisation: the (org, status) index serves this order on large tables.
-    page = page_of(request, filters.qs.order_by("org_id", "name", "pk"), LIST_PAGE)
+    members = filters.qs.order_by("org_id", "name", "pk")
+    if wants_xlsx(request):
+        return xlsx_response(roster_workbook(request.user, members), "党员名册.xlsx")
+    page = page_of(request, members, LIST_PAGE)
     return render(request, "orgs/member_list.html", {"form": filters.form, "page": page})
 
 
@@ -703,6 +709,13 @@ def check_summary(request):
     return render(request, "orgs/_check_summary.html", {"summary": summary})
 
 
+def check_workbook(rows):
+    """The findings as the page lists them (the codes stay in the API)."""
+    body = ([org.name, Severity(f.severity).label, f.message] for org, f in rows)
+    content = export_workbook("健康检查", ["党组织", "问题等级", "问题"], [36, 10, 80], body)
+    return xlsx_response(content, "健康检查发现的问题.xlsx")
+
+
 @login_required
 def check_list(request):
     user = request.user
@@ -719,6 +732,8 @@ def check_list(request):
     form = forms.CheckFilterForm(request.GET or None, codes=sorted({f.code for _, f in rows}))
     if form.is_valid():
         rows = matching_findings(rows, form.cleaned_data["severity"], form.cleaned_data["code"])
+    if wants_xlsx(request):
+        return check_workbook(rows)
     page = page_of(request, rows, LIST_PAGE)
     context = {"forms": [filters.form, form], "page": page, "chosen": chosen, "summary": summary}
     return render(request, "orgs/check_list.html", context)

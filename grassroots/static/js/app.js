@@ -36,6 +36,11 @@
     event.target.closest("[data-picker]").querySelector("[data-picker-value]").value = "";
   });
 
+  // A button with data-print prints the page (the print layout: app.css @media print).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("button[data-print]")) window.print();
+  });
+
   // A button with data-confirm asks before it submits; so does a form with data-confirm.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-confirm]");
