@@ -3,10 +3,12 @@ complete), the gap list, the rectification list (overdue in red) and task page, 
 inspection sample; scoping (another subtree 404, the wrong role 403) and list queries."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from grassroots.assessments import services
 from grassroots.assessments.choices import AssessmentState, TaskStatus
@@ -229,7 +231,16 @@ def test_scoping_of_the_assessment_pages(people, standard_set):
     assert f'data-assessment="{assessment.pk}"' not in page
 
 
-@pytest.mark.parametrize("path", ["/assessments/", "/rectification/?status=all", "/inspection/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assessments/",
+        "/rectification/?status=all",
+        "/inspection/",
+        "/assessments/?format=xlsx",
+        "/rectification/?status=all&format=xlsx",
+    ],
+)
 def test_page_lists_do_not_grow_with_rows(
     people, make_org, standard_set, django_assert_max_num_queries, path
 ):
@@ -302,3 +313,19 @@ def test_an_administrator_sets_the_bands(people, standard_set):
     assert "policy-form" not in page and "东区从严" in page
     assert clerk.post("/assessments/policies/", form).status_code == 403
     assert "东区从严" not in text_of(client_of(people["west_clerk"]).get("/assessments/policies/"))
+
+
+def test_the_lists_export_what_they_show(people, make_org, standard_set):
+    many_assessments(people, make_org, standard_set, 3)
+    clerk = client_of(people["clerk"])
+    page = text_of(clerk.get("/assessments/"))
+    assert "format=xlsx" in page and "data-print" in page
+    sheet = load_workbook(io.BytesIO(clerk.get("/assessments/?format=xlsx").content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("年度", "党组织", "考核标准", "状态")
+    assert len(rows) - 1 == page.count("data-assessment=") > 0
+    west = client_of(people["west_clerk"])
+    sheet = load_workbook(io.BytesIO(west.get("/assessments/?format=xlsx").content)).active
+    assert sheet.max_row == 1  # the header only: another subtree's assessments are not shown
+    tasks = load_workbook(io.BytesIO(clerk.get("/rectification/?format=xlsx").content)).active
+    assert next(tasks.iter_rows(values_only=True))[0] == "整改期限"

@@ -45,6 +45,7 @@ from grassroots.assessments.models import (
 from grassroots.assessments.rules import DEFAULT_BANDS, EVIDENCE_FILES
 from grassroots.core.access import Scope, visible_or_404
 from grassroots.core.choices import Permission
+from grassroots.core.excel import wants_xlsx, xlsx_list
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.history import history_entries
 from grassroots.core.pages import ancestors, page_of, visible_org
@@ -155,7 +156,23 @@ def assessment_list(request):
     filters = AssessmentListFilter.for_page(
         request, assessments, ["year", "state", "grade"], {"year": year_select()}
     )
-    page = page_of(request, filters.qs.order_by("-year", "org__path"), LIST_PAGE)
+    assessments = filters.qs.order_by("-year", "org__path")
+    if wants_xlsx(request):
+        rows = (
+            [
+                a.year,
+                a.org.name,
+                a.standard_set.title,
+                a.get_state_display(),
+                a.total,
+                a.get_grade_display() if a.grade else "",
+                a.submitted_at.date() if a.submitted_at else None,
+            ]
+            for a in assessments
+        )
+        headers = ["年度", "党组织", "考核标准", "状态", "总分", "等次", "提交日期"]
+        return xlsx_list("考核", headers, [8, 30, 30, 10, 8, 8, 12], rows, "考核评定.xlsx")
+    page = page_of(request, assessments, LIST_PAGE)
     scope = Scope.of(user)
     context = {
         "page": page,
@@ -381,7 +398,22 @@ def rectification_list(request):
     tasks = visible_tasks(user)
     widgets = {"ancestor": forms.HiddenInput, "year": year_select()}
     filters = TaskListFilter.for_page(request, tasks, ["ancestor", "status", "year"], widgets)
-    page = page_of(request, filters.qs.order_by("deadline", "pk"), LIST_PAGE)
+    tasks_shown = filters.qs.order_by("deadline", "pk")
+    if wants_xlsx(request):
+        rows = (
+            [
+                t.deadline,
+                t.org.name,
+                t.heading,
+                t.assessment_item.item.text if t.assessment_item_id else t.description,
+                str(t.owner),
+                t.get_status_display(),
+            ]
+            for t in tasks_shown
+        )
+        headers = ["整改期限", "党组织", "整改事项", "内容", "责任人", "状态"]
+        return xlsx_list("整改任务", headers, [12, 30, 20, 50, 12, 10], rows, "整改任务.xlsx")
+    page = page_of(request, tasks_shown, LIST_PAGE)
     # The counts are the chosen subtree's, whatever the other filters.
     subtree = filters.filters["ancestor"].filter(tasks, filters.form.cleaned_data.get("ancestor"))
     today = timezone.localdate()

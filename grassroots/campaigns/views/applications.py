@@ -20,8 +20,7 @@ from grassroots.assessments.models import InspectionSample
 from grassroots.assessments.rules import EVIDENCE_FILES
 from grassroots.core.access import Scope, can, visible, visible_or_404
 from grassroots.core.choices import Permission
-from grassroots.core.excel import wants_xlsx, xlsx_response
-from grassroots.core.excel.sheets import export_workbook
+from grassroots.core.excel import wants_xlsx, xlsx_list
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.history import history_entries
 from grassroots.core.pages import page_of
@@ -83,10 +82,6 @@ def next_step(application, today=None):
     if state == ApplicationState.REJECTED:
         return "申报未通过审核。"
     return application.get_state_display()
-
-
-def xlsx_list(title, headers, widths, rows, filename):
-    return xlsx_response(export_workbook(title, headers, widths, rows), filename)
 
 
 # --- applying -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from ..forms import BootstrapForm
+from .sheets import export_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,6 +43,11 @@ def xlsx_response(content, filename):
     # A Chinese file name goes out as RFC 5987 filename*=utf-8''…
     response.headers["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def xlsx_list(title, headers, widths, rows, filename):
+    """A list's rows as a one-sheet workbook download (what a list page exports)."""
+    return xlsx_response(export_workbook(title, headers, widths, rows), filename)
 
 
 def wants_xlsx(request):
