@@ -2,8 +2,11 @@
 lists what the election and establishment API lists do, and another subtree's user gets
 none of them."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from grassroots.core.choices import Role
@@ -64,3 +67,20 @@ def test_open_is_the_pages_own_state(client, world):
     api = APIClient()
     api.force_authenticate(world["clerk"])
     assert api.get("/api/v1/elections/", {"state": "open"}).status_code == 400
+
+
+@pytest.mark.parametrize("params,api_list", FILTERS, ids=str)
+def test_the_export_holds_the_rows_the_filter_shows(
+    client, world, params, api_list, django_assert_max_num_queries
+):
+    client.force_login(world["clerk"])
+    shown = client.get(reverse("elections-list"), params).context["page"]
+    with django_assert_max_num_queries(7):  # session, user, roles, filters, the rows
+        response = client.get(reverse("elections-list"), {**params, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, *body = sheet.iter_rows(values_only=True)
+    assert header[:4] == ("事项", "文号", "党组织", "状态")
+    assert len(body) == len(shown)
+    client.force_login(world["west_clerk"])
+    west = client.get(reverse("elections-list"), {**params, "format": "xlsx"})
+    assert load_workbook(io.BytesIO(west.content)).active.max_row == 1

@@ -11,10 +11,12 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grassroots.core.access import Scope, can, visible_or_404
 from grassroots.core.choices import Permission
+from grassroots.core.excel import wants_xlsx, xlsx_list
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors, page_of, require_edit, visible_org
 from grassroots.elections import rules, services
@@ -97,6 +99,22 @@ def awaiting_review(user):
 # --- lists -----------------------------------------------------------------------------------
 
 
+def workflow_workbook(workflows):
+    rows = (
+        [
+            w.get_kind_display(),
+            w.doc_number,
+            w.subject_name,
+            w.get_state_display(),
+            w.created_by.get_full_name() or w.created_by.get_username(),
+            timezone.localtime(w.updated_at).replace(tzinfo=None),
+        ]
+        for w in workflows.select_related("created_by")
+    )
+    headers = ["事项", "文号", "党组织", "状态", "起草人", "最近办理"]
+    return xlsx_list("换届补选", headers, [12, 20, 30, 16, 12, 18], rows, "成立换届补选事项.xlsx")
+
+
 @login_required
 def workflow_list(request, pk=None):
     """Workflows across the user's subtree, or of one organisation (with the establishments
@@ -108,7 +126,10 @@ def workflow_list(request, pk=None):
         org = visible_org(request, pk)
         workflows = workflows.filter(Q(org=org) | Q(org__isnull=True, parent=org))
     filters = WorkflowListFilter.for_page(request, workflows, ["kind", "state"])
-    page = page_of(request, filters.qs.order_by("-updated_at", "-pk"), WORKFLOWS_PAGE)
+    workflows = filters.qs.order_by("-updated_at", "-pk")
+    if wants_xlsx(request):
+        return workflow_workbook(workflows)
+    page = page_of(request, workflows, WORKFLOWS_PAGE)
     context = {
         "page": page,
         "form": filters.form,
