@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from grassroots.assessments.tests.helpers import PNG
 from grassroots.campaigns.tests.conftest import scene  # noqa: F401 - the campaigns' scene
 
-from .helpers import PASSWORD, PHONE, log_in
+from .helpers import PASSWORD, PHONE, log_in, no_sideways_scroll, record_inspection
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +38,11 @@ def people(scene):  # noqa: F811
     return scene
 
 
-def no_horizontal_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 def sign(page, username, application_id, text, shot, step):
     log_in(page, username)
     page.goto("/applications/review/")
     expect(page.locator(f"[data-application='{application_id}']")).to_be_visible()
-    no_horizontal_scroll(page)
+    no_sideways_scroll(page)
     shot(page, f"{step}-queue")
     page.locator(f"[data-application='{application_id}'] a").click()
     page.fill("#id_text", text)
@@ -66,7 +62,7 @@ def test_an_application_up_the_chain_and_an_inspection(open_page, people, shot, 
     expect(clerk.locator("[data-prefill]")).to_contain_text("中共幸福街道工作委员会")
     clerk.fill("#id_reason", REASON)
     expect(clerk.locator("#id_reason-counter")).to_have_text("1000/1000")
-    no_horizontal_scroll(clerk)
+    no_sideways_scroll(clerk)
     shot(clerk, "apply-phone")
     clerk.click("#apply-button")
     expect(clerk.locator("h1")).to_have_text("幸福社区党支部")
@@ -74,7 +70,7 @@ def test_an_application_up_the_chain_and_an_inspection(open_page, people, shot, 
     clerk.set_input_files("#id_file", str(photo))
     clerk.click("#upload-button")
     expect(clerk.locator("#files [data-file]")).to_have_text(re.compile("阵地照片.png"))
-    no_horizontal_scroll(clerk)
+    no_sideways_scroll(clerk)
     shot(clerk, "draft-phone")
     clerk.click("#submit-button")
     expect(clerk.locator("#application-state [data-state]")).to_have_text("审核中")
@@ -84,7 +80,7 @@ def test_an_application_up_the_chain_and_an_inspection(open_page, people, shot, 
 
     street = open_page(PHONE)
     sign(street, "street_reviewer", application_id, "情况属实，同意推荐。", shot, "street")
-    no_horizontal_scroll(street)
+    no_sideways_scroll(street)
 
     district = open_page()
     sign(district, "east_reviewer", application_id, "同意上报。", shot, "district")
@@ -121,15 +117,7 @@ def test_an_application_up_the_chain_and_an_inspection(open_page, people, shot, 
     log_in(inspector, "inspector")
     inspector.goto("/inspections/")
     inspector.locator("#inspection-list a").first.click()
-    inspector.fill("[data-method='documents'] textarea", "“三会一课”记录齐全，台账规范。")
-    inspector.fill("[data-method='site'] textarea", "党群服务中心标识不全。")
-    inspector.locator("[data-method='site'] input[type=checkbox]").check()
-    inspector.fill("[data-method='interviews'] textarea", "走访群众8户，反映良好。")
-    inspector.fill("#id_score", "92")
-    inspector.fill("#id_opinion", "同意推荐。")
-    no_horizontal_scroll(inspector)
-    shot(inspector, "inspection-phone")
-    inspector.click("#record-button")
+    record_inspection(inspector, 92)
     expect(inspector.locator(".alert-success")).to_have_text("已录入考察情况")
     expect(inspector.locator("#score")).to_have_text("92.00")
     expect(inspector.locator("[data-finding]")).to_have_count(3)

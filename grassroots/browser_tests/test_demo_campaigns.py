@@ -25,7 +25,7 @@ from grassroots.campaigns.models import Application, Campaign, Notice, Title
 from grassroots.orgs.demo import PASSWORD as DEMO_PASSWORD
 from grassroots.workdays.services import working_days_after
 
-from .helpers import PHONE, log_in
+from .helpers import PHONE, log_in, no_sideways_scroll, record_inspection
 
 pytestmark = pytest.mark.browser
 
@@ -35,10 +35,6 @@ APPLICANT = "马坊镇上庄村党支部"
 
 def enter(page, username):
     log_in(page, username, DEMO_PASSWORD)
-
-
-def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def download(page, selector):
@@ -195,14 +191,7 @@ def test_a_campaign_is_set_up_applied_to_reviewed_and_inspected_on_the_demo(
     enter(inspector, "city_inspector")
     inspector.goto("/inspections/")
     inspector.locator("#inspection-list a").filter(has_text="江北区财政局党支部").first.click()
-    inspector.fill("[data-method='documents'] textarea", "台账齐全，记录规范。")
-    inspector.fill("[data-method='site'] textarea", "阵地标识不全。")
-    inspector.locator("[data-method='site'] input[type=checkbox]").check()
-    inspector.fill("[data-method='interviews'] textarea", "走访干部群众6人，反映良好。")
-    inspector.fill("#id_score", "90")
-    inspector.fill("#id_opinion", "同意推荐。")
-    no_sideways_scroll(inspector)
-    inspector.click("#record-button")
+    record_inspection(inspector, 90)
     expect(inspector.locator(".alert-success")).to_have_text("已录入考察情况")
     expect(inspector.locator("[data-finding]")).to_have_count(3)
     shot(inspector, "inspected-phone")

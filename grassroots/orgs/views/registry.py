@@ -367,14 +367,20 @@ def unit_link(request, pk):
     )
 
 
-@login_required
-def unit_edit(request, pk):
+def current_link_to_edit(request, pk):
+    """A current host-unit link whose organisation the user edits (404 / 403 otherwise)."""
     link = visible_or_404(
         request,
         HostUnitLink.objects.filter(ended_on__isnull=True).select_related("org", "unit"),
         pk,
     )
     require_edit(request, link.org)
+    return link
+
+
+@login_required
+def unit_edit(request, pk):
+    link = current_link_to_edit(request, pk)
     unit = link.unit
     initial = {name: getattr(unit, name) for name in forms.HOST_UNIT_FIELDS}
     form = forms.HostUnitForm(request.POST or None, initial=initial)
@@ -393,12 +399,7 @@ def unit_edit(request, pk):
 
 @login_required
 def unit_unlink(request, pk):
-    link = visible_or_404(
-        request,
-        HostUnitLink.objects.filter(ended_on__isnull=True).select_related("org", "unit"),
-        pk,
-    )
-    require_edit(request, link.org)
+    link = current_link_to_edit(request, pk)
     form = forms.EndDateForm(request.POST or None)
     return org_form_page(
         request,
