@@ -17,3 +17,10 @@ class Permission(models.TextChoices):
     PERSONAL_DATA = "personal_data", "查看身份证号和电话"
     MANAGE_USERS = "manage_users", "管理下级用户"
     EVALUATE = "evaluate", "录入测评结果"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "未完成"

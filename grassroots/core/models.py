@@ -6,7 +6,7 @@ from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from .access import ScopedQuerySet
-from .choices import Role
+from .choices import JobState, Role
 
 
 def organization_model():
@@ -46,6 +46,37 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.org}"
+
+
+class Job(models.Model):
+    """Work that takes longer than a request (a large export or import, a yearly report), run
+    by the task worker (`core.jobs`, docs/decisions/0034-background-jobs.md): the user sees
+    its progress and downloads its result. A job's rows are the system's own record of the
+    work; what the work changes keeps its own history."""
+
+    label = models.CharField("任务", max_length=200)
+    runner = models.CharField("执行函数", max_length=200)  # dotted path, see core.jobs
+    params = models.JSONField("参数", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="发起人"
+    )
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最近进展", auto_now=True)
+    state = models.CharField("状态", max_length=10, choices=JobState.choices)
+    done = models.PositiveIntegerField("已完成", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    message = models.CharField("说明", max_length=1000, blank=True)
+    result = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True)
+    result_name = models.CharField("结果文件名", max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField("运行次数", default=0)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+
+    def __str__(self):
+        return self.label
 
 
 # Accounts are changed by department administrators (activation, roles, passwords): keep who

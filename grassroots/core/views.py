@@ -14,8 +14,10 @@ from . import services
 from .access import Scope
 from .choices import Permission
 from .forms import PasswordForm, RoleForm, UserCreateForm, UserSearchForm, apply_service_errors
-from .models import RoleAssignment
+from .jobs import may_rerun, rerun_job
+from .models import Job, RoleAssignment
 from .pages import page_of
+from .uploads import stored_file_response
 
 USERS_PAGE = 50
 
@@ -188,3 +190,48 @@ def user_reactivate(request, pk):
     return simple_action(
         request, target, lambda: services.reactivate_user(request.user, target), "已启用该用户"
     )
+
+
+# --- background jobs (core.jobs) ----------------------------------------------------------------
+
+
+JOBS_PAGE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def own_job(request, pk):
+    """A job of the user's own: another user's job is not found."""
+    return get_object_or_404(Job, pk=pk, created_by=request.user)
+
+
+@login_required
+def job_list(request):
+    jobs = Job.objects.filter(created_by=request.user).order_by("-created_at", "-pk")
+    return render(request, "core/job_list.html", {"page": page_of(request, jobs, JOBS_PAGE)})
+
+
+@login_required
+def job_detail(request, pk):
+    """The job's progress; the page polls its own fragment until the job has finished."""
+    job = own_job(request, pk)
+    context = {"job": job, "may_rerun": may_rerun(job)}
+    if request.headers.get("HX-Request"):
+        return render(request, "core/_job_progress.html", context)
+    return render(request, "core/job_detail.html", context)
+
+
+@login_required
+def job_result(request, pk):
+    job = own_job(request, pk)
+    return stored_file_response(job.result, job.result_name, XLSX)
+
+
+@login_required
+@require_POST
+def job_rerun(request, pk):
+    job = own_job(request, pk)
+    try:
+        rerun_job(request.user, job)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("job-detail", job.pk)

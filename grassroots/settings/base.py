@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "grassroots.core",
     "grassroots.workdays",
     "grassroots.orgs",
@@ -39,6 +41,11 @@ INSTALLED_APPS = [
     "grassroots.campaigns",
     "grassroots.portal",
 ]
+
+# Background jobs (core.jobs, decision 0034): queued in a table of the database, run by
+# `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOB_ROWS = 5000  # an export or import of more rows than this runs as a background job
 
 # The organisation model the toolkit in core works with (pickers, page helpers, role
 # assignments), named rather than imported so that core depends on no domain app.

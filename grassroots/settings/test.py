@@ -7,3 +7,5 @@ SPECTACULAR_SETTINGS = {  # noqa: F405
     **SPECTACULAR_SETTINGS,  # noqa: F405
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
 }
+# Jobs run as they are queued, in the test's own transaction (the worker is tested apart).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -4,7 +4,10 @@ the API). Each is a fixed number of queries, streamed into a write-only workbook
 
 from collections import defaultdict
 
+from django.utils import timezone
+
 from grassroots.core.excel.sheets import export_workbook
+from grassroots.core.jobs import JobOutcome, report
 
 from ..models import HostUnitLink, Member, Organization
 from ..personal_data import shown_personal_data
@@ -69,25 +72,46 @@ def export_organizations(user, ancestor=None) -> bytes:
     return export_workbook("党组织", headers, widths, rows())
 
 
-def export_members(user, ancestor=None) -> bytes:
-    """The roster of current members the user may see (within `ancestor`'s subtree if given),
-    ordered by organisation."""
+def roster_members(user, ancestor=None):
+    """The current members the user may see (within `ancestor`'s subtree if given)."""
     members = Member.objects.visible_to(user).current()
     if ancestor is not None:
         members = members.filter(org__path__startswith=ancestor.path)
-    return roster_workbook(user, members.order_by("org__path", "id"))
+    return members
 
 
-def roster_workbook(user, members) -> bytes:
+def export_members(user, ancestor=None, progress=None) -> bytes:
+    """The roster of current members the user may see (within `ancestor`'s subtree if given),
+    ordered by organisation."""
+    members = roster_members(user, ancestor).order_by("org__path", "id")
+    return roster_workbook(user, members, progress)
+
+
+def roster_workbook(user, members, progress=None) -> bytes:
     """`members` (visible to `user`, in the order given) as the roster, personal data as
-    `user` may see it: the import/export page's roster and the member list's export."""
+    `user` may see it: the import/export page's roster and the member list's export.
+    `progress(rows written)` is called after each chunk (a background job's progress)."""
     members = members.select_related("org")
 
     def rows():
         for sequence, member in enumerate(members.iterator(chunk_size=ITERATOR_CHUNK), start=1):
             shown = shown_personal_data(user, member)
             yield [sequence, *(cell(member, column, shown) for column in ROSTER_EXPORT_COLUMNS)]
+            if progress and sequence % ITERATOR_CHUNK == 0:
+                progress(sequence)
 
     headers = [column.header for column in ROSTER_COLUMNS]
     widths = [column.width for column in ROSTER_COLUMNS]
     return export_workbook("党员名册", headers, widths, rows())
+
+
+def roster_job(job, ancestor=None):
+    """The roster export as a background job (`core.jobs`): what a page would time out on."""
+    user = job.created_by
+    scope = Organization.objects.visible_to(user).get(pk=ancestor) if ancestor else None
+    total = roster_members(user, scope).count()
+    report(job, 0, total)
+    content = export_members(user, scope, progress=lambda done: report(job, done))
+    report(job, total)
+    filename = f"{scope.name if scope else '全部'}党员名册{timezone.localdate():%Y%m%d}.xlsx"
+    return JobOutcome(f"已导出党员{total}名", content, filename)

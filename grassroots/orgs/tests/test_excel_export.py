@@ -5,11 +5,13 @@ import datetime
 import io
 
 import pytest
+from django.test import override_settings
 from openpyxl import load_workbook
 
 from grassroots.core.access import Scope
-from grassroots.core.choices import Role
+from grassroots.core.choices import JobState, Role
 from grassroots.core.identifiers import build_uscc, mask_id_number, mask_phone
+from grassroots.core.models import Job
 from grassroots.orgs import services
 from grassroots.orgs.excel import exports as excel_exports
 from grassroots.orgs.excel import imports as excel_imports
@@ -194,3 +196,22 @@ def test_export_leaves_out_characters_a_worksheet_cannot_hold(make_user, city):
     admin = make_user(is_superuser=True)
     rows = as_dicts(excel_exports.export_organizations(admin, city["east_branch"]))
     assert [r["名称"] for r in rows] == ["东区幸福社区党支部"]
+
+
+def test_a_large_roster_is_exported_by_a_background_job(client, make_user, make_member, city):
+    for name in ("东区甲", "东区乙", "东区丙"):
+        make_member(city["east_branch"], name=name)
+    make_member(city["west_branch"], name="西区党员")
+    clerk = make_user(role=Role.CLERK, org=city["east"])
+    client.force_login(clerk)
+    with override_settings(JOB_ROWS=2):
+        response = client.get("/excel/export/members.xlsx")
+    job = Job.objects.get(created_by=clerk)
+    assert response.url == f"/jobs/{job.pk}/"
+    assert (job.state, job.total, job.message) == (JobState.DONE, 3, "已导出党员3名")
+    download = client.get(f"/jobs/{job.pk}/result/")
+    rows = as_dicts(b"".join(download.streaming_content))
+    assert sorted(r["姓名"] for r in rows) == ["东区丙", "东区乙", "东区甲"]
+    with override_settings(JOB_ROWS=3):  # small enough for the request itself
+        direct = client.get("/excel/export/members.xlsx")
+    assert direct["Content-Type"].startswith("application/vnd.openxmlformats")

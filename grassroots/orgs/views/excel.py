@@ -1,5 +1,6 @@
 """Pages of Excel import and export: template downloads, uploads, exports of a subtree."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
 from grassroots.core.excel import UploadForm, xlsx_response
 from grassroots.core.forms import BootstrapForm, org_picker
+from grassroots.core.jobs import start_job
 from grassroots.core.pages import subtree_roots
 from grassroots.orgs.excel import columns as excel_columns
 from grassroots.orgs.excel import exports as excel_exports
@@ -118,11 +120,23 @@ def _upload(request, kind):
 
 
 def export_response(user, kind, ancestor_value):
-    """The .xlsx export of `kind` for the subtree `?ancestor=` names (or all the user sees)."""
+    """The .xlsx export of `kind` for the subtree `?ancestor=` names (or all the user sees);
+    a roster too large for a request becomes a background job (its page)."""
     _, _, _, exporter = _kind(kind)
     if kind == "members" and not Scope.of(user).has_any(Permission.ROSTER):
         raise PermissionDenied(ROSTER_DENIED)
     ancestor = visible_ancestor(user, ancestor_value)
+    if (
+        kind == "members"
+        and excel_exports.roster_members(user, ancestor).count() > settings.JOB_ROWS
+    ):
+        job = start_job(
+            user,
+            f"导出党员名册（{ancestor.name if ancestor else '全部'}）",
+            "grassroots.orgs.excel.exports.roster_job",
+            ancestor=ancestor.pk if ancestor else None,
+        )
+        return redirect("job-detail", job.pk)
     scope_name = ancestor.name if ancestor else "全部"
     suffix = "党员名册" if kind == "members" else "党组织"
     filename = f"{scope_name}{suffix}{timezone.localdate():%Y%m%d}.xlsx"
@@ -131,4 +145,16 @@ def export_response(user, kind, ancestor_value):
 
 @login_required
 def export(request, kind):
-    return export_response(request.user, kind, request.GET.get("ancestor"))
+    """The export; a roster too large for a request becomes a background job (its page)."""
+    user, value = request.user, request.GET.get("ancestor")
+    if kind == "members" and Scope.of(user).has_any(Permission.ROSTER):
+        ancestor = visible_ancestor(user, value)
+        if excel_exports.roster_members(user, ancestor).count() > settings.JOB_ROWS:
+            job = start_job(
+                user,
+                f"导出党员名册（{ancestor.name if ancestor else '全部'}）",
+                "grassroots.orgs.excel.exports.roster_job",
+                ancestor=ancestor.pk if ancestor else None,
+            )
+            return redirect("job-detail", job.pk)
+    return export_response(user, kind, value)
