@@ -10,6 +10,7 @@ from grassroots.core.choices import Permission
 from grassroots.core.forms import BootstrapForm, DateInput, PickerField, fields_form, org_picker
 
 from .choices import LeaveReason, PostKind, Severity
+from .rules import FINDING_TITLES
 from .models import HostUnit, Member, Organization
 
 # --- organisations -------------------------------------------------------------------------
@@ -180,5 +181,9 @@ class CheckFilterForm(BootstrapForm):
     code = forms.ChoiceField(label="问题", choices=[("", "全部")], required=False)
 
     def __init__(self, *args, codes=(), **kwargs):
+        """`codes`: the findings' codes to offer, each named in words (FINDING_TITLES)."""
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = [("", "全部"), *((code, code) for code in codes)]
+        self.fields["code"].choices = [
+            ("", "全部"),
+            *((code, FINDING_TITLES.get(code, code)) for code in codes),
+        ]
