@@ -1,8 +1,9 @@
 """Every page every role reaches on the demo, at 375×812 and once at 1366×768: each demo user
 of the README logs in and walks the pages its menu and lists link to (a bounded crawl: the
 menu first, then the first link of each kind a page offers), and no page shows English
-words or scrolls sideways on a phone. One demo load serves every user; each user keeps one
-browser context and page."""
+words, scrolls sideways, holds content wider than a phone's screen or puts an action panel
+above what it acts on. One demo load serves every user; each user keeps one browser context
+and page."""
 
 import re
 from collections import deque
@@ -22,6 +23,8 @@ PAGES_PER_USER = 40
 # Latin words a Chinese user reads as names of things, not as English: QQ is quoted from a
 # seed standard's text (s001-community, 12); MB and KB are how file sizes are written.
 ALLOWED = {"API", "Excel", "PDF", "ID", "Word", "QQ", "MB", "KB"}
+# Seed text quoted as published (s004: "思想 and 党的十九大精神", a slip for 和).
+QUOTED = re.compile(r"思想 and 党")
 # Not pages: the API and its docs (English by design), downloads, Django's admin.
 SKIPPED_PATH = re.compile(r"^/(api|admin|static|media)/")
 DOWNLOAD_HINTS = ("export", "download", "xlsx", "docx", "pdf")
@@ -34,6 +37,24 @@ LINKS = """() => [...document.querySelectorAll('#mainnav a[href]'),
                   ...document.querySelectorAll('main a[href]')]
   .filter(a => !a.hasAttribute('download') && a.origin === location.origin)
   .map(a => a.pathname + a.search)"""
+# Content wider than the screen, even when a container scrolls it (a table in
+# .table-responsive): the outermost such elements, except inside a container meant to scroll
+# sideways (.scroll-x: the compliance matrix).
+CUT_OFF = """() => {
+  const width = document.documentElement.clientWidth;
+  const over = e => e.getBoundingClientRect().right > width + 1 && e.getClientRects().length;
+  return [...document.querySelectorAll('main *')]
+    .filter(e => over(e) && !e.closest('.scroll-x') && !over(e.parentElement))
+    .slice(0, 3)
+    .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`
+              + ` ${Math.round(e.getBoundingClientRect().right)} px`);
+}"""
+# On a phone an action panel comes after what it acts on: {panel: the content}.
+ACTS_ON = {"#actions": "#request", "#opinion": "#form"}
+PANEL_ABOVE = """(pairs) => pairs.filter(([panel, content]) => {
+  const a = document.querySelector(panel), c = document.querySelector(content);
+  return a && c && a.getBoundingClientRect().top < c.getBoundingClientRect().top;
+}).map(([panel, content]) => `${panel} above ${content}`)"""
 # Login names and other identifiers are marked translate="no": their words are excused.
 VISIBLE_TEXT = """() => ({
   text: document.body.innerText,
@@ -58,7 +79,8 @@ def skipped(url):
 
 
 def english_words(text):
-    return {w for w in LATIN_WORD.findall(ADDRESS.sub(" ", text)) if w not in ALLOWED}
+    text = QUOTED.sub(" ", ADDRESS.sub(" ", text))
+    return {w for w in LATIN_WORD.findall(text) if w not in ALLOWED}
 
 
 def english_on(page):
@@ -98,29 +120,34 @@ class Offenders:
 
 def crawl(page, username, offenders):
     """Walk the user's pages at 375 px; return the URLs visited (one of each kind)."""
-    queue = deque(["/"])
+    queue = deque([("/", None)])
     seen_kinds = {kind_of("/")}
     visited = []
     while queue and len(visited) < PAGES_PER_USER:
-        url = queue.popleft()
+        url, linked_from = queue.popleft()
         response = visit(page, url)
         if response is None:
             continue
         visited.append(url)
         if response.status >= 400:
-            offenders.add(username, url, f"status {response.status}")
+            offenders.add(username, url, f"status {response.status}, linked from {linked_from}")
             continue
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             offenders.add(username, url, f"{width} px wide at {PHONE['width']}")
+        cut_off = page.evaluate(CUT_OFF)
+        if cut_off:
+            offenders.add(username, url, f"wider than the screen: {cut_off}")
         words = english_on(page)
         if words:
             offenders.add(username, url, f"English at {PHONE['width']}: {words}")
+        for misplaced in page.evaluate(PANEL_ABOVE, list(ACTS_ON.items())):
+            offenders.add(username, url, misplaced)
         for link in page.evaluate(LINKS):
             kind = kind_of(link)
             if kind not in seen_kinds and not skipped(link):
                 seen_kinds.add(kind)
-                queue.append(link)
+                queue.append((link, url))
     return visited
 
 
