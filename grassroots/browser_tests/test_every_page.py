@@ -21,8 +21,9 @@ pytestmark = pytest.mark.browser
 
 PAGES_PER_USER = 40
 # Latin words a Chinese user reads as names of things, not as English: QQ is quoted from a
-# seed standard's text (s001-community, 12); MB and KB are how file sizes are written.
-ALLOWED = {"API", "Excel", "PDF", "ID", "Word", "QQ", "MB", "KB"}
+# seed standard's text (s001-community, 12); JPG and PNG name file types as PDF does; MB and
+# KB are how file sizes are written.
+ALLOWED = {"API", "Excel", "PDF", "ID", "Word", "QQ", "JPG", "PNG", "MB", "KB"}
 # Seed text quoted as published (s004: "思想 and 党的十九大精神", a slip for 和).
 QUOTED = re.compile(r"思想 and 党")
 # Not pages: the API and its docs (English by design), downloads, Django's admin.
