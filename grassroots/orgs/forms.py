@@ -10,8 +10,8 @@ from grassroots.core.choices import Permission
 from grassroots.core.forms import BootstrapForm, DateInput, PickerField, fields_form, org_picker
 
 from .choices import LeaveReason, PostKind, Severity
-from .rules import FINDING_TITLES
 from .models import HostUnit, Member, Organization
+from .rules import FINDING_TITLES
 
 # --- organisations -------------------------------------------------------------------------
 
