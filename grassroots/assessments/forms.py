@@ -25,7 +25,7 @@ def year_choices(today=None):
 
 class StandardSetChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, standard_set):
-        return f"{standard_set.title}（{standard_set.year}年，{standard_set.code}）"
+        return f"{standard_set.title}（{standard_set.year}年）"
 
 
 class StartForm(BootstrapForm):

@@ -105,7 +105,7 @@ def test_a_campaign_is_set_up_applied_to_reviewed_and_inspected_on_the_demo(
     admin.fill("#id_level2_name", "十佳示范基层党组织")
     admin.fill("#id_level2_to_name", "3")
     admin.select_option("#id_level2_from", label="第1级")
-    admin.get_by_label(re.compile(r"村（涉农社区）党组织示范建设基本标准（s000-village）")).check()
+    admin.get_by_label(re.compile(r"村（涉农社区）党组织示范建设基本标准（2020年）")).check()
     admin.get_by_role("button", name="保存").click()
     expect(admin.locator(".alert-success")).to_contain_text("已创建活动")
     surplus = admin.locator('[data-check="SURPLUS_TOO_LOW"]')

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from .validators import text_field_errors
 
@@ -77,11 +78,15 @@ class HistoryEntry:
 
 
 def _tracked_fields(record):
-    """The model's fields this historical record holds, in declaration order."""
+    """The model's fields this historical record holds, in declaration order; structured
+    (JSON) fields are left out: their raw form is codes and lists, which the record's own
+    page shows in words."""
     return [
         model_field
         for model_field in record.instance_type._meta.concrete_fields
-        if model_field.name not in SKIPPED_FIELDS and hasattr(record, model_field.attname)
+        if model_field.name not in SKIPPED_FIELDS
+        and hasattr(record, model_field.attname)
+        and not isinstance(model_field, models.JSONField)
     ]
 
 
@@ -104,14 +109,21 @@ def _related_names(raw_changes):
         if model_field.many_to_one:
             wanted[model_field.related_model].update(v for v in (before, after) if v is not None)
     return {
-        (model, obj.pk): str(obj)
+        (model, obj.pk): _name_of(obj)
         for model, ids in wanted.items()
         for obj in model._base_manager.filter(pk__in=ids)
     }
 
 
+def _name_of(obj):
+    """A user by the person's name (the login name only when none is recorded)."""
+    if hasattr(obj, "get_full_name"):
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
+
+
 def _user_name(record):
-    return record.history_user.get_username() if record.history_user else "系统"
+    return _name_of(record.history_user) if record.history_user else "系统"
 
 
 def history_entries(records, parts=()):

@@ -11,6 +11,7 @@ from grassroots.core.forms import BootstrapForm, DateInput, PickerField, fields_
 
 from .choices import LeaveReason, PostKind, Severity
 from .models import HostUnit, Member, Organization
+from .rules import FINDING_TITLES
 
 # --- organisations -------------------------------------------------------------------------
 
@@ -180,5 +181,9 @@ class CheckFilterForm(BootstrapForm):
     code = forms.ChoiceField(label="问题", choices=[("", "全部")], required=False)
 
     def __init__(self, *args, codes=(), **kwargs):
+        """`codes`: the findings' codes to offer, each named in words (FINDING_TITLES)."""
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = [("", "全部"), *((code, code) for code in codes)]
+        self.fields["code"].choices = [
+            ("", "全部"),
+            *((code, FINDING_TITLES.get(code, code)) for code in codes),
+        ]

@@ -110,6 +110,27 @@ class Finding:
     details: dict = field(default_factory=dict, compare=False)
 
 
+# What each finding is about, in the words the health check's filter offers (the codes stay
+# in the API and in data-code attributes).
+FINDING_TITLES = {
+    "TOO_FEW_MEMBERS": "正式党员不足3名",
+    "FORM_MISMATCH": "组织形式与党员人数不符",
+    "BRANCH_TOO_LARGE": "党支部党员过多",
+    "JOINT_BRANCH_TOO_MANY_UNITS": "联合党支部覆盖单位过多",
+    "FUNCTIONAL_HOLDS_RELATIONS": "功能型党支部接转了组织关系",
+    "COMMITTEE_REQUIRED": "应设委员会",
+    "COMMITTEE_TOO_LARGE": "支部委员过多",
+    "SECRETARY_VACANT": "书记空缺",
+    "SECRETARY_NOT_FULL_MEMBER": "书记是预备党员",
+    "SECRETARY_NOT_HEAD": "书记未进入学会理事会",
+    "CHAIR_NOT_SECRETARY": "党员负责人未任书记",
+    "TERM_MISSING": "未登记届次",
+    "TERM_OVERDUE": "任期届满未换届",
+    "TERM_EXPIRING": "任期即将届满",
+    "WEAK_DESIGNATED": "软弱涣散党组织",
+}
+
+
 def add_years(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)

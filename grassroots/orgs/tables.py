@@ -34,14 +34,15 @@ def _column(field, css=""):
 
 # The page's member table (the flags column is the page's own).
 MEMBER_LIST_COLUMNS = [
-    _column("name", "nowrap"),
+    # card-title, card-fact: what a phone's card of the row shows (app.css .table-cards)
+    _column("name", "nowrap card-title"),
     _column("gender", WIDE_ONLY),
     _column("birth_date", f"nowrap {WIDE_ONLY}"),
     _column("id_number", "font-monospace nowrap"),
-    _column("status", "nowrap"),
+    _column("status", "nowrap card-fact"),
     _column("joined_on", f"nowrap {WIDE_ONLY}"),
-    _column("phone", "font-monospace nowrap"),
-    _column(MEMBER_ORG.field),
+    _column("phone", "font-monospace nowrap card-fact"),
+    _column(MEMBER_ORG.field, "card-fact"),
 ]
 # The roster export: every roster column but the sequence number.
 ROSTER_EXPORT_COLUMNS = [_column(column.field) for column in ROSTER_COLUMNS if column.field]

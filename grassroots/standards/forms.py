@@ -45,7 +45,7 @@ class CopyForm(BootstrapForm):
     code = forms.CharField(
         label="新标准代码",
         max_length=60,
-        help_text="小写英文字母、数字和连字符，如 jiangbei-2025-village",
+        help_text="用于网址：小写英文字母、数字和连字符",
     )
     title = forms.CharField(label="名称", max_length=200)
     jurisdiction = forms.CharField(label="适用地区", max_length=100)

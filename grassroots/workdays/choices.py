@@ -9,6 +9,6 @@ class DayKind(models.TextChoices):
 
 
 class YearSource(models.TextChoices):
-    PACKAGE = "package", "chinesecalendar 数据包"
+    PACKAGE = "package", "国务院节假日安排（内置数据）"
     ADMIN = "admin", "管理员录入"
     IMPORT = "import", "Excel导入"

@@ -67,7 +67,7 @@ class CampaignForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         sets = StandardSet.objects.latest_published().order_by("code")
-        self.fields["standards"].choices = [(s.code, f"{s.title}（{s.code}）") for s in sets]
+        self.fields["standards"].choices = [(s.code, f"{s.title}（{s.year}年）") for s in sets]
         self.fields["standards"].widget.attrs["class"] = "form-check-input"
         self.fields["standards"].wide = True
         for code in DATED_STAGES:

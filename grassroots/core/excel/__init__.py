@@ -31,7 +31,7 @@ class ImportResult:
 
 
 class UploadForm(BootstrapForm):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(label="Excel 文件")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

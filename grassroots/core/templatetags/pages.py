@@ -9,5 +9,5 @@ register = template.Library()
 def page_url(context, number, param="page"):
     """The current URL's query with page `param` set to `number` (filters kept)."""
     query = context["request"].GET.copy()
-    query[param] = number
+    query[param or "page"] = number  # an include without `param` passes ""
     return "?" + query.urlencode()

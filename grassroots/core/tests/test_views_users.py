@@ -40,6 +40,24 @@ def test_only_admins_reach_user_management(client, people):
     assert "用户管理" not in client.get(reverse("home")).content.decode()
 
 
+def test_only_administrators_are_offered_the_english_api_docs(client, people, make_user):
+    docs = reverse("api-docs")
+    for user, offered in (
+        (people["east_clerk"], False),
+        (people["city_viewer"], False),
+        (people["admin"], True),
+        (make_user(is_superuser=True), True),
+    ):
+        client.force_login(user)
+        assert (docs in client.get(reverse("home")).content.decode()) is offered
+
+
+def test_the_header_names_the_person(client, make_user):
+    client.force_login(make_user("li_clerk", first_name="李秀英"))
+    html = client.get(reverse("home")).content.decode()
+    assert '<span class="navbar-text">李秀英</span>' in html
+
+
 def test_admin_sees_the_users_of_the_subtree(admin_client, people):
     response = admin_client.get(reverse("user-list"))
     names = {u.username for u in response.context["page"]}

@@ -4,6 +4,7 @@ the field and change nothing, masking of personal data, fixed query counts of li
 import datetime
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id, build_uscc, mask_id_number
-from grassroots.orgs import services
+from grassroots.orgs import rules, services
 from grassroots.orgs.choices import OrgKind, OrgStatus, PostKind
 from grassroots.orgs.models import (
     HostUnit,
@@ -637,6 +638,19 @@ def test_check_list_filters(clerk_client, scene):
     assert clerk_client.get(url, {"ancestor": scene["west"].pk}).status_code == 404
     html = clerk_client.get(url, {"ancestor": scene["east_branch"].pk}).content.decode()
     assert "东区幸福社区党支部" in html
+
+
+def test_check_list_shows_findings_in_words_and_codes_only_in_attributes(clerk_client, scene):
+    html = clerk_client.get(reverse("check-list")).content.decode()
+    text = re.sub(r"<[^>]*>", " ", html)  # what a reader sees: the tags and attributes gone
+    assert "SECRETARY_VACANT" in html and "SECRETARY_VACANT" not in text
+    assert '<option value="SECRETARY_VACANT">书记空缺</option>' in html
+
+
+def test_every_finding_the_rules_emit_has_a_title():
+    source = Path(rules.__file__).read_text()
+    emitted = set(re.findall(r'Finding\(\s*"([A-Z_]+)"', source))
+    assert emitted and emitted <= set(rules.FINDING_TITLES)
 
 
 def test_home_counts(clerk_client, scene):
