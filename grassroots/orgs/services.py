@@ -28,7 +28,14 @@ from .models import (
     Transfer,
     WeakDesignation,
 )
-from .rules import RuleConfig, add_years, date_error, member_field_errors, planned_term_end
+from .rules import (
+    RuleConfig,
+    add_years,
+    date_error,
+    member_field_errors,
+    needs_appointment_approval,
+    planned_term_end,
+)
 
 
 def check_date(field, day, label, in_advance=False, **bounds):
@@ -456,14 +463,25 @@ def end_term(user, term, ended_on):
         save_by(post, user)
 
 
+APPOINTMENT_NEEDED = (
+    "书记届中任命需经上级党组织审批，不能直接登记：请在本组织的“换届/补选”页起草"
+    "“书记任命请示”，上级批准后自动任职"
+)
+
+
 @transaction.atomic
-def appoint_post(user, term, member, post, started_on):
+def appoint_post(user, term, member, post, started_on, *, approved=False):
+    """Record `member` in `post`. A secretary after the term began (`rules.
+    needs_appointment_approval`) only with `approved`: from the level above's approval of
+    the request (elections), never from a clerk's edit."""
     # The term's lock holds "one holder" and "not twice" between the checks and the insert.
     lock(term, "ended_on")
     lock(member, "org_id", "left_on")
     require_edit(user, term.org)
     if post not in PostKind.values:
         raise ValidationError({"post": "请选择职务"})
+    if not approved and needs_appointment_approval(post, term.started_on, started_on):
+        raise ValidationError({"post": APPOINTMENT_NEEDED})
     if term.ended_on:
         raise ValidationError({"term": "该届已结束"})
     if member.left_on:

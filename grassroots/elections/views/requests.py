@@ -407,7 +407,9 @@ def workflow_act(request, pk):
     action = request.POST.get("action", "")
     if action not in PAGE_ACTIONS:
         raise Http404
-    step = rules.step_for(services.with_committee_meeting(workflow), workflow.state, action)
+    step = rules.step_for(
+        services.with_committee_meeting(workflow), workflow.state, action, workflow.kind
+    )
     if step is None:
         messages.error(
             request, f"当前状态为“{workflow.get_state_display()}”，不能{Action(action).label}"
