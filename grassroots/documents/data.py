@@ -249,8 +249,7 @@ class MeetingAgenda:
     org_name: str
     title: str  # e.g. 党员大会议程
     meeting_on: datetime.date | None
-    steps: tuple[str, ...]
-    preparation: tuple[str, ...] = ()  # the parts of step 2, where it has them
+    steps: tuple[str, ...]  # a step 2 ending 包括： is followed by PREPARATION_REPORT
     scrutineers: tuple[str, ...] = ()
     tellers: tuple[str, ...] = ()
 

@@ -224,8 +224,8 @@ ROSTER_COLUMNS = (
     ("转正时间", 17),
     ("党员类别", 12.5),
     ("参加工作时间", 17),
-    ("现任职务", 21),
-    ("联系电话", 18),
+    ("现任职务", 19),
+    ("联系电话", 20),
     ("所在党组织", 20),
 )
 # 225 mm, the text block of a landscape page: dates (as 1970.01.01, the roster's usual form),
@@ -373,12 +373,12 @@ def render_general_election_request(
     return letter.render()
 
 
-def _agenda(write, steps, preparation=PREPARATION_REPORT):
+def _agenda(write, steps):
     """Numbered steps; the second, the report on the preparations, with its parts."""
     for number, step in enumerate(steps, 1):
         write(f"{number}.{step}")
         if number == 2 and step.endswith("包括："):
-            write(*preparation)
+            write(*PREPARATION_REPORT)
 
 
 def render_meeting_agenda(data: MeetingAgenda) -> bytes:
@@ -396,7 +396,7 @@ def render_meeting_agenda(data: MeetingAgenda) -> bytes:
         for text in texts:
             layout.paragraph(document, text)
 
-    _agenda(body, data.steps, data.preparation)
+    _agenda(body, data.steps)
     layout.blank_lines(document, 1)
     body(
         f"监票人：{joined(data.scrutineers) or BLANK}",

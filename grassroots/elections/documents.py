@@ -113,10 +113,18 @@ class DocumentRef:
         return f"{self.title}（模板{self.template}）" if self.template else self.title
 
 
-def template_label(kind, part):
-    """ "模板N" of a part of a workflow's documents (REQUEST, FORM, ROSTER, RESULT)."""
-    number = TEMPLATES.get(kind, {}).get(part)
-    return f"模板{number}" if number else ""
+def template_names(kind):
+    """{part: its title with the template, e.g. 换届选举及候选人预备人选的请示（模板4）} of
+    the request's parts ("request", "form", "roster"), as the forms name them."""
+    numbers = TEMPLATES.get(kind)
+    if numbers is None:
+        return {}
+    titles = {
+        "request": (REQUEST_TITLES[kind], numbers[REQUEST]),
+        "form": (FORM_TITLES[kind], numbers[FORM]),
+        "roster": (ROSTER_TITLE, numbers[ROSTER]),
+    }
+    return {part: f"{title}（模板{number}）" for part, (title, number) in titles.items()}
 
 
 def _filename(*parts):
