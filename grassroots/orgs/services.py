@@ -480,8 +480,6 @@ def appoint_post(user, term, member, post, started_on, *, approved=False):
     require_edit(user, term.org)
     if post not in PostKind.values:
         raise ValidationError({"post": "请选择职务"})
-    if not approved and needs_appointment_approval(post, term.started_on, started_on):
-        raise ValidationError({"post": APPOINTMENT_NEEDED})
     if term.ended_on:
         raise ValidationError({"term": "该届已结束"})
     if member.left_on:
@@ -503,6 +501,8 @@ def appoint_post(user, term, member, post, started_on, *, approved=False):
     if started_on < term.started_on:
         raise ValidationError({"started_on": "任职日期不能早于本届开始日期"})
     check_after_joining(member, "started_on", started_on, "任职日期", in_advance=True)
+    if not approved and needs_appointment_approval(post, term.started_on, started_on):
+        raise ValidationError({"post": APPOINTMENT_NEEDED})
     record = Post(term=term, member=member, post=post, started_on=started_on)
     return save_by(record, user)
 
