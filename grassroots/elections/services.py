@@ -1195,7 +1195,10 @@ def _apply(actor, workflow, day):
     # secretary first: documents and the committee list read in this order.
     elected = elected_candidates(workflow)
     for candidate in sorted(elected, key=lambda c: PostKind.values.index(final_post(c))):
-        registry.appoint_post(actor, term, candidate.member, final_post(candidate), day)
+        # Approved by the level above with the result: a secretary during the term too.
+        registry.appoint_post(
+            actor, term, candidate.member, final_post(candidate), day, approved=True
+        )
     return org, term
 
 
