@@ -89,6 +89,22 @@ def test_count_a_general_election_on_a_tablet(open_page, approved, shot):
     expect(tally.locator('tr[data-outcome="elected"]')).to_have_count(4)
     shot(page, "tie")
 
+    # The meeting's agenda and its scrutineers and tellers: never a candidate.
+    page.locator("#meeting-agenda summary").click()
+    expect(page.locator("#meeting-agenda li")).to_have_count(10)  # seven steps, three parts
+    page.select_option("#id_scrutineers", label=["王建国", "赵明"])
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("#errors-scrutineers")).to_contain_text(
+        "王建国是委员候选人，委员候选人不得担任监票人"
+    )
+    shot(page, "scrutineer-refused")
+    page.select_option("#id_scrutineers", label=["赵明", "黄海"])
+    page.select_option("#id_tellers", label=["周平"])
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".alert-success").first).to_contain_text("计票已保存")
+    expect(page.locator("#id_scrutineers")).to_have_values([re.compile(r"\d+")] * 2)
+    shot(page, "officers")
+
     page.get_by_role("button", name="确认本轮结果").click()
     expect(page.locator(".alert-success").first).to_contain_text("第2轮投票已开始，应选1名")
     expect(page.locator('.confirmed-round[data-round="1"]')).to_contain_text("已冻结")

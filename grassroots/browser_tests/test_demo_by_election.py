@@ -33,7 +33,13 @@ def test_a_by_election_on_the_demo(open_page, demo, shot):
     # The form starts from what the registry knows of the vacancy.
     expect(clerk.locator("h1")).to_have_text(f"{branch}补选请示")
     expect(clerk.locator("#id_seats")).to_have_value("1")
-    expect(clerk.locator("#id_reason")).to_have_value(re.compile(r"^原书记.+于.+离任$"))
+    # Who left which post and when come from the registry; the clerk only says why.
+    vacancy_row = clerk.locator("#vacancies [data-vacancy]")
+    expect(vacancy_row).to_have_count(1)
+    expect(vacancy_row).to_contain_text(re.compile(r"原书记.+离任"))
+    expect(clerk.locator("#live-checks")).to_contain_text("离任的原因")
+    vacancy_row.locator("select").select_option(label="工作变动")
+    expect(clerk.locator("#template-names")).to_contain_text("委员补选的请示（模板7）")
     clerk.fill("#id_doc_number", "北门党〔2026〕5号")
     clerk.fill("#id_meeting_planned_on", today.isoformat())
     clerk.get_by_role("button", name="添加候选人").click()
@@ -70,6 +76,11 @@ def test_a_by_election_on_the_demo(open_page, demo, shot):
     clerk.fill("#id_ballots_returned", str(present))
     clerk.fill("#id_invalid_ballots", "0")
     clerk.get_by_role("spinbutton", name=candidate, exact=True).fill(str(present - 1))
+    # Seed 004: scrutineers and tellers, never a candidate.
+    names = clerk.locator("#id_scrutineers option").all_inner_texts()
+    others = [name for name in names if name != candidate]
+    clerk.select_option("#id_scrutineers", label=others[:2])
+    clerk.select_option("#id_tellers", label=others[2:3])
     tally = clerk.locator("#tally")
     expect(tally).to_contain_text("超过五分之四，会议有效")
     expect(tally.locator('tr[data-outcome="elected"]')).to_have_count(1)
@@ -94,11 +105,27 @@ def test_a_by_election_on_the_demo(open_page, demo, shot):
     expect(reviewer.locator("[data-state]").first).to_have_text("已批准生效")
     shot(reviewer, "completed")
 
-    # The result report opens with the count in it.
+    # The result report opens with the count in it; each document named by its template,
+    # as Word and (LibreOffice installed) PDF.
+    documents = reviewer.locator("#documents")
+    expect(documents.locator('[data-document-row="result"]')).to_contain_text(
+        "委员补选结果的请示（模板9）"
+    )
+    expect(documents.locator('[data-document-pdf="request"]')).to_have_count(1)
+    shot(reviewer, "documents")
     with reviewer.expect_download() as download:
-        reviewer.locator("#documents").get_by_role("link", name="委员补选结果的请示").click()
+        documents.locator('[data-document="result"]').click()
     text = "\n".join(p.text for p in docx.Document(download.value.path()).paragraphs)
     assert f"{candidate}同志得票{present - 1}票" in text and "北门党〔2026〕6号" in text
+    # The request's reason is built from the vacancy: nothing to fix in Word.
+    with reviewer.expect_download() as download:
+        documents.locator('[data-document="request"]').click()
+    text = "\n".join(p.text for p in docx.Document(download.value.path()).paragraphs)
+    assert re.search(r"因1位党支部委员工作变动（原书记.+于.+因工作变动离任），不能继续", text)
+    with reviewer.expect_download() as download:
+        documents.locator('[data-document="agenda"]').click()
+    text = "\n".join(p.text for p in docx.Document(download.value.path()).paragraphs)
+    assert f"监票人：{others[0]}、{others[1]}" in text and f"计票人：{others[2]}" in text
 
     # The branch's committee now has its secretary; the vacancy is gone.
     reviewer.locator(".breadcrumb a").last.click()

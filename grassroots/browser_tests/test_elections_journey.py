@@ -142,5 +142,6 @@ def test_renewal_request_returned_corrected_and_approved(open_page, district, sh
     # The clerk is now pointed to the count of the election meeting.
     clerk.goto(workflow_url)
     expect(clerk.locator("#workflow-links")).to_contain_text("登记党员大会计票")
-    expect(clerk.locator("#documents")).to_contain_text("换届选举及候选人预备人选的请示")
+    expect(clerk.locator("#documents")).to_contain_text("换届选举及候选人预备人选的请示（模板4）")
+    expect(clerk.locator('[data-document-row="agenda"]')).to_contain_text("党员大会议程")
     assert re.search(r"/workflows/\d+/$", workflow_url)

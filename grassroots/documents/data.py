@@ -23,6 +23,33 @@ SOCIETY_BASIS = (
 )
 GENERAL_BASIS = "根据《中国共产党章程》和《中国共产党支部工作条例（试行）》的有关规定"
 
+# Seed 004, 基层党组织换届大会议程, transcribed; {upper} stands for the seed's 省科技社团党委,
+# the level above.
+GENERAL_MEETING_AGENDA = (
+    "上届党组织负责同志向全体党员作工作报告；",
+    "向大会报告委员会换届选举筹备工作情况，包括：",
+    "讨论、酝酿并审议通过工作报告、选举办法、候选人名单和监票人名单；",
+    "新一届理事会中党员对提出的党组织委员会委员拟任人选进行正式选举；",
+    "计票并宣布选举结果；",
+    "新任党组织委员会成员代表讲话；",
+    "{upper}领导对新任党组织委员会提工作要求。",
+)
+# Step 2's parts.
+PREPARATION_REPORT = (
+    "① 宣读大会选举办法（草案）；",
+    "② 宣布下届委员会名额，宣读下届委员会委员候选人建议名单；",
+    "③ 提出监票人建议名单，指定计票人员等（委员候选人不得担任监计票人员）；",
+)
+
+
+def general_meeting_agenda(upper, is_society):
+    """The seven steps as printed: the level above named and, outside a society (which
+    votes in its council's members' meeting), the vote of all the members with a vote."""
+    steps = [step.format(upper=upper or "上级党组织") for step in GENERAL_MEETING_AGENDA]
+    if not is_society:
+        steps[3] = steps[3].replace("新一届理事会中党员", "有选举权的党员")
+    return tuple(steps)
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -143,6 +170,7 @@ class GeneralElectionRequest:
     candidates: tuple[str, ...]
     secretary_candidate: str = ""
     deputy_candidates: tuple[str, ...] = ()
+    is_society: bool = True  # the agenda's vote: the council's members (`general_meeting_agenda`)
 
 
 @dataclass(frozen=True)
@@ -198,7 +226,32 @@ class ByElectionRequest:
     seats: int | None  # 委员会由×人组成
     vacancies: int | None
     candidates: tuple[str, ...]
-    vacancy_reason: str = ""  # 工作变动…; empty: the reason is left out
+    # Who left which post, when and why; none: the sentence names no cause.
+    vacated: tuple["VacatedPost", ...] = ()
+
+
+@dataclass(frozen=True)
+class VacatedPost:
+    """A seat a by-election fills: `post` (职务, e.g. 书记) held by `name` until `left_on`,
+    left for `cause` (工作变动, 退休…)."""
+
+    name: str
+    post: str
+    left_on: datetime.date
+    cause: str
+
+
+@dataclass(frozen=True)
+class MeetingAgenda:
+    """The election meeting's agenda (seed 004's 换届大会议程; a by-election's, template 7's
+    two items) with its scrutineers and tellers, for the chair and the record."""
+
+    org_name: str
+    title: str  # e.g. 党员大会议程
+    meeting_on: datetime.date | None
+    steps: tuple[str, ...]  # a step 2 ending 包括： is followed by PREPARATION_REPORT
+    scrutineers: tuple[str, ...] = ()
+    tellers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -433,6 +433,9 @@ class Cell:
     align: str = "center"  # w:jc: left, center, right
     valign: str = "center"  # w:vAlign: top, center, bottom
     bold: bool = False
+    # On one line whatever the fonts at hand: no wrapping, the text fitted to the cell's
+    # width (ID numbers and phones, which a break would misread).
+    one_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -455,8 +458,10 @@ def _cell_xml(cell, width_mm, style):
         for line in cell.text.split("\n")
     )
     span = f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else ""
+    # tcPr's children in the schema's order: tcW, gridSpan, noWrap, tcFitText, vAlign.
+    one_line = "<w:noWrap/><w:tcFitText/>" if cell.one_line and cell.text else ""
     return (
-        f'<w:tc><w:tcPr><w:tcW w:w="{_twips(width_mm)}" w:type="dxa"/>{span}'
+        f'<w:tc><w:tcPr><w:tcW w:w="{_twips(width_mm)}" w:type="dxa"/>{span}{one_line}'
         f'<w:vAlign w:val="{cell.valign}"/></w:tcPr>{paragraphs}</w:tc>'
     )
 

@@ -14,6 +14,7 @@ from .data import (
     ESTABLISHMENT_ORDER,
     OFFICE_HEAD,
     ORG_KINDS,
+    PREPARATION_REPORT,
     Attendance,
     ByElectionRequest,
     ByElectionResult,
@@ -22,8 +23,11 @@ from .data import (
     FilingForm,
     GeneralElectionRequest,
     GeneralElectionResult,
+    MeetingAgenda,
     Person,
     Roster,
+    VacatedPost,
+    general_meeting_agenda,
 )
 from .formats import (
     BLANK,
@@ -220,12 +224,18 @@ ROSTER_COLUMNS = (
     ("转正时间", 17),
     ("党员类别", 12.5),
     ("参加工作时间", 17),
-    ("现任职务", 21),
-    ("联系电话", 18),
+    ("现任职务", 19),
+    ("联系电话", 20),
     ("所在党组织", 20),
 )
 # 225 mm, the text block of a landscape page: dates (as 1970.01.01, the roster's usual form),
 # ID numbers and phones keep to one line at 8 pt.
+# ID numbers and phones never break, whatever font stands in (layout.Cell.one_line).
+ONE_LINE_COLUMNS = frozenset(
+    index
+    for index, (label, _) in enumerate(ROSTER_COLUMNS)
+    if label in ("公民身份号码", "联系电话")
+)
 
 
 def _table_date(day):
@@ -272,7 +282,12 @@ def render_roster(data: Roster) -> bytes:
     layout.blank_lines(document, 1)
     rows = [Row(tuple(Cell(label, bold=True) for label, _ in ROSTER_COLUMNS), header=True)]
     rows += [
-        Row(tuple(Cell(text) for text in _roster_row(i, person)))
+        Row(
+            tuple(
+                Cell(text, one_line=column in ONE_LINE_COLUMNS)
+                for column, text in enumerate(_roster_row(i, person))
+            )
+        )
         for i, person in enumerate(data.members, 1)
     ]
     widths = [width for _, width in ROSTER_COLUMNS]
@@ -343,7 +358,11 @@ def render_general_election_request(
         "现将有关事项请示如下："
     )
     letter.heading("一、党员大会的主要议程")
-    letter.body(f"1.听取和审查本届{body}的工作报告；", f"2.选举产生新一届{body}。")
+    if elects_committee:
+        # The seed's 换届大会议程 in seven steps (its template 4 sums them up in two).
+        _agenda(letter.body, general_meeting_agenda(data.issue.addressee, data.is_society))
+    else:
+        letter.body(f"1.听取和审查本届{body}的工作报告；", f"2.选举产生新一届{body}。")
     if elects_committee:
         _general_request_with_committee(data, letter, kind)
     else:
@@ -352,6 +371,39 @@ def render_general_election_request(
     letter.attachment(f"{committee_name(data.org_name)}候选人预备人选备案表")
     letter.sign(committee_name(data.org_name) if elects_committee else data.org_name)
     return letter.render()
+
+
+def _agenda(write, steps):
+    """Numbered steps; the second, the report on the preparations, with its parts."""
+    for number, step in enumerate(steps, 1):
+        write(f"{number}.{step}")
+        if number == 2 and step.endswith("包括："):
+            write(*PREPARATION_REPORT)
+
+
+def render_meeting_agenda(data: MeetingAgenda) -> bytes:
+    """The election meeting's agenda with its scrutineers and tellers (seed 004: 「提出监票
+    人建议名单，指定计票人员等（委员候选人不得担任监计票人员）」); names not yet recorded
+    print as blanks."""
+    title = f"{data.org_name}{data.title}"
+    document = layout.new_document(title=title)
+    layout.paragraph(document, title, layout.STYLE_TITLE)
+    when = layout.paragraph(document, f"（{date_or_blank(data.meeting_on)}）", "Normal")
+    when.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    layout.blank_lines(document, 1)
+
+    def body(*texts):
+        for text in texts:
+            layout.paragraph(document, text)
+
+    _agenda(body, data.steps)
+    layout.blank_lines(document, 1)
+    body(
+        f"监票人：{joined(data.scrutineers) or BLANK}",
+        f"计票人：{joined(data.tellers) or BLANK}",
+        "（委员候选人不得担任监票人、计票人。）",
+    )
+    return layout.to_bytes(document)
 
 
 def _candidate_form(data: CandidateForm) -> bytes:
@@ -421,31 +473,33 @@ def render_general_election_result(data: GeneralElectionResult) -> bytes:
     return letter.render()
 
 
-UNABLE = "不能继续履行委员职责"
+def _causes(vacated):
+    return "、".join(dict.fromkeys(v.cause for v in vacated))
 
 
-def _vacancy_reason(text):
-    """The reason as a clause of the template's sentence: 因 and the sentence's own ending
-    (不能继续履行委员职责, punctuation) are the template's."""
-    reason = text.strip().removeprefix("因").rstrip("。.，,；; ")
-    return reason.removesuffix(UNABLE).rstrip("，,；; ")
+def _vacated_clause(vacated: tuple[VacatedPost, ...]):
+    """Who left which post, when and why, e.g. 原书记马永鑫于2026年11月5日因工作变动离任."""
+    return "；".join(
+        f"原{v.post}{v.name}于{chinese_date(v.left_on)}因{v.cause}离任" for v in vacated
+    )
 
 
 def render_by_election_request(data: ByElectionRequest) -> bytes:
     """Template 7: 关于××委员会委员补选的请示."""
     _check_kind(data.org_kind)
     kind, body = data.org_kind, committee_word(data.org_kind)
-    reason = _vacancy_reason(data.vacancy_reason)
     vacancies = number_or_blank(data.vacancies)
-    # The seed's 因×位委员工作变动，不能继续履行委员职责 and 因工作变动，委员出现空缺×人; a
-    # reason that names the members itself stands alone, and none is not invented.
-    if not reason:
-        unable, cause = f"{vacancies}位{kind}委员不能继续履行委员职责", ""
-    elif "委员" in reason:
-        unable, cause = f"因{reason}，不能继续履行委员职责", f"因{reason}，"
+    # The seed's 因×位委员工作变动，不能继续履行委员职责 and 因工作变动，委员出现空缺×人, built
+    # from the vacated posts; without any, no cause is invented.
+    if data.vacated:
+        causes = _causes(data.vacated)
+        unable = (
+            f"因{len(data.vacated)}位{kind}委员{causes}（{_vacated_clause(data.vacated)}），"
+            "不能继续履行委员职责"
+        )
+        cause = f"因{causes}，"
     else:
-        unable = f"因{vacancies}位{kind}委员{reason}，不能继续履行委员职责"
-        cause = f"因{reason}，"
+        unable, cause = f"{vacancies}位{kind}委员不能继续履行委员职责", ""
     meeting = "理事会党员大会" if data.is_society else "党员大会"
     voters = "理事会有选举权的党员人数" if data.is_society else "有选举权的党员人数"
     if data.candidates:

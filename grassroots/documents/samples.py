@@ -18,6 +18,7 @@ from .data import (
     Issue,
     Person,
     Roster,
+    VacatedPost,
     Vote,
 )
 from .formats import document_number
@@ -152,7 +153,10 @@ def by_election_request():
         seats=7,
         vacancies=2,
         candidates=(name(10), name(11)),
-        vacancy_reason="工作变动",
+        vacated=(
+            VacatedPost(name(12), "组织委员", datetime.date(2026, 5, 6), "工作变动"),
+            VacatedPost(name(13), "宣传委员", datetime.date(2026, 6, 1), "工作变动"),
+        ),
     )
 
 

@@ -25,6 +25,11 @@ class WorkflowKind(models.TextChoices):
     ESTABLISHMENT = "establishment", "成立党组织"
     GENERAL = "general", "换届选举"
     BY_ELECTION = "by_election", "补选"
+    # Seed 004: 「党组织委员届中调整、书记任命，需经青海省科技社团党委审批」; for a functional
+    # branch at the society's 换届: 「班子人选有变化的，需报上级党组织审批」.
+    APPOINTMENT = "appointment", "书记任命（班子调整）"
+    # Seed 004: 「党支部班子人选没有变化的，需报上级党组织备案」: filed, not approved.
+    TEAM_FILING = "team_filing", "班子人选备案"
 
 
 class State(models.TextChoices):
@@ -38,6 +43,7 @@ class State(models.TextChoices):
     RESULT_SUBMITTED = "result_submitted", "结果报告待批准"
     RESULT_RETURNED = "result_returned", "结果报告已退回"
     COMPLETED = "completed", "已批准生效"
+    FILED = "filed", "已备案"
     WITHDRAWN = "withdrawn", "已撤回"
 
 
@@ -53,6 +59,7 @@ class Action(models.TextChoices):
     SUBMIT_RESULT = "submit_result", "上报选举结果"
     RETURN_RESULT = "return_result", "退回结果报告"
     APPROVE_RESULT = "approve_result", "批准选举结果"
+    FILE = "file", "报上级党组织备案"
 
 
 class Actor(models.TextChoices):
@@ -61,6 +68,26 @@ class Actor(models.TextChoices):
 
     CLERK = "clerk", "本组织党务工作者"
     REVIEWER = "reviewer", "上级党组织审批人"
+
+
+class OfficerRole(models.TextChoices):
+    """Seed 004's election meeting: 「提出监票人建议名单，指定计票人员等（委员候选人不得担任
+    监计票人员）」."""
+
+    SCRUTINEER = "scrutineer", "监票人"
+    TELLER = "teller", "计票人"
+
+
+class VacancyCause(models.TextChoices):
+    """Why a member of the committee left it: the by-election request's 事由 (template 7:
+    「因×位…委员工作变动，不能继续履行委员职责」) is built from these, never typed."""
+
+    TRANSFERRED = "transferred", "工作变动"
+    RETIRED = "retired", "退休"
+    DIED = "died", "去世"
+    DISMISSED = "dismissed", "被免职"
+    RESIGNED = "resigned", "辞职"
+    ILLNESS = "illness", "身体原因"
 
 
 class CountMode(models.TextChoices):
@@ -73,7 +100,7 @@ EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
 # States waiting for a reviewer: the reviewer's queue.
 REVIEW_STATES = frozenset({State.SUBMITTED, State.RESULT_SUBMITTED})
 # States in which nothing more happens.
-CLOSED_STATES = frozenset({State.COMPLETED, State.WITHDRAWN})
+CLOSED_STATES = frozenset({State.COMPLETED, State.FILED, State.WITHDRAWN})
 
 
 class CheckCode(models.TextChoices):
@@ -108,3 +135,7 @@ class CheckCode(models.TextChoices):
     NO_CURRENT_TERM = "NO_CURRENT_TERM", "没有本届委员会届次"
     NO_VACANCY = "NO_VACANCY", "委员会没有空缺"
     SEATS_EXCEED_VACANCIES = "SEATS_EXCEED_VACANCIES", "应选名额超过空缺数"
+    VACANCY_CAUSE_MISSING = "VACANCY_CAUSE_MISSING", "未选择委员离任原因"
+    APPOINTEE_MISSING = "APPOINTEE_MISSING", "未提出拟任书记人选"
+    APPOINTMENT_POST = "APPOINTMENT_POST", "届中只任命书记，委员通过补选产生"
+    NOT_FUNCTIONAL = "NOT_FUNCTIONAL", "只有功能型党支部报班子人选备案"

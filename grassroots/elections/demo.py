@@ -132,7 +132,6 @@ def _demo_by_election(clerk, reviewer, district, exclude):
         committee_size=len(held) + 1,
         seats=1,
         meeting_planned_on=held_on,
-        reason="1位支部委员工作调动，不能继续履行委员职责",
         doc_number=f"{branch.name[:2]}党〔{today.year}〕2号",
         candidates=[{"member": candidate}],
     )
@@ -151,6 +150,9 @@ def _demo_by_election(clerk, reviewer, district, exclude):
         ballots_returned=present,
         invalid_ballots=0,
         votes={workflow.candidates.get().pk: present - 1},
+        # Seed 004: the meeting's scrutineers and tellers, never a candidate.
+        scrutineers=[m for m in voters if m != candidate][:2],
+        tellers=[m for m in voters if m != candidate][2:3],
     )
     services.confirm_result(clerk, workflow)
     (elected,) = services.elected_candidates(workflow)

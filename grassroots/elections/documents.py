@@ -43,19 +43,22 @@ from grassroots.documents.data import (
     GeneralElectionRequest,
     GeneralElectionResult,
     Issue,
+    MeetingAgenda,
+    VacatedPost,
     Vote,
+    general_meeting_agenda,
 )
-from grassroots.documents.formats import normalize_document_number, unit_of
+from grassroots.documents.formats import committee_word, normalize_document_number, unit_of
 from grassroots.documents.pdf import docx_to_pdf
 from grassroots.documents.zip import dossier_zip
 from grassroots.elections import services
-from grassroots.elections.choices import Action, State, WorkflowKind
+from grassroots.elections.choices import EDITABLE_STATES, Action, OfficerRole, State, WorkflowKind
 from grassroots.elections.models import Workflow
 from grassroots.orgs.choices import Category, PostKind
 from grassroots.orgs.models import Post
 from grassroots.orgs.rules import SOCIETY_CATEGORIES
 
-REQUEST, ROSTER, RESULT = "request", "roster", "result"
+REQUEST, ROSTER, RESULT, AGENDA = "request", "roster", "result", "agenda"
 FORM = "form-"  # + the candidate's id
 FORM_SLUG = re.compile(r"^form-(\d+)$")
 
@@ -75,6 +78,15 @@ RESULT_TITLES = {
     WorkflowKind.BY_ELECTION: "委员补选结果的请示",
 }
 ROSTER_TITLE = "党员名册"
+AGENDA_TITLE = "党员大会议程"
+# Seed 004's template numbers, named with each document on the pages (模板N).
+TEMPLATES = {
+    WorkflowKind.ESTABLISHMENT: {REQUEST: 1, FORM: 2, ROSTER: 3, RESULT: 6},
+    WorkflowKind.GENERAL: {REQUEST: 4, FORM: 5, ROSTER: 3, RESULT: 6},
+    WorkflowKind.BY_ELECTION: {REQUEST: 7, FORM: 8, ROSTER: 3, RESULT: 9},
+}
+# Printed once the request is approved: the meeting to hold (seed 004's 换届大会议程).
+AGENDA_KINDS = frozenset({WorkflowKind.GENERAL, WorkflowKind.BY_ELECTION})
 # Once the election is confirmed (and the committee has met, where one is elected).
 RESULT_STATES = frozenset(
     {State.RESULT_SUBMITTED, State.RESULT_RETURNED, State.COMPLETED, State.CONSTITUTED}
@@ -93,6 +105,26 @@ class DocumentRef:
     slug: str
     title: str  # Chinese, for links and lists
     filename: str  # .docx
+    template: int | None = None  # seed 004's 模板N
+
+    @property
+    def label(self):
+        """The title with its template, as the pages name it: 换届选举…的请示（模板4）."""
+        return f"{self.title}（模板{self.template}）" if self.template else self.title
+
+
+def template_names(kind):
+    """{part: its title with the template, e.g. 换届选举及候选人预备人选的请示（模板4）} of
+    the request's parts ("request", "form", "roster"), as the forms name them."""
+    numbers = TEMPLATES.get(kind)
+    if numbers is None:
+        return {}
+    titles = {
+        "request": (REQUEST_TITLES[kind], numbers[REQUEST]),
+        "form": (FORM_TITLES[kind], numbers[FORM]),
+        "roster": (ROSTER_TITLE, numbers[ROSTER]),
+    }
+    return {part: f"{title}（模板{number}）" for part, (title, number) in titles.items()}
 
 
 def _filename(*parts):
@@ -175,18 +207,27 @@ class _Sources:
     def refs(self):
         """Nothing for an organisation no template fits (a department, a party group: its
         draft cannot be submitted either); the result once someone is elected."""
-        if self.workflow.subject_kind not in KIND_WORDS:
+        if self.workflow.subject_kind not in KIND_WORDS or self.kind not in TEMPLATES:
             return []
         subject = self.workflow.subject_name
-        refs = [DocumentRef(REQUEST, REQUEST_TITLES[self.kind], "")]
+        numbers = TEMPLATES[self.kind]
+        refs = [(REQUEST, REQUEST_TITLES[self.kind], numbers[REQUEST])]
         form = FORM_TITLES[self.kind]
         refs += [
-            DocumentRef(f"{FORM}{c.pk}", f"{form}（{c.member.name}）", "") for c in self.candidates
+            (f"{FORM}{c.pk}", f"{form}（{c.member.name}）", numbers[FORM]) for c in self.candidates
         ]
-        refs.append(DocumentRef(ROSTER, ROSTER_TITLE, ""))
+        refs.append((ROSTER, ROSTER_TITLE, numbers[ROSTER]))
+        if self.kind in AGENDA_KINDS and self.workflow.state not in EDITABLE_STATES | {
+            State.SUBMITTED,
+            State.WITHDRAWN,
+        }:
+            refs.append((AGENDA, AGENDA_TITLE, None))
         if has_result(self.workflow) and any(c.elected_in_id for c in self.candidates):
-            refs.append(DocumentRef(RESULT, RESULT_TITLES[self.kind], ""))
-        return [DocumentRef(ref.slug, ref.title, _filename(subject, ref.title)) for ref in refs]
+            refs.append((RESULT, RESULT_TITLES[self.kind], numbers[RESULT]))
+        return [
+            DocumentRef(slug, title, _filename(subject, title), number)
+            for slug, title, number in refs
+        ]
 
     def render(self, slug):
         if slug not in {ref.slug for ref in self.refs}:
@@ -197,6 +238,8 @@ class _Sources:
             return renderers.render_roster(self.roster())
         if slug == RESULT:
             return self.result()
+        if slug == AGENDA:
+            return renderers.render_meeting_agenda(self.agenda())
         candidate_id = int(FORM_SLUG.match(slug)[1])
         return self.form(next(c for c in self.candidates if c.pk == candidate_id))
 
@@ -367,6 +410,7 @@ class _Sources:
             candidates=tuple(c.member.name for c in self.candidates),
             secretary_candidate=next(iter(by_post.get(PostKind.SECRETARY, [])), ""),
             deputy_candidates=tuple(by_post.get(PostKind.DEPUTY_SECRETARY, [])),
+            is_society=self.is_society,
         )
         return data, services.with_committee_meeting(self.workflow)
 
@@ -394,7 +438,37 @@ class _Sources:
             seats=self.workflow.committee_size,
             vacancies=self.vacancies(),
             candidates=tuple(c.member.name for c in self.candidates),
-            vacancy_reason=self.workflow.reason,
+            vacated=tuple(
+                VacatedPost(
+                    name=v.post.member.name,
+                    post=v.post.get_post_display(),
+                    left_on=v.post.ended_on,
+                    cause=v.get_cause_display(),
+                )
+                for v in self.workflow.vacancies.select_related("post__member")
+            ),
+        )
+
+    def agenda(self):
+        """The meeting's agenda: seed 004's seven steps for a general election, template
+        7's two items for a by-election; with the scrutineers and tellers recorded."""
+        officers = {role: [] for role in OfficerRole.values}
+        for officer in self.workflow.officers.select_related("member").order_by("pk"):
+            officers[officer.role].append(officer.member.name)
+        held = self.workflow.rounds.order_by("number").values_list("held_on", flat=True).first()
+        if self.kind == WorkflowKind.GENERAL:
+            steps = general_meeting_agenda(self.upper_name, self.is_society)
+        else:
+            kind, body = self.kind_word, committee_word(self.kind_word)
+            prefix = "学会" if self.is_society else ""
+            steps = (f"{prefix}{kind}委员变更说明；", f"补选{body}委员。")
+        return MeetingAgenda(
+            org_name=self.org_name,
+            title=f"{'换届选举' if self.kind == WorkflowKind.GENERAL else '补选'}{AGENDA_TITLE}",
+            meeting_on=held or self.workflow.meeting_planned_on,
+            steps=steps,
+            scrutineers=tuple(officers[OfficerRole.SCRUTINEER]),
+            tellers=tuple(officers[OfficerRole.TELLER]),
         )
 
     def form(self, candidate):

@@ -18,7 +18,15 @@ from grassroots.core.access import ScopedQuerySet
 from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.models import Member, Organization, TimeStamped
 
-from .choices import Action, CountMode, State, WorkflowKind
+from .choices import (
+    CLOSED_STATES,
+    Action,
+    CountMode,
+    OfficerRole,
+    State,
+    VacancyCause,
+    WorkflowKind,
+)
 
 # 工作表现 is a paragraph, not a report: past about 120 characters the filing form's rows for
 # the seals already move to a second page.
@@ -39,7 +47,7 @@ class WorkflowQuerySet(ScopedQuerySet):
         )
 
     def open(self):
-        return self.exclude(state__in=[State.COMPLETED, State.WITHDRAWN])
+        return self.exclude(state__in=CLOSED_STATES)
 
 
 class Workflow(TimeStamped):
@@ -179,6 +187,56 @@ class Candidate(TimeStamped):
 
     def __str__(self):
         return self.member.name
+
+
+class Vacancy(TimeStamped):
+    """A seat a by-election fills: the post of the current term its holder left (who, which
+    post, when: the registry's `Post`) and why. Template 7's 事由 is built from these."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="vacancies")
+    post = models.ForeignKey(
+        "orgs.Post", verbose_name="离任的职务", on_delete=models.PROTECT, related_name="+"
+    )
+    cause = models.CharField("离任原因", max_length=20, choices=VacancyCause.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "委员空缺"
+        verbose_name_plural = "委员空缺"
+        ordering = ["workflow_id", "post__ended_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "post"], name="one_vacancy_per_post")
+        ]
+
+    def __str__(self):
+        return f"{self.post}（{self.get_cause_display()}）"
+
+
+class MeetingOfficer(TimeStamped):
+    """A scrutineer (监票人) or teller (计票人) of the election meeting (seed 004's agenda,
+    step 2③)."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="officers")
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField("分工", max_length=20, choices=OfficerRole.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "监票人、计票人"
+        verbose_name_plural = "监票人、计票人"
+        ordering = ["workflow_id", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow", "member", "role"], name="one_officer_role_per_member"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}{self.member}"
 
 
 class RosterEntry(TimeStamped):

@@ -11,7 +11,6 @@ approves, never the organisation itself.
 
 from dataclasses import dataclass
 
-from grassroots.core.formats import chinese_date
 from grassroots.orgs.choices import MemberStatus, OrgKind, PostKind, Severity
 from grassroots.orgs.rules import (
     BRANCH_KINDS,
@@ -78,19 +77,38 @@ WITHOUT_COMMITTEE_MEETING = {
 }
 
 
-def transitions(with_committee_meeting):
+# A secretary appointed during the term (or a functional branch's changed team): the
+# request, approved by the level above, takes effect on approval; no meeting, no result.
+APPOINTMENT_STEPS = {
+    Action.SUBMIT: _REQUEST_STEPS[Action.SUBMIT],
+    Action.RETURN: _REQUEST_STEPS[Action.RETURN],
+    Action.APPROVE: _step({State.SUBMITTED}, State.COMPLETED, Actor.REVIEWER),
+    Action.WITHDRAW: _REQUEST_STEPS[Action.WITHDRAW],
+}
+# A functional branch's unchanged team is filed with the level above: nobody approves it.
+FILING_STEPS = {
+    Action.FILE: _step({State.DRAFT}, State.FILED, Actor.CLERK),
+    Action.WITHDRAW: _step({State.DRAFT}, State.WITHDRAWN, Actor.CLERK),
+}
+
+
+def transitions(with_committee_meeting, kind=WorkflowKind.GENERAL):
+    if kind == WorkflowKind.APPOINTMENT:
+        return APPOINTMENT_STEPS
+    if kind == WorkflowKind.TEAM_FILING:
+        return FILING_STEPS
     return WITH_COMMITTEE_MEETING if with_committee_meeting else WITHOUT_COMMITTEE_MEETING
 
 
-def step_for(with_committee_meeting, state, action):
+def step_for(with_committee_meeting, state, action, kind=WorkflowKind.GENERAL):
     """The step `action` takes from `state`, or None where the table has no such step."""
-    step = transitions(with_committee_meeting).get(action)
+    step = transitions(with_committee_meeting, kind).get(action)
     return step if step and state in step.sources else None
 
 
-def available_actions(with_committee_meeting, state):
+def available_actions(with_committee_meeting, state, kind=WorkflowKind.GENERAL):
     """{action: Step} possible from `state`, in the table's order."""
-    table = transitions(with_committee_meeting)
+    table = transitions(with_committee_meeting, kind)
     return {action: step for action, step in table.items() if state in step.sources}
 
 
@@ -160,14 +178,14 @@ class HeldPost:
     post: str
     started_on: object
     ended_on: object = None
+    pk: int | None = None  # the registry's Post
 
 
-def by_election_defaults(posts, term_started_on):
-    """What the platform already knows of a by-election from the current term's posts
-    (`HeldPost`s): the seats (members who left the committee, less those taken since by
-    members who joined it after the term began), the committee's size (those holding a post
-    now plus those seats) and the reason (who left which post, when). Empty when no seat is
-    open: the clerk says what the vacancy is."""
+def vacated_posts(posts, term_started_on):
+    """The posts of the current term (`HeldPost`s) whose holders left the committee and
+    whose seats are still open, earliest first: a member who left every post they held,
+    less the seats taken since by members who joined after the term began (each took the
+    seat of the earliest leaver gone by then)."""
     by_member = {}
     for post in posts:
         by_member.setdefault(post.member_id, []).append(post)
@@ -178,22 +196,53 @@ def by_election_defaults(posts, term_started_on):
     )
     first_days = (min(p.started_on for p in by_member[m]) for m in holders)
     joined = sorted(day for day in first_days if day > term_started_on)
-    # Each member who joined later took the seat of the earliest leaver gone by then.
     for day in joined:
         taken = next((p for p in leavers if p.ended_on <= day), None)
         if taken is not None:
             leavers.remove(taken)
+    return leavers, len(holders)
+
+
+def by_election_defaults(posts, term_started_on):
+    """What the platform already knows of a by-election from the current term's posts
+    (`HeldPost`s): the seats (`vacated_posts`) and the committee's size (those holding a
+    post now plus those seats). Empty when no seat is open: the clerk says what the vacancy
+    is. Why each left is asked on the request (`Vacancy`)."""
+    leavers, holders = vacated_posts(posts, term_started_on)
     if not leavers:
         return {}
-    reasons = "；".join(
-        f"原{PostKind(p.post).label}{p.member_name}于{chinese_date(p.ended_on)}离任"
-        for p in leavers
-    )
-    return {
-        "committee_size": len(holders) + len(leavers),
-        "seats": len(leavers),
-        "reason": reasons,
-    }
+    return {"committee_size": holders + len(leavers), "seats": len(leavers)}
+
+
+# --- the election meeting --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Officer:
+    member_id: int
+    name: str
+
+
+def officer_problems(candidates, scrutineers, tellers, meeting_member_ids):
+    """Why the scrutineers and tellers (`Officer`s) cannot stand, as Problems on the field
+    concerned: a candidate (`candidates`: {member id: name}) — seed 004: 「委员候选人不得
+    担任监计票人员」; someone not expected at the meeting (`meeting_member_ids`); a name
+    given twice in one list."""
+    for field, label, officers in (
+        ("scrutineers", "监票人", scrutineers),
+        ("tellers", "计票人", tellers),
+    ):
+        seen = set()
+        for officer in officers:
+            if officer.member_id in seen:
+                yield Problem(field, f"{label}{officer.name}重复列出")
+            seen.add(officer.member_id)
+            if officer.member_id in candidates:
+                yield Problem(
+                    field, f"{officer.name}是委员候选人，委员候选人不得担任{label}（监计票人员）"
+                )
+            elif officer.member_id not in meeting_member_ids:
+                yield Problem(field, f"{officer.name}不是本次党员大会的党员，不能担任{label}")
 
 
 # --- checks before submission ----------------------------------------------------------------
@@ -229,6 +278,8 @@ class RequestFacts:
     # so that it cannot be transferred to the new organisation (not asked of a functional
     # branch, whose members keep their relation where it is).
     roster_outside: tuple = ()
+    # By-election: names of the members who left a seat of the term, no cause chosen.
+    vacancies_without_cause: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -343,7 +394,7 @@ def _post_problems(facts, committee):
                 f"{label}实行等额选举，只能提出1名{label}人选，现有{_names(names)}",
                 code=CheckCode.ONE_PER_POST,
             )
-    if facts.kind == WorkflowKind.BY_ELECTION:
+    if facts.kind in (WorkflowKind.BY_ELECTION, WorkflowKind.APPOINTMENT):
         return
     if committee:
         if not by_post.get(PostKind.SECRETARY):
@@ -442,6 +493,12 @@ def _by_election_problems(facts):
             f"应选名额不能超过空缺数",
             code=CheckCode.SEATS_EXCEED_VACANCIES,
         )
+    for name in facts.vacancies_without_cause:
+        yield Problem(
+            "vacancies",
+            f"请选择{name}离任的原因（事由由此生成）",
+            code=CheckCode.VACANCY_CAUSE_MISSING,
+        )
     if len(facts.candidates) != seats:
         yield Problem(
             "candidates",
@@ -466,9 +523,58 @@ def _society_problems(facts):
             )
 
 
+APPOINTMENT_KINDS = frozenset({WorkflowKind.APPOINTMENT, WorkflowKind.TEAM_FILING})
+
+
+def _appointment_problems(facts):
+    """A secretary appointed during the term, or a functional branch's new team: seed 004,
+    「党组织委员届中调整、书记任命，需经…审批」 and 「社会组织换届时党支部班子人选有变化的，需报
+    上级党组织审批；党支部班子人选没有变化的，需报上级党组织备案」."""
+    functional = facts.org_kind == OrgKind.FUNCTIONAL_BRANCH
+    if not facts.org_active:
+        yield Problem("org", "该党组织已撤销", code=CheckCode.ORG_INACTIVE)
+    if facts.kind == WorkflowKind.TEAM_FILING:
+        if not functional:
+            yield Problem(
+                "org",
+                "只有功能型党支部在社会组织换届、班子人选没有变化时报上级党组织备案",
+                code=CheckCode.NOT_FUNCTIONAL,
+            )
+        elif not facts.has_current_term:
+            yield Problem(
+                "org", "本支部尚未登记班子成员，无可备案的班子", code=CheckCode.NO_CURRENT_TERM
+            )
+        return
+    if not functional and not facts.has_current_term:
+        yield Problem(
+            "org",
+            "本组织没有本届委员会届次，书记应通过换届选举产生",
+            code=CheckCode.NO_CURRENT_TERM,
+        )
+    if not any(c.proposed_post == PostKind.SECRETARY for c in facts.candidates) and (
+        not functional or not facts.candidates
+    ):
+        yield Problem("candidates", "请提出拟任书记人选", code=CheckCode.APPOINTEE_MISSING)
+    if not functional:
+        others = [c.name for c in facts.candidates if c.proposed_post != PostKind.SECRETARY]
+        if others:
+            yield Problem(
+                "candidates",
+                f"届中只任命书记；{_names(others)}任委员须通过补选产生",
+                code=CheckCode.APPOINTMENT_POST,
+            )
+    yield from _candidate_problems(facts)
+    yield from _post_problems(facts, committee=True)
+
+
 def request_problems(facts: RequestFacts) -> list[Problem]:
     """Everything that keeps a request from being submitted (errors) or that the reviewer
     should look at (warnings), each with its code and the field it concerns."""
+    if facts.kind in APPOINTMENT_KINDS:
+        problems = list(_appointment_problems(facts))
+        if facts.kind == WorkflowKind.APPOINTMENT:
+            problems.extend(_society_problems(facts))
+        return problems
     problems = list(_subject_problems(facts))
     if not facts.seats:
         problems.append(Problem("seats", "请填写应选名额", code=CheckCode.SEATS_MISSING))

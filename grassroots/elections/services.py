@@ -37,22 +37,29 @@ from .choices import (
     Actor,
     CountMode,
     ElectionKind,
+    OfficerRole,
     State,
+    VacancyCause,
     WorkflowKind,
 )
 from .models import (
     Ballot,
     Candidate,
     Exclusion,
+    MeetingOfficer,
     RosterEntry,
     Round,
     RoundCandidate,
     Transition,
+    Vacancy,
     Workflow,
 )
 from .tally import Count, count_ballots, tally
 
 ELECTION_KINDS = (WorkflowKind.GENERAL, WorkflowKind.BY_ELECTION)
+APPOINTMENT_KINDS = (WorkflowKind.APPOINTMENT, WorkflowKind.TEAM_FILING)
+# Requests about an organisation of the registry (an establishment's is yet to be made).
+ORG_KINDS = ELECTION_KINDS + APPOINTMENT_KINDS
 REQUEST_FIELDS = (
     "proposed_name",
     "proposed_short_name",
@@ -66,7 +73,6 @@ REQUEST_FIELDS = (
     "meeting_planned_on",
     "seats",
     "committee_size",
-    "reason",
 )
 COUNT_FIELDS = (
     "held_on",
@@ -119,7 +125,7 @@ def may_act(user, workflow, step):
 def is_actor_for(user, workflow, action):
     """Whether `user` is the one who takes `action` on this workflow (its clerk, or a
     reviewer of the level above), whatever the workflow's state now."""
-    step = rules.transitions(with_committee_meeting(workflow)).get(action)
+    step = rules.transitions(with_committee_meeting(workflow), workflow.kind).get(action)
     return step is not None and may_act(user, workflow, step)
 
 
@@ -131,7 +137,7 @@ def with_committee_meeting(workflow):
 
 def actions_for(user, workflow):
     """The actions `user` may take now, {action: Step}, in the table's order."""
-    steps = rules.available_actions(with_committee_meeting(workflow), workflow.state)
+    steps = rules.available_actions(with_committee_meeting(workflow), workflow.state, workflow.kind)
     return {a: step for a, step in steps.items() if may_act(user, workflow, step)}
 
 
@@ -159,7 +165,7 @@ def _check(user, workflow, action, comment=""):
     """Lock the workflow and check that `user` may take `action` from its state, with the
     comment the step needs. Writes nothing; the caller's transaction holds the lock."""
     _lock(workflow)
-    step = rules.step_for(with_committee_meeting(workflow), workflow.state, action)
+    step = rules.step_for(with_committee_meeting(workflow), workflow.state, action, workflow.kind)
     if step is None:
         raise ValidationError(
             {"state": f"当前状态为“{workflow.get_state_display()}”，不能{Action(action).label}"}
@@ -210,16 +216,31 @@ def _repeats_last_row(user, workflow, checked, previous):
     return True
 
 
+def _held_posts(term):
+    return [
+        rules.HeldPost(p.member_id, p.member.name, p.post, p.started_on, p.ended_on, p.pk)
+        for p in term.posts.select_related("member")
+    ]
+
+
 def by_election_defaults(org):
     """The by-election request's figures the current term already tells (rules.py)."""
     term = org.terms.current().first()
     if term is None:
         return {}
-    posts = [
-        rules.HeldPost(p.member_id, p.member.name, p.post, p.started_on, p.ended_on)
-        for p in term.posts.select_related("member")
-    ]
-    return rules.by_election_defaults(posts, term.started_on)
+    return rules.by_election_defaults(_held_posts(term), term.started_on)
+
+
+def vacated_posts(org):
+    """The posts of the current term left with their seats still open (`rules.
+    vacated_posts`), as the registry's `Post` rows, earliest first: the vacancies a
+    by-election asks the cause of."""
+    term = org.terms.current().first() if org is not None else None
+    if term is None:
+        return []
+    leavers, _ = rules.vacated_posts(_held_posts(term), term.started_on)
+    posts = {p.pk: p for p in term.posts.select_related("member")}
+    return [posts[held.pk] for held in leavers]
 
 
 # --- the request -----------------------------------------------------------------------------
@@ -228,7 +249,7 @@ def by_election_defaults(org):
 def _check_subject(user, kind, org, parent, locking=True):
     """Whether `user` may start a request of `kind` for `org` (or under `parent`); with
     `locking`, the subject's row is locked until the transaction ends."""
-    if kind in ELECTION_KINDS:
+    if kind in ORG_KINDS:
         if org is None:
             raise ValidationError({"org": "请选择党组织"})
         if locking:
@@ -237,8 +258,10 @@ def _check_subject(user, kind, org, parent, locking=True):
             raise ValidationError({"org": "您没有在该党组织录入或修改数据的权限"})
         if not org.is_active:
             raise ValidationError({"org": "该党组织已撤销"})
-        # One election at a time: a by-election during a renewal would fill the old term.
-        busy = Workflow.objects.open().filter(org=org, kind__in=ELECTION_KINDS).first()
+        # One election at a time: a by-election during a renewal would fill the old term;
+        # one appointment at a time likewise.
+        group = ELECTION_KINDS if kind in ELECTION_KINDS else APPOINTMENT_KINDS
+        busy = Workflow.objects.open().filter(org=org, kind__in=group).first()
         if busy is not None:
             raise ValidationError({"org": f"该党组织已有未办结的{busy.get_kind_display()}事项"})
         return
@@ -294,6 +317,39 @@ def _sync_candidates(workflow, candidates, user):
         save_by(row, user)
 
 
+def _clean_vacancies(kind, org, vacancies):
+    """[(post, cause)] from [{post, cause}], checked: a by-election's, posts of the
+    organisation's current term left with their seats open, once each."""
+    cleaned = [(v["post"], v.get("cause") or "") for v in vacancies]
+    if cleaned and kind != WorkflowKind.BY_ELECTION:
+        raise ValidationError({"vacancies": "只有补选需要填写委员空缺"})
+    open_posts = {p.pk for p in vacated_posts(org)} if cleaned else set()
+    seen = set()
+    for post, cause in cleaned:
+        if post.pk in seen:
+            raise ValidationError({"vacancies": "同一职务不能重复列出"})
+        seen.add(post.pk)
+        if post.pk not in open_posts:
+            raise ValidationError({"vacancies": f"{post.member.name}的职务不是本届的空缺"})
+        if cause not in VacancyCause.values:
+            raise ValidationError({"vacancies": f"请选择{post.member.name}离任的原因"})
+    return cleaned
+
+
+def _sync_vacancies(workflow, vacancies, user):
+    existing = {v.post_id: v for v in workflow.vacancies.all()}
+    wanted = {post.pk for post, _ in vacancies}
+    for post_id, row in existing.items():
+        if post_id not in wanted:
+            row.delete()
+    for post, cause in vacancies:
+        row = existing.get(post.pk) or Vacancy(workflow=workflow, post=post)
+        if row.pk and row.cause == cause:
+            continue
+        row.cause = cause
+        save_by(row, user)
+
+
 def _sync_roster(workflow, members, user):
     wanted = {m.pk: m for m in members}
     existing = {e.member_id: e for e in workflow.roster.all()}
@@ -314,7 +370,6 @@ _TEXT = {
     "office_head",
     "doc_number",
     "signer",
-    "reason",
 }
 
 
@@ -335,16 +390,20 @@ def _set_fields(workflow, fields):
 
 
 @transaction.atomic
-def create_workflow(user, kind, org=None, parent=None, candidates=(), roster=(), **fields):
-    """A draft request: an election of `org`, or the establishment of an organisation under
-    `parent`; with its candidates ([{member, proposed_post}]) and, for an establishment,
-    its roster of founding members."""
+def create_workflow(
+    user, kind, org=None, parent=None, candidates=(), roster=(), vacancies=(), **fields
+):
+    """A draft request: an election, a secretary's appointment or a team's filing of `org`,
+    or the establishment of an organisation under `parent`; with its candidates ([{member,
+    proposed_post}]), for an establishment its roster of founding members, and for a
+    by-election why each seat is vacant ([{post, cause}])."""
     _check_subject(user, kind, org, parent)
     candidates = _clean_candidates(candidates)
     roster = _clean_roster(kind, roster)
+    vacancies = _clean_vacancies(kind, org, vacancies)
     workflow = Workflow(
         kind=kind,
-        org=org if kind in ELECTION_KINDS else None,
+        org=org if kind in ORG_KINDS else None,
         parent=parent if kind == WorkflowKind.ESTABLISHMENT else None,
         created_by=user,
     )
@@ -352,6 +411,7 @@ def create_workflow(user, kind, org=None, parent=None, candidates=(), roster=(),
     save_by(workflow, user)
     _sync_candidates(workflow, candidates, user)
     _sync_roster(workflow, roster, user)
+    _sync_vacancies(workflow, vacancies, user)
     save_by(
         Transition(workflow=workflow, action=Action.CREATE, to_state=workflow.state, by=user),
         user,
@@ -360,20 +420,25 @@ def create_workflow(user, kind, org=None, parent=None, candidates=(), roster=(),
 
 
 @transaction.atomic
-def update_workflow(user, workflow, candidates=None, roster=None, **fields):
-    """Change a draft or a returned request; candidates and roster are replaced when given."""
+def update_workflow(user, workflow, candidates=None, roster=None, vacancies=None, **fields):
+    """Change a draft or a returned request; candidates, roster and vacancies are replaced
+    when given."""
     _lock(workflow)
     _check_editable(user, workflow)
     if candidates is not None:
         candidates = _clean_candidates(candidates)
     if roster is not None:
         roster = _clean_roster(workflow.kind, roster)
+    if vacancies is not None:
+        vacancies = _clean_vacancies(workflow.kind, workflow.org, vacancies)
     _set_fields(workflow, fields)
     save_by(workflow, user)
     if candidates is not None:
         _sync_candidates(workflow, candidates, user)
     if roster is not None:
         _sync_roster(workflow, roster, user)
+    if vacancies is not None:
+        _sync_vacancies(workflow, vacancies, user)
     return workflow
 
 
@@ -387,7 +452,15 @@ def _check_editable(user, workflow):
 
 
 def check_request(
-    user, kind, workflow=None, org=None, parent=None, candidates=(), roster=None, **fields
+    user,
+    kind,
+    workflow=None,
+    org=None,
+    parent=None,
+    candidates=(),
+    roster=None,
+    vacancies=None,
+    **fields,
 ):
     """The problems saving this request (`create_workflow` without `workflow`, else
     `update_workflow`) and then submitting it would meet, as `rules.Problem`s, without
@@ -399,7 +472,7 @@ def check_request(
             _check_subject(user, kind, org, parent, locking=False)
             draft = Workflow(
                 kind=kind,
-                org=org if kind in ELECTION_KINDS else None,
+                org=org if kind in ORG_KINDS else None,
                 parent=parent if kind == WorkflowKind.ESTABLISHMENT else None,
                 created_by=user,
             )
@@ -408,10 +481,13 @@ def check_request(
             draft = copy.copy(workflow)  # the request as saved is left unchanged
         cleaned = _clean_candidates(candidates) if candidates is not None else None
         members = _clean_roster(draft.kind, roster) if roster is not None else None
+        causes = None
+        if vacancies is not None:
+            causes = _clean_vacancies(draft.kind, draft.org, vacancies)
         _set_fields(draft, fields)
     except ValidationError as exc:
         return _problems_of(exc)
-    return rules.request_problems(request_facts(draft, cleaned, members))
+    return rules.request_problems(request_facts(draft, cleaned, members, causes))
 
 
 def _problems_of(exc):
@@ -446,10 +522,22 @@ def belonging_member_ids(workflow, member_ids, roster=None):
     )
 
 
-def request_facts(workflow, candidates=None, roster=None):
+def _vacancies_without_cause(workflow, vacancies):
+    """Names of those who left a seat the by-election fills with no cause given
+    (`vacancies`: [(post, cause)] as they would be saved, else the saved ones)."""
+    if workflow.kind != WorkflowKind.BY_ELECTION:
+        return ()
+    if vacancies is None:
+        given = set(workflow.vacancies.values_list("post_id", flat=True)) if workflow.pk else set()
+    else:
+        given = {post.pk for post, cause in vacancies if cause}
+    return tuple(p.member.name for p in vacated_posts(workflow.org) if p.pk not in given)
+
+
+def request_facts(workflow, candidates=None, roster=None, vacancies=None):
     """The plain facts `rules.request_problems` judges, read from the records; `candidates`
-    ([(member, proposed post, performance)]) and `roster` ([member]) as they would be saved
-    stand in for the saved ones."""
+    ([(member, proposed post, performance)]), `roster` ([member]) and `vacancies` ([(post,
+    cause)]) as they would be saved stand in for the saved ones."""
     if candidates is None:
         saved = workflow.candidates.select_related("member").order_by("order", "pk")
         candidates = [(c.member, c.proposed_post, c.performance) for c in saved]
@@ -477,6 +565,7 @@ def request_facts(workflow, candidates=None, roster=None):
             "committee_members": org_facts.committee_size,
             "has_current_term": org_facts.term_number is not None,
             "org_active": workflow.org.is_active,
+            "vacancies_without_cause": _vacancies_without_cause(workflow, vacancies),
         }
     return rules.RequestFacts(
         kind=workflow.kind,
@@ -532,7 +621,65 @@ def return_request(user, workflow, comment):
 
 @transaction.atomic
 def approve_request(user, workflow, comment=""):
-    _record(user, workflow, _check(user, workflow, Action.APPROVE, comment))
+    """Approve the request. A secretary's appointment (or a functional branch's new team)
+    takes effect now, recorded in the registry on behalf of the clerk who submitted it, as
+    an approved result is (`approve_result`)."""
+    checked = _check(user, workflow, Action.APPROVE, comment)
+    if workflow.kind == WorkflowKind.APPOINTMENT:
+        raise_errors(request_problems(workflow))
+        submitted = workflow.transitions.filter(action=Action.SUBMIT).order_by("-at", "-pk")
+        try:
+            workflow.term = _appoint(submitted.first().by, workflow, timezone.localdate())
+        except ValidationError as exc:
+            raise ValidationError(
+                {"state": ["批准后登记任职时出错：" + "；".join(exc.messages)]}
+            ) from exc
+    _record(user, workflow, checked)
+    return workflow
+
+
+def _appoint(actor, workflow, day):
+    """The registry changes of an approved appointment; returns the term they are in. A
+    functional branch's changed team is a new team record (its posts end with the old
+    one); elsewhere the secretary takes office in the current term, the one before (and the
+    appointee's own earlier posts) ending the same day."""
+    org = workflow.org
+    appointees = list(workflow.candidates.select_related("member").order_by("order", "pk"))
+    if org.kind == OrgKind.FUNCTIONAL_BRANCH:
+        term = registry.start_term(actor, org, day)
+    else:
+        term = org.terms.current().first()
+        if term is None:
+            raise ValidationError({"term": "本组织没有本届委员会届次"})
+        leaving = term.posts.current().filter(
+            Q(post=PostKind.SECRETARY) | Q(member__in=[c.member for c in appointees])
+        )
+        for post in leaving:
+            registry.end_post(actor, post, day)
+    for candidate in sorted(appointees, key=lambda c: PostKind.values.index(final_post(c))):
+        registry.appoint_post(
+            actor, term, candidate.member, final_post(candidate), day, approved=True
+        )
+    return term
+
+
+@transaction.atomic
+def file_team(user, workflow, comment=""):
+    """File a functional branch's unchanged team with the level above (备案): the team as
+    it stands is kept on the record; nobody approves it."""
+    checked = _check(user, workflow, Action.FILE, comment)
+    raise_errors(request_problems(workflow))
+    term = workflow.org.terms.current().first()
+    posts = sorted(
+        term.posts.current().select_related("member"),
+        key=lambda p: (PostKind.values.index(p.post), p.started_on, p.pk),
+    )
+    team = {}
+    for post in posts:  # one row per member: the highest of the posts held
+        team.setdefault(post.member_id, (post.member, post.post, ""))
+    _sync_candidates(workflow, list(team.values()), user)
+    workflow.term = term
+    _record(user, workflow, checked)
     return workflow
 
 
@@ -636,13 +783,56 @@ def _clean_exclusions(workflow, exclusions):
     return cleaned
 
 
+def _clean_officers(workflow, scrutineers, tellers):
+    """{role: [member]} of the meeting's scrutineers and tellers, checked (`rules.
+    officer_problems`): no candidate, only members expected at the meeting, once each."""
+    given = {OfficerRole.SCRUTINEER: scrutineers, OfficerRole.TELLER: tellers}
+    given = {role: list(members) for role, members in given.items() if members is not None}
+    if not given:
+        return {}
+    named = [m.pk for members in given.values() for m in members]
+    candidates = dict(workflow.candidates.values_list("member_id", "member__name"))
+    expected = set(meeting_members(workflow).filter(pk__in=named).values_list("pk", flat=True))
+    problems = rules.officer_problems(
+        candidates,
+        [rules.Officer(m.pk, m.name) for m in given.get(OfficerRole.SCRUTINEER, [])],
+        [rules.Officer(m.pk, m.name) for m in given.get(OfficerRole.TELLER, [])],
+        expected,
+    )
+    raise_errors(problems)
+    return given
+
+
+def _sync_officers(workflow, officers, user):
+    for role, members in officers.items():
+        existing = {o.member_id: o for o in workflow.officers.filter(role=role)}
+        wanted = {m.pk for m in members}
+        for member_id, row in existing.items():
+            if member_id not in wanted:
+                row.delete()
+        for member in members:
+            if member.pk not in existing:
+                save_by(MeetingOfficer(workflow=workflow, member=member, role=role), user)
+
+
 @transaction.atomic
-def record_count(user, workflow, votes=None, ballots=None, exclusions=None, comment="", **count):
+def record_count(
+    user,
+    workflow,
+    votes=None,
+    ballots=None,
+    exclusions=None,
+    scrutineers=None,
+    tellers=None,
+    comment="",
+    **count,
+):
     """Save the count of the round being held: attendance, ballots and yes-votes (`votes`:
     {candidate id: votes}), or the ballots one by one (`ballots`: [[candidate id, ...]]);
-    and the members left out of the voters expected, with the reason (`exclusions`:
-    [(member, reason)]). Partial counts may be saved; repeatable until the round is
-    confirmed, when the tally judges the whole."""
+    the members left out of the voters expected, with the reason (`exclusions`:
+    [(member, reason)]); and the meeting's scrutineers and tellers ([member] each; seed
+    004: 「委员候选人不得担任监计票人员」). Partial counts may be saved; repeatable until the
+    round is confirmed, when the tally judges the whole."""
     checked = _check(user, workflow, Action.RECORD_MEETING, comment)
     count_round = current_round(workflow)
     mode = count.get("mode", count_round.mode if count_round else CountMode.TOTALS)
@@ -657,8 +847,10 @@ def record_count(user, workflow, votes=None, ballots=None, exclusions=None, comm
         _check_ballots(on_ballot, ballots, mode)
     if exclusions is not None:
         exclusions = _clean_exclusions(workflow, exclusions)
+    officers = _clean_officers(workflow, scrutineers, tellers)
 
     count_round = count_round or _first_round(workflow, user)
+    _sync_officers(workflow, officers, user)
     for name, value in count.items():
         setattr(count_round, name, value)
     save_by(count_round, user)
@@ -1003,7 +1195,10 @@ def _apply(actor, workflow, day):
     # secretary first: documents and the committee list read in this order.
     elected = elected_candidates(workflow)
     for candidate in sorted(elected, key=lambda c: PostKind.values.index(final_post(c))):
-        registry.appoint_post(actor, term, candidate.member, final_post(candidate), day)
+        # Approved by the level above with the result: a secretary during the term too.
+        registry.appoint_post(
+            actor, term, candidate.member, final_post(candidate), day, approved=True
+        )
     return org, term
 
 

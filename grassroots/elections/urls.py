@@ -14,6 +14,7 @@ urlpatterns = [
     path("workflows/<int:pk>/act/", requests.workflow_act, name="elections-act"),
     path("orgs/<int:pk>/workflows/", requests.workflow_list, name="elections-org"),
     path("orgs/<int:pk>/workflows/new/<str:kind>/", requests.request_new, name="elections-new"),
+    path("orgs/<int:pk>/workflows/filing/", requests.team_filing, name="elections-team-filing"),
     path("workflows/<int:pk>/count/", election_day.count_entry, name="elections-count"),
     path("workflows/<int:pk>/count/tally/", election_day.count_tally, name="elections-count-tally"),
     path("workflows/<int:pk>/committee/", election_day.committee, name="elections-committee"),

@@ -239,6 +239,14 @@ def _committee_findings(facts: OrgFacts):
         yield Finding("SECRETARY_VACANT", Severity.ERROR, "书记空缺，应及时补选")
 
 
+def needs_appointment_approval(post: str, term_started_on, started_on) -> bool:
+    """Whether recording `post` from `started_on` is an appointment the level above must
+    approve first: a secretary taking office after the term began. Seed 004: 「党组织委员届
+    中调整、书记任命，需经青海省科技社团党委审批」. A secretary from the term's first day is
+    the election's result, recorded as such."""
+    return post == PostKind.SECRETARY and started_on > term_started_on
+
+
 def society_secretary_fits(category: str, society_role: str | None) -> bool:
     """Whether a secretary with this post in the host society keeps the society rule of
     the organisation's category ("双向进入、交叉任职")."""

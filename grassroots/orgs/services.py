@@ -28,7 +28,14 @@ from .models import (
     Transfer,
     WeakDesignation,
 )
-from .rules import RuleConfig, add_years, date_error, member_field_errors, planned_term_end
+from .rules import (
+    RuleConfig,
+    add_years,
+    date_error,
+    member_field_errors,
+    needs_appointment_approval,
+    planned_term_end,
+)
 
 
 def check_date(field, day, label, in_advance=False, **bounds):
@@ -456,8 +463,17 @@ def end_term(user, term, ended_on):
         save_by(post, user)
 
 
+APPOINTMENT_NEEDED = (
+    "书记届中任命需经上级党组织审批，不能直接登记：请在本组织的“换届/补选”页起草"
+    "“书记任命请示”，上级批准后自动任职"
+)
+
+
 @transaction.atomic
-def appoint_post(user, term, member, post, started_on):
+def appoint_post(user, term, member, post, started_on, *, approved=False):
+    """Record `member` in `post`. A secretary after the term began (`rules.
+    needs_appointment_approval`) only with `approved`: from the level above's approval of
+    the request (elections), never from a clerk's edit."""
     # The term's lock holds "one holder" and "not twice" between the checks and the insert.
     lock(term, "ended_on")
     lock(member, "org_id", "left_on")
@@ -485,6 +501,8 @@ def appoint_post(user, term, member, post, started_on):
     if started_on < term.started_on:
         raise ValidationError({"started_on": "任职日期不能早于本届开始日期"})
     check_after_joining(member, "started_on", started_on, "任职日期", in_advance=True)
+    if not approved and needs_appointment_approval(post, term.started_on, started_on):
+        raise ValidationError({"post": APPOINTMENT_NEEDED})
     record = Post(term=term, member=member, post=post, started_on=started_on)
     return save_by(record, user)
 

@@ -11,7 +11,13 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Pt
 
 from grassroots.documents import layout, renderers, samples
-from grassroots.documents.data import Attendance, GeneralElectionRequest, Vote
+from grassroots.documents.data import (
+    Attendance,
+    GeneralElectionRequest,
+    MeetingAgenda,
+    VacatedPost,
+    Vote,
+)
 
 from .helpers import open_docx, text_of
 
@@ -211,6 +217,33 @@ def test_template_3_roster_with_a_row_per_member():
     assert sum(width for _, width in renderers.ROSTER_COLUMNS) == 225
 
 
+def test_roster_id_numbers_and_phones_never_break_over_two_lines():
+    document = open_docx(rendered("roster"))
+    (table,) = document.tables
+    one_line = {
+        i
+        for i, (label, _) in enumerate(renderers.ROSTER_COLUMNS)
+        if label
+        in (
+            "公民身份号码",
+            "联系电话",
+        )
+    }
+    assert one_line == renderers.ONE_LINE_COLUMNS and len(one_line) == 2
+    for row in table.rows[1:]:
+        for index, cell in enumerate(row.cells):
+            properties = cell._tc.tcPr
+            fitted = properties.find(qn("w:noWrap")) is not None
+            assert fitted == (index in one_line)
+            assert (properties.find(qn("w:tcFitText")) is not None) == fitted
+    # And they fit anyway at 8 pt in a half-width font: 18 digits of half an em each, with
+    # the cell's margins.
+    widths = dict(renderers.ROSTER_COLUMNS)
+    digit_mm = 8 / 2 * 25.4 / 72
+    assert 18 * digit_mm + 2 * 0.5 < widths["公民身份号码"]
+    assert 13 * digit_mm + 2 * 0.5 < widths["联系电话"]  # 0971-12345678
+
+
 def test_template_4_general_election_request():
     text = text_of(rendered("general_election_request"))
     assert (
@@ -226,6 +259,59 @@ def test_template_4_general_election_request():
     assert "其中，王建国同志为书记候选人预备人选，李秀英同志为副书记候选人预备人选。" in text
     assert "附件：青海省化学化工学会党支部委员会候选人预备人选备案表" in text
     assert text.rstrip().endswith("青海省化学化工学会党支部委员会\n2026年8月1日")
+
+
+SEVEN_STEPS = (
+    "1.上届党组织负责同志向全体党员作工作报告；",
+    "2.向大会报告委员会换届选举筹备工作情况，包括：",
+    "① 宣读大会选举办法（草案）；",
+    "② 宣布下届委员会名额，宣读下届委员会委员候选人建议名单；",
+    "③ 提出监票人建议名单，指定计票人员等（委员候选人不得担任监计票人员）；",
+    "3.讨论、酝酿并审议通过工作报告、选举办法、候选人名单和监票人名单；",
+    "4.新一届理事会中党员对提出的党组织委员会委员拟任人选进行正式选举；",
+    "5.计票并宣布选举结果；",
+    "6.新任党组织委员会成员代表讲话；",
+    "7.中国共产党青海省科技社团委员会领导对新任党组织委员会提工作要求。",
+)
+
+
+def test_template_4_prints_the_seeds_seven_step_agenda():
+    text = text_of(rendered("general_election_request"))
+    lines = text.splitlines()
+    start = lines.index("一、党员大会的主要议程") + 1
+    assert tuple(lines[start : start + len(SEVEN_STEPS)]) == SEVEN_STEPS
+    assert "听取和审查本届" not in text
+
+
+def test_template_4_outside_a_society_votes_with_the_members():
+    text = text_of(rendered("general_election_request", is_society=False))
+    assert "4.有选举权的党员对提出的党组织委员会委员拟任人选进行正式选举；" in text
+    assert "理事会" not in text
+
+
+def test_the_meeting_agenda_names_its_scrutineers_and_tellers():
+    data = MeetingAgenda(
+        org_name=samples.ORG,
+        title="换届选举党员大会议程",
+        meeting_on=datetime.date(2026, 8, 20),
+        steps=tuple(step.split(".", 1)[1] for step in SEVEN_STEPS if step[0] in "1234567"),
+        scrutineers=("王建国", "李秀英"),
+        tellers=("张志强",),
+    )
+    lines = text_of(renderers.render_meeting_agenda(data)).splitlines()
+    assert lines[0] == "青海省化学化工学会党支部换届选举党员大会议程"
+    assert "（2026年8月20日）" in lines
+    assert [line for line in lines if line and line[0] in "1234567①②③"] == list(SEVEN_STEPS)
+    assert "监票人：王建国、李秀英" in lines and "计票人：张志强" in lines
+
+
+def test_a_meeting_agenda_without_officers_leaves_blanks_to_fill():
+    data = MeetingAgenda(
+        org_name=samples.ORG, title="补选党员大会议程", meeting_on=None, steps=("补选。",)
+    )
+    text = text_of(renderers.render_meeting_agenda(data))
+    assert "监票人：\u3000\u3000" in text and "计票人：\u3000\u3000" in text
+    assert "包括" not in text
 
 
 def test_template_4_of_a_committee_and_of_a_branch_without_committee():
@@ -319,7 +405,9 @@ def test_template_7_by_election_request():
     text = text_of(rendered("by_election_request"))
     assert "关于青海省化学化工学会党支部委员会委员补选的请示" in text
     assert (
-        "我党支部委员会于2024年8月1日选举产生，因2位党支部委员工作变动，不能继续履行委员职责。"
+        "我党支部委员会于2024年8月1日选举产生，因2位党支部委员工作变动（原组织委员马志强于"
+        "2026年5月6日因工作变动离任；原宣传委员朱海燕于2026年6月1日因工作变动离任），"
+        "不能继续履行委员职责。"
     ) in text
     assert "1.学会党支部委员变更说明；" in text
     assert "党支部委员会由7人组成，因工作变动，委员出现空缺2人。" in text
@@ -328,26 +416,34 @@ def test_template_7_by_election_request():
     assert text.rstrip().endswith("青海省化学化工学会党支部\n2026年8月1日")
 
 
+LEFT = datetime.date(2026, 11, 5)
+
+
 @pytest.mark.parametrize(
-    ("reason", "expected"),
+    ("vacated", "expected"),
     [
-        ("", "选举产生，2位党支部委员不能继续履行委员职责。"),
+        ((), "选举产生，2位党支部委员不能继续履行委员职责。"),
         (
-            "因1位委员退休、1位委员调离",
-            "选举产生，因1位委员退休、1位委员调离，不能继续履行委员职责。",
+            (VacatedPost("马永鑫", "书记", LEFT, "退休"),),
+            "选举产生，因1位党支部委员退休（原书记马永鑫于2026年11月5日因退休离任），"
+            "不能继续履行委员职责。",
         ),
-        ("退休", "选举产生，因2位党支部委员退休，不能继续履行委员职责。"),
         (
-            "1位支部委员工作调动，不能继续履行委员职责。",
-            "选举产生，因1位支部委员工作调动，不能继续履行委员职责。",
+            (
+                VacatedPost("马永鑫", "书记", LEFT, "退休"),
+                VacatedPost("张宁", "委员", LEFT, "工作变动"),
+                VacatedPost("李安", "组织委员", LEFT, "退休"),
+            ),
+            "因3位党支部委员退休、工作变动（原书记马永鑫于2026年11月5日因退休离任；"
+            "原委员张宁于2026年11月5日因工作变动离任；原组织委员李安于2026年11月5日因退休离任）",
         ),
     ],
 )
-def test_template_7_reasons_are_never_invented(reason, expected):
-    text = text_of(rendered("by_election_request", vacancy_reason=reason))
+def test_template_7_builds_the_reason_from_the_vacated_posts(vacated, expected):
+    text = text_of(rendered("by_election_request", vacated=vacated))
     assert expected in text
-    if not reason:
-        assert "工作变动" not in text
+    if not vacated:
+        assert "工作变动" not in text and "因，" not in text
 
 
 def test_template_7_outside_a_society_drops_the_council():

@@ -13,10 +13,17 @@ from rest_framework import serializers
 from grassroots.core.api.base import VisiblePrimaryKeyField
 from grassroots.elections import services
 from grassroots.elections.api.views.tally import TallyRequestSerializer, TallyResultSerializer
-from grassroots.elections.choices import Action, CountMode, State, WorkflowKind
+from grassroots.elections.choices import (
+    Action,
+    CountMode,
+    OfficerRole,
+    State,
+    VacancyCause,
+    WorkflowKind,
+)
 from grassroots.elections.models import PERFORMANCE_LENGTH, Workflow
 from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind
-from grassroots.orgs.models import Member, Organization
+from grassroots.orgs.models import Member, Organization, Post
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -121,6 +128,19 @@ class RoundExclusionSerializer(WorkflowMemberSerializer):
     reason = serializers.CharField()
 
 
+class WorkflowOfficerSerializer(WorkflowMemberSerializer):
+    role = code_field(OfficerRole.choices, "scrutineer：监票人；teller：计票人")
+
+
+class WorkflowVacancySerializer(serializers.Serializer):
+    post = serializers.IntegerField(source="post_id", help_text="离任的职务（/api/v1/posts/ 编号）")
+    post_kind = code_field(PostKind.choices, f"职务，{POST_CODES}", source="post.post")
+    member = serializers.IntegerField(source="post.member_id", help_text="离任的党员编号")
+    member_name = serializers.CharField(source="post.member.name")
+    ended_on = serializers.DateField(source="post.ended_on", help_text="离任日期")
+    cause = code_field(VacancyCause.choices, "离任原因")
+
+
 class RoundEntrySerializer(serializers.Serializer):
     candidate = serializers.IntegerField(source="candidate_id", help_text="候选人编号")
     member_name = serializers.CharField(source="candidate.member.name")
@@ -166,6 +186,15 @@ class WorkflowDetailSerializer(WorkflowSerializer):
     candidates = WorkflowCandidateSerializer(many=True, read_only=True)
     roster = WorkflowMemberSerializer(many=True, read_only=True, help_text="党员名册")
     rounds = WorkflowRoundSerializer(many=True, read_only=True)
+    vacancies = WorkflowVacancySerializer(
+        many=True, read_only=True, help_text="补选：委员空缺（谁、何职、何时、何故离任）"
+    )
+    officers = WorkflowOfficerSerializer(
+        many=True, read_only=True, help_text="党员大会的监票人、计票人"
+    )
+    reason = serializers.CharField(
+        read_only=True, help_text="旧版手填的补选事由（只读；事由现由 vacancies 生成）"
+    )
     proposed_kind = code_field(
         OrgKind.choices, "拟成立组织类型，代码同 /api/v1/orgs/ 的 kind", read_only=True
     )
@@ -189,9 +218,11 @@ class WorkflowDetailSerializer(WorkflowSerializer):
             "signer",
             "committee_size",
             "reason",
+            "vacancies",
             "candidates",
             "roster",
             "rounds",
+            "officers",
             "with_committee_meeting",
             "committee_met_on",
             "committee_expected",
@@ -248,6 +279,14 @@ class WorkflowCandidateInput(serializers.Serializer):
     )
 
 
+class WorkflowVacancyInput(serializers.Serializer):
+    post = VisiblePrimaryKeyField(
+        queryset=Post.objects.select_related("member"),
+        help_text="本届离任的职务（/api/v1/posts/ 编号）",
+    )
+    cause = code_field(VacancyCause.choices, "离任原因")
+
+
 class WorkflowRequestInput(serializers.ModelSerializer):
     """The request's own fields, for a draft and for a PATCH while draft or returned."""
 
@@ -263,7 +302,6 @@ class WorkflowRequestInput(serializers.ModelSerializer):
             "meeting_planned_on",
             "seats",
             "committee_size",
-            "reason",
             "candidates",
         ]
 
@@ -272,13 +310,19 @@ class WorkflowRequestInput(serializers.ModelSerializer):
 
 
 class ElectionRequestInput(WorkflowRequestInput):
+    vacancies = WorkflowVacancyInput(
+        many=True,
+        required=False,
+        help_text="补选：每个空缺的离任原因，事由由此生成；给出时整体替换",
+    )
+
     kind = serializers.ChoiceField(
         choices=[(k.value, k.label) for k in (WorkflowKind.GENERAL, WorkflowKind.BY_ELECTION)]
     )
     org = VisiblePrimaryKeyField(queryset=Organization.objects.all(), help_text="党组织编号")
 
     class Meta(WorkflowRequestInput.Meta):
-        fields = ["kind", "org", *WorkflowRequestInput.Meta.fields]
+        fields = ["kind", "org", *WorkflowRequestInput.Meta.fields, "vacancies"]
 
 
 class EstablishmentRequestInput(WorkflowRequestInput):
@@ -370,6 +414,16 @@ class WorkflowRecordMeetingInput(WorkflowCommentInput):
     )
     exclusions = RoundExclusionInput(
         many=True, required=False, help_text="不计入应到会人数的党员及原因；整体替换"
+    )
+    scrutineers = serializers.ListField(
+        child=VisiblePrimaryKeyField(queryset=Member.objects.all()),
+        required=False,
+        help_text="监票人（党员编号）；委员候选人不得担任；给出时整体替换",
+    )
+    tellers = serializers.ListField(
+        child=VisiblePrimaryKeyField(queryset=Member.objects.all()),
+        required=False,
+        help_text="计票人（党员编号）；委员候选人不得担任；给出时整体替换",
     )
 
     def service_kwargs(self):

@@ -8,7 +8,7 @@ from django import forms
 from django.http import QueryDict
 
 from grassroots.core.forms import BootstrapForm, DateInput
-from grassroots.elections.choices import CountMode
+from grassroots.elections.choices import CountMode, OfficerRole
 from grassroots.orgs.choices import PostKind
 
 # The figures of a count typed on the page (the voters expected are worked out, not typed).
@@ -81,16 +81,32 @@ class CountForm(BootstrapForm):
     mark = forms.TypedMultipleChoiceField(
         required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
+    # Seed 004's agenda, step 2③: 「提出监票人建议名单，指定计票人员等（委员候选人不得担任监计
+    # 票人员）」.
+    scrutineers = forms.TypedMultipleChoiceField(
+        label="监票人", required=False, coerce=int, help_text="委员候选人不得担任"
+    )
+    tellers = forms.TypedMultipleChoiceField(
+        label="计票人", required=False, coerce=int, help_text="委员候选人不得担任"
+    )
     comment = forms.CharField(label="备注", required=False, max_length=500)
 
-    def __init__(self, *args, entries, eligible, **kwargs):
+    def __init__(self, *args, entries, eligible, attending=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.entries = list(entries)
         self.eligible = {member.pk: member for member in eligible}
+        # Members expected at the meeting, of whom the scrutineers and tellers are.
+        self.attending = {member.pk: member for member in attending}
+        for name in ("scrutineers", "tellers"):
+            self.fields[name].choices = [(pk, m.name) for pk, m in self.attending.items()]
+            self.fields[name].widget.attrs.update({"class": "form-select", "size": 5})
         for candidate_id, name in self.entries:
             self.fields[vote_field(candidate_id)] = count_field(name)
             self.fields[vote_field(candidate_id)].widget.attrs["class"] = "form-control"
         self.fields["mark"].choices = self.entries
+
+    def officer_fields(self):
+        return [self["scrutineers"], self["tellers"]]
 
     def vote_fields(self):
         return [self[vote_field(candidate_id)] for candidate_id, _ in self.entries]
@@ -163,6 +179,8 @@ class CountForm(BootstrapForm):
         )
         return {
             "exclusions": data["exclusion_rows"],
+            "scrutineers": [self.attending[pk] for pk in data["scrutineers"]],
+            "tellers": [self.attending[pk] for pk in data["tellers"]],
             "held_on": data["held_on"],
             "mode": data["mode"],
             "expected_members": expected.expected_members,
@@ -177,6 +195,9 @@ def saved_count(workflow, saved):
     planned date."""
     data = QueryDict(mutable=True)
     data["mode"] = CountMode.TOTALS
+    for role, name in ((OfficerRole.SCRUTINEER, "scrutineers"), (OfficerRole.TELLER, "tellers")):
+        officers = workflow.officers.filter(role=role).order_by("pk")
+        data.setlist(name, [str(pk) for pk in officers.values_list("member_id", flat=True)])
     if saved is None:
         if workflow.meeting_planned_on:
             data["held_on"] = workflow.meeting_planned_on.isoformat()

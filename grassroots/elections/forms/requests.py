@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 
 from grassroots.core.forms import BootstrapForm, PickerWidget, fields_form
-from grassroots.elections.choices import Action, WorkflowKind
+from grassroots.elections.choices import Action, VacancyCause, WorkflowKind
 from grassroots.elections.models import PERFORMANCE_LENGTH, Workflow
 from grassroots.orgs.choices import OrgKind, PostKind
 from grassroots.orgs.models import Member
@@ -34,8 +34,8 @@ REQUEST_FIELDS = {
         "meeting_planned_on",
         "committee_size",
         "seats",
-        "reason",
     ],
+    WorkflowKind.APPOINTMENT: ["doc_number"],
 }
 # The templates' own words for the seats.
 SEATS_LABELS = {
@@ -51,8 +51,9 @@ PROPOSED_POSTS = [("", "委员"), *((p, PostKind(p).label) for p in PostKind.val
 def request_form(kind, *args, **kwargs):
     """The request's own fields for `kind` (the candidates and roster are `MemberRows`)."""
     form = FORM_CLASSES[kind](*args, **kwargs)
-    label, help_text = SEATS_LABELS[kind]
-    form.fields["seats"].label, form.fields["seats"].help_text = label, help_text
+    if kind in SEATS_LABELS:
+        label, help_text = SEATS_LABELS[kind]
+        form.fields["seats"].label, form.fields["seats"].help_text = label, help_text
     if "proposed_kind" in form.fields:
         form.fields["proposed_kind"].choices = [
             ("", "请选择"),
@@ -145,6 +146,29 @@ class MemberRows:
 
     def blank(self):
         return self.picker()
+
+
+class VacancyRows:
+    """Why each member left a seat the by-election fills: one choice per post of the
+    current term left with its seat open (`services.vacated_posts`), read from
+    `vacancy_<post id>`. The request's 事由 is built from these; nothing is typed."""
+
+    field = "vacancies"
+    choices = [("", "请选择"), *VacancyCause.choices]
+
+    def __init__(self, posts, data=None, saved=None):
+        saved = saved or {}
+        self.rows = []
+        self.cleaned = []
+        for post in posts:
+            name = f"vacancy_{post.pk}"
+            cause = data.get(name, "") if data is not None else saved.get(post.pk, "")
+            if cause not in VacancyCause.values:
+                cause = ""
+            self.rows.append({"post": post, "name": name, "cause": cause})
+            self.cleaned.append({"post": post, "cause": cause})
+        # Rows with no cause stay out: the check names who is missing one.
+        self.cleaned = [row for row in self.cleaned if row["cause"]]
 
 
 class RowPicker(PickerWidget):

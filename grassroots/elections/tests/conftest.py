@@ -15,8 +15,10 @@ from grassroots.orgs.tests.factories import (
 
 from . import society_scene
 from .helpers import (
+    HALL_NAMES,
     NAMES,
     TERM_START,
+    election,
 )
 
 
@@ -102,3 +104,27 @@ def society(city, make_org, make_member, make_user):
         "reviewer": make_user("society_reviewer", role=Role.REVIEWER, org=upper),
         "west_clerk": make_user("west_clerk", role=Role.CLERK, org=city["west"]),
     }
+
+
+@pytest.fixture
+def hall(city, make_org, make_member, make_user):
+    """A branch of ten voters (and a probationary member, who has none) under a basic
+    committee of the east district; its clerk, the reviewer above, a west clerk."""
+    upper = make_org("东区机关党委", city["east"], kind=OrgKind.COMMITTEE, category=Category.ORGAN)
+    branch = make_org("东区财政局党支部", upper, category=Category.ORGAN)
+    members = [make_member(branch, name=name) for name in HALL_NAMES]
+    make_member(branch, name="吴新", status=MemberStatus.PROBATIONARY)
+    return {
+        **city,
+        "upper": upper,
+        "branch": branch,
+        "members": members,
+        "clerk": make_user("clerk", role=Role.CLERK, org=branch),
+        "reviewer": make_user("reviewer", role=Role.REVIEWER, org=upper),
+        "west_clerk": make_user("west_clerk", role=Role.CLERK, org=city["west"]),
+    }
+
+
+@pytest.fixture
+def workflow(hall):
+    return election(hall)

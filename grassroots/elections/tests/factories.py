@@ -8,18 +8,26 @@ import factory
 from factory.django import DjangoModelFactory
 
 from grassroots.core.tests.factories import UserFactory
-from grassroots.elections.choices import Action, State, WorkflowKind
+from grassroots.elections.choices import (
+    Action,
+    OfficerRole,
+    State,
+    VacancyCause,
+    WorkflowKind,
+)
 from grassroots.elections.models import (
     Ballot,
     Candidate,
     Exclusion,
+    MeetingOfficer,
     RosterEntry,
     Round,
     RoundCandidate,
     Transition,
+    Vacancy,
     Workflow,
 )
-from grassroots.orgs.tests.factories import MemberFactory, OrganizationFactory
+from grassroots.orgs.tests.factories import MemberFactory, OrganizationFactory, PostFactory
 
 
 class WorkflowFactory(DjangoModelFactory):
@@ -96,3 +104,21 @@ class TransitionFactory(DjangoModelFactory):
     action = Action.CREATE
     to_state = State.DRAFT
     by = factory.SelfAttribute("workflow.created_by")
+
+
+class VacancyFactory(DjangoModelFactory):
+    class Meta:
+        model = Vacancy
+
+    workflow = factory.SubFactory(WorkflowFactory, kind=WorkflowKind.BY_ELECTION)
+    post = factory.SubFactory(PostFactory, ended_on=datetime.date(2026, 1, 5))
+    cause = VacancyCause.TRANSFERRED
+
+
+class MeetingOfficerFactory(DjangoModelFactory):
+    class Meta:
+        model = MeetingOfficer
+
+    workflow = factory.SubFactory(WorkflowFactory)
+    member = factory.SubFactory(MemberFactory)
+    role = OfficerRole.SCRUTINEER

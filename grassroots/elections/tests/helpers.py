@@ -93,3 +93,35 @@ def society_clerk(user, society):
     RoleAssignment.objects.create(user=user, org=society, role=Role.CLERK)
     Scope.forget(user)
     return user
+
+
+# The count pages' branch (the `hall` fixture): ten voters.
+HALL_NAMES = [
+    "王建国",
+    "李秀英",
+    "张卫东",
+    "刘红梅",
+    "陈志强",
+    "杨丽华",
+    "赵明",
+    "黄海",
+    "周平",
+    "孙丽",
+]
+
+
+def election(hall, seats=5, candidate_count=6, approve=True):
+    """A general election of the `hall` branch, approved unless told otherwise."""
+    workflow = services.create_workflow(
+        hall["clerk"],
+        WorkflowKind.GENERAL,
+        org=hall["branch"],
+        seats=seats,
+        meeting_planned_on=MEETING,
+        doc_number="财党〔2026〕3号",
+        candidates=candidates_of(hall["members"][:candidate_count]),
+    )
+    if approve:
+        services.submit(hall["clerk"], workflow)
+        services.approve_request(hall["reviewer"], workflow, "同意")
+    return workflow

@@ -6,12 +6,13 @@ import datetime
 
 from grassroots.core.choices import Role
 from grassroots.elections import services
-from grassroots.elections.choices import WorkflowKind
+from grassroots.elections.choices import VacancyCause, WorkflowKind
 from grassroots.orgs.choices import Category, OrgKind, PostKind
 from grassroots.orgs.models import Post
 
 TERM_START = datetime.date(2023, 8, 1)
 MEETING = datetime.date(2026, 8, 20)
+VACATED_ON = datetime.date(2026, 3, 2)
 NAMES = [
     "王建国",
     "李秀英",
@@ -119,6 +120,20 @@ def by_election(scene, until="draft"):
     ]
     for member, post in zip(members[:5], posts, strict=True):
         Post.objects.create(term=scene["term"], member=member, post=post, started_on=TERM_START)
+    # The two seats open: a publicity member moved away, a member retired.
+    left = [
+        Post.objects.create(
+            term=scene["term"],
+            member=member,
+            post=post,
+            started_on=TERM_START,
+            ended_on=day,
+        )
+        for member, post, day in (
+            (members[5], PostKind.PUBLICITY, VACATED_ON),
+            (members[6], PostKind.MEMBER, VACATED_ON + datetime.timedelta(days=30)),
+        )
+    ]
     workflow = services.create_workflow(
         clerk,
         WorkflowKind.BY_ELECTION,
@@ -126,7 +141,10 @@ def by_election(scene, until="draft"):
         seats=2,
         committee_size=7,
         meeting_planned_on=MEETING,
-        reason="工作变动",
+        vacancies=[
+            {"post": left[0], "cause": VacancyCause.TRANSFERRED},
+            {"post": left[1], "cause": VacancyCause.RETIRED},
+        ],
         doc_number="青化学[2026]第08号",
         candidates=[{"member": members[10]}, {"member": members[11]}],
     )

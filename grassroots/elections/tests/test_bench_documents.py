@@ -17,7 +17,7 @@ def test_bench_documents_prints_figures_and_rolls_back(db):
         "模板1 成立请示",
         "模板3 党员名册（20人）",
         "模板9 补选结果请示",
-        "全部材料 zip（12份）",
+        "全部材料 zip（13份）",
     ):
         assert label in text
     assert "要求 < 300 ms" in text and "要求 < 2000 ms" in text

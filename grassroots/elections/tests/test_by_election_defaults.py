@@ -6,7 +6,7 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grassroots.elections.rules import HeldPost, by_election_defaults
+from grassroots.elections.rules import HeldPost, by_election_defaults, vacated_posts
 from grassroots.orgs.choices import PostKind
 
 from .helpers import TERM_START
@@ -16,6 +16,12 @@ LEFT = datetime.date(2026, 10, 24)
 
 def held(member_id, post, ended_on=None, started_on=TERM_START):
     return HeldPost(member_id, f"党员{member_id}", post, started_on, ended_on)
+
+
+def left(posts):
+    """(member, post, day left) of the vacated posts, in the order they were left."""
+    leavers, _ = vacated_posts(posts, TERM_START)
+    return [(p.member_id, p.post, p.ended_on) for p in leavers]
 
 
 def test_nobody_left_tells_nothing():
@@ -29,11 +35,8 @@ def test_a_secretary_who_left_is_one_seat_of_the_committee():
         held(2, PostKind.ORGANIZATION),
         held(3, PostKind.PUBLICITY),
     ]
-    assert by_election_defaults(posts, TERM_START) == {
-        "committee_size": 3,
-        "seats": 1,
-        "reason": "原书记党员1于2026年10月24日离任",
-    }
+    assert by_election_defaults(posts, TERM_START) == {"committee_size": 3, "seats": 1}
+    assert left(posts) == [(1, PostKind.SECRETARY, LEFT)]
 
 
 def test_a_member_who_moved_to_another_post_left_no_seat():
@@ -45,7 +48,7 @@ def test_a_member_who_moved_to_another_post_left_no_seat():
     ]
     result = by_election_defaults(posts, TERM_START)
     assert (result["committee_size"], result["seats"]) == (3, 1)
-    assert result["reason"] == "原书记党员1于2026年10月24日离任"
+    assert left(posts) == [(1, PostKind.SECRETARY, LEFT)]
 
 
 def test_a_post_filled_again_since_is_no_longer_vacant():
@@ -57,7 +60,7 @@ def test_a_post_filled_again_since_is_no_longer_vacant():
     ]
     result = by_election_defaults(posts, TERM_START)
     assert (result["committee_size"], result["seats"]) == (3, 1)
-    assert result["reason"] == "原纪检委员党员2于2026年10月24日离任"
+    assert left(posts) == [(2, PostKind.DISCIPLINE, LEFT)]
 
 
 def test_two_who_left_are_named_in_the_order_they_left():
@@ -66,9 +69,10 @@ def test_two_who_left_are_named_in_the_order_they_left():
         held(2, PostKind.PUBLICITY, ended_on=LEFT - datetime.timedelta(days=1)),
         held(3, PostKind.SECRETARY),
     ]
-    assert by_election_defaults(posts, TERM_START)["reason"] == (
-        "原宣传委员党员2于2026年10月23日离任；原纪检委员党员1于2026年10月24日离任"
-    )
+    assert left(posts) == [
+        (2, PostKind.PUBLICITY, LEFT - datetime.timedelta(days=1)),
+        (1, PostKind.DISCIPLINE, LEFT),
+    ]
 
 
 @given(

@@ -53,10 +53,16 @@ def form_slugs(workflow):
 def test_general_election_documents_follow_the_state(society, until, state, result):
     workflow = general_election(society, until)
     assert workflow.state == state
-    expected = ["request", *form_slugs(workflow), "roster"] + (["result"] if result else [])
-    assert slugs(workflow) == expected
+    # The meeting's agenda once the request is approved, before the result.
+    agenda = ["agenda"] if state != State.DRAFT else []
+    expected = ["request", *form_slugs(workflow), "roster", *agenda]
+    assert slugs(workflow) == expected + (["result"] if result else [])
     refs = documents.available_documents(workflow)
     assert refs[0].title == "换届选举及候选人预备人选的请示"
+    assert refs[0].label == "换届选举及候选人预备人选的请示（模板4）"
+    forms = [5] * len(form_slugs(workflow))
+    templates = [4, *forms, 3] + [None] * len(agenda) + ([6] if result else [])
+    assert [ref.template for ref in refs] == templates
     assert refs[0].filename == "青海省化学化工学会党支部-换届选举及候选人预备人选的请示.docx"
     assert refs[1].title == "候选人预备人选备案表（王建国）"
     if result:
@@ -77,8 +83,11 @@ def test_an_establishment_draft_offers_request_forms_and_roster(society, make_me
 )
 def test_by_election_documents_follow_the_state(society, until, result):
     workflow = by_election(society, until)
-    expected = ["request", *form_slugs(workflow), "roster"] + (["result"] if result else [])
-    assert slugs(workflow) == expected
+    agenda = ["agenda"] if until != "draft" else []
+    expected = ["request", *form_slugs(workflow), "roster", *agenda]
+    assert slugs(workflow) == expected + (["result"] if result else [])
+    labels = [ref.label for ref in documents.available_documents(workflow)]
+    assert labels[0] == "委员补选的请示（模板7）" and labels[-1].endswith("（模板9）") == result
 
 
 def test_an_establishment_without_committee_reports_once_elected(society, make_member, make_user):
@@ -155,8 +164,12 @@ def test_by_election_documents_from_the_records(society):
     workflow = by_election(society, "completed")
     request = text_of(documents.render(workflow, "request"))
     assert "青化学〔2026〕8号" in request  # typed as 青化学[2026]第08号
-    assert "因2位党支部委员工作变动，不能继续履行委员职责" in request
-    assert "党支部委员会由7人组成，因工作变动，委员出现空缺2人。" in request
+    # The reason is built from the vacated posts' facts, nothing typed.
+    assert (
+        "因2位党支部委员工作变动、退休（原宣传委员杨晓梅于2026年3月2日因工作变动离任；"
+        "原委员黄国华于2026年4月1日因退休离任），不能继续履行委员职责"
+    ) in request
+    assert "党支部委员会由7人组成，因工作变动、退休，委员出现空缺2人。" in request
     assert "我们提名徐卫东、孙红梅等2位同志为补选委员候选人。" in request
     assert "参加理事会党员大会" in request  # a society's wording
     result = text_of(documents.render(workflow, "result"))
@@ -290,10 +303,11 @@ def test_dossier_holds_every_available_document_in_filing_order(society):
     workflow = general_election(society, "constituted")
     archive = zipfile.ZipFile(io.BytesIO(documents.dossier(workflow, society["clerk"])))
     names = archive.namelist()
-    assert len(names) == 1 + 9 + 1 + 1
+    assert len(names) == 1 + 9 + 1 + 1 + 1
     assert names[0] == "01-青海省化学化工学会党支部-换届选举及候选人预备人选的请示.docx"
     assert names[1] == "02-青海省化学化工学会党支部-候选人预备人选备案表（王建国）.docx"
-    assert names[-1] == "12-青海省化学化工学会党支部-换届选举结果的请示.docx"
+    assert names[-2] == "12-青海省化学化工学会党支部-党员大会议程.docx"
+    assert names[-1] == "13-青海省化学化工学会党支部-换届选举结果的请示.docx"
     for name in names:
         assert text_of(archive.read(name))  # each opens as a document
     assert documents.dossier_filename(workflow) == "青海省化学化工学会党支部-换届选举材料.zip"

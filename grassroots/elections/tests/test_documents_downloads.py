@@ -38,7 +38,7 @@ def test_every_document_downloads_for_the_clerk(client, society):
     workflow = general_election(society, "constituted")
     client = logged_in(client, society["clerk"])
     refs = available_documents(workflow)
-    assert len(refs) == 12
+    assert len(refs) == 13
     for ref in refs:
         response = client.get(reverse("workflow-document", args=[workflow.pk, ref.slug]))
         assert response.status_code == 200, ref.slug
@@ -47,7 +47,7 @@ def test_every_document_downloads_for_the_clerk(client, society):
         assert text_of(response.content)
     response = client.get(reverse("workflow-dossier", args=[workflow.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    assert len(zipfile.ZipFile(io.BytesIO(response.content)).namelist()) == 12
+    assert len(zipfile.ZipFile(io.BytesIO(response.content)).namelist()) == 13
 
 
 def test_pages_hide_other_subtrees_and_unknown_documents(client, society):
@@ -80,9 +80,10 @@ def test_api_lists_and_serves_an_elections_documents(society):
     response = api.get(f"/api/v1/elections/{workflow.pk}/documents/")
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 12 and body["pdf_available"] == pdf.pdf_available()
+    assert body["count"] == 13 and body["pdf_available"] == pdf.pdf_available()
     first = body["results"][0]
     assert first["slug"] == "request" and first["title"] == "换届选举及候选人预备人选的请示"
+    assert (first["template"], first["label"]) == (4, "换届选举及候选人预备人选的请示（模板4）")
     assert first["url"].endswith(f"/api/v1/elections/{workflow.pk}/documents/request/")
     assert body["dossier_url"].endswith(f"/api/v1/elections/{workflow.pk}/dossier.zip")
     for item in body["results"]:
@@ -90,7 +91,7 @@ def test_api_lists_and_serves_an_elections_documents(society):
         assert response.status_code == 200 and response["Content-Type"] == DOCX_CONTENT_TYPE
     response = api.get(f"/api/v1/elections/{workflow.pk}/dossier.zip")
     assert response.status_code == 200
-    assert len(zipfile.ZipFile(io.BytesIO(response.content)).namelist()) == 12
+    assert len(zipfile.ZipFile(io.BytesIO(response.content)).namelist()) == 13
     # An Accept header asking for JSON does not stop the file.
     response = api.get(
         f"/api/v1/elections/{workflow.pk}/documents/request/", HTTP_ACCEPT="application/json"

@@ -3,7 +3,6 @@
 issued, 7 seats with 8 candidates, a ballot marking more names than seats), saving and
 confirming rounds, and the committee's first meeting."""
 
-import datetime
 import json
 import re
 
@@ -16,55 +15,9 @@ from grassroots.core.choices import Role
 from grassroots.elections import services
 from grassroots.elections.choices import CountMode, State, WorkflowKind
 from grassroots.elections.models import Round, Workflow
-from grassroots.orgs.choices import Category, MemberStatus, OrgKind, PostKind
+from grassroots.orgs.choices import Category, PostKind
 
-MEETING = datetime.date(2026, 3, 2)
-NAMES = ["王建国", "李秀英", "张卫东", "刘红梅", "陈志强", "杨丽华", "赵明", "黄海", "周平", "孙丽"]
-
-
-@pytest.fixture
-def hall(city, make_org, make_member, make_user):
-    """A branch of ten voters (and a probationary member, who has none) under a basic
-    committee of the east district; its clerk, the reviewer above, a west clerk."""
-    upper = make_org("东区机关党委", city["east"], kind=OrgKind.COMMITTEE, category=Category.ORGAN)
-    branch = make_org("东区财政局党支部", upper, category=Category.ORGAN)
-    members = [make_member(branch, name=name) for name in NAMES]
-    make_member(branch, name="吴新", status=MemberStatus.PROBATIONARY)
-    return {
-        **city,
-        "upper": upper,
-        "branch": branch,
-        "members": members,
-        "clerk": make_user("clerk", role=Role.CLERK, org=branch),
-        "reviewer": make_user("reviewer", role=Role.REVIEWER, org=upper),
-        "west_clerk": make_user("west_clerk", role=Role.CLERK, org=city["west"]),
-    }
-
-
-def candidates(members):
-    posts = {0: PostKind.SECRETARY, 1: PostKind.DEPUTY_SECRETARY}
-    return [{"member": m, "proposed_post": posts.get(i, "")} for i, m in enumerate(members)]
-
-
-def election(hall, seats=5, candidate_count=6, approve=True):
-    workflow = services.create_workflow(
-        hall["clerk"],
-        WorkflowKind.GENERAL,
-        org=hall["branch"],
-        seats=seats,
-        meeting_planned_on=MEETING,
-        doc_number="财党〔2026〕3号",
-        candidates=candidates(hall["members"][:candidate_count]),
-    )
-    if approve:
-        services.submit(hall["clerk"], workflow)
-        services.approve_request(hall["reviewer"], workflow, "同意")
-    return workflow
-
-
-@pytest.fixture
-def workflow(hall):
-    return election(hall)
+from .helpers import MEETING, candidates_of, election
 
 
 def as_user(client, user):
@@ -542,7 +495,7 @@ def test_queries_do_not_grow_with_candidates_voters_and_rounds(
             org=branch,
             seats=seats,
             meeting_planned_on=MEETING,
-            candidates=candidates(people[:candidate_count]),
+            candidates=candidates_of(people[:candidate_count]),
         )
         services.submit(clerk, workflow)
         services.approve_request(hall["reviewer"], workflow)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from grassroots.core.choices import Role
 from grassroots.elections import services
-from grassroots.elections.choices import Action, State, WorkflowKind
+from grassroots.elections.choices import Action, State, VacancyCause, WorkflowKind
 from grassroots.elections.demo import DEMO_DISTRICT
 from grassroots.elections.models import PERFORMANCE_LENGTH, Transition, Workflow
 from grassroots.elections.reminders import user_reminders
@@ -294,7 +294,6 @@ def test_by_election_request(scene, as_user):
         "meeting_planned_on": MEETING.isoformat(),
         "committee_size": 3,
         "seats": 2,
-        "reason": "2位委员工作变动",
         "candidate_member": [scene["members"][5].pk],
         "candidate_post": [""],
     }
@@ -304,7 +303,7 @@ def test_by_election_request(scene, as_user):
     response = client.post(url, {**data, "save": "1"})
     assert response.status_code == 302
     workflow = Workflow.objects.get()
-    assert workflow.kind == WorkflowKind.BY_ELECTION and workflow.reason == "2位委员工作变动"
+    assert workflow.kind == WorkflowKind.BY_ELECTION and not workflow.vacancies.exists()
 
 
 def test_a_by_election_request_starts_from_the_vacancy(scene, as_user):
@@ -317,10 +316,29 @@ def test_a_by_election_request_starts_from_the_vacancy(scene, as_user):
     response = as_user(scene["clerk"]).get(new_url(scene["branch"], WorkflowKind.BY_ELECTION))
     form = response.context["form"]
     assert (form["committee_size"].value(), form["seats"].value()) == (3, 1)
-    assert form["reason"].value() == "原书记周平于2026年10月24日离任"
+    # Who left which post and when come from the registry; the clerk chooses why.
+    (row,) = response.context["vacancies"].rows
+    assert (row["post"], row["cause"]) == (post, "")
     # The live check reads the figures shown, not an empty form.
     text = response.content.decode()
     assert "请填写应选名额" not in text and "请填写拟召开党员大会的日期" in text
+    assert "请选择周平离任的原因（事由由此生成）" in text
+    assert 'name="reason"' not in text  # no free text for the reason
+    data = {
+        "meeting_planned_on": MEETING.isoformat(),
+        "committee_size": 3,
+        "seats": 1,
+        f"vacancy_{post.pk}": VacancyCause.RETIRED,
+        "candidate_member": [scene["members"][5].pk],
+        "candidate_post": [""],
+    }
+    url = new_url(scene["branch"], WorkflowKind.BY_ELECTION)
+    assert "离任的原因" not in as_user(scene["clerk"]).post(url + "?check=1", data).content.decode()
+    assert as_user(scene["clerk"]).post(url, {**data, "save": "1"}).status_code == 302
+    vacancy = Workflow.objects.get().vacancies.get()
+    assert (vacancy.post, vacancy.cause) == (post, VacancyCause.RETIRED)
+    detail = as_user(scene["clerk"]).get(page(Workflow.objects.get())).content.decode()
+    assert "原书记周平，2026年10月24日因退休离任" in detail
 
 
 def test_after_a_by_election_the_whole_committee_is_expected_at_its_meeting(scene, as_user):
@@ -335,7 +353,6 @@ def test_after_a_by_election_the_whole_committee_is_expected_at_its_meeting(scen
         seats=1,
         committee_size=5,
         meeting_planned_on=MEETING,
-        reason="1位委员工作变动",
         candidates=[{"member": scene["members"][5]}],
     )
     services.submit(scene["clerk"], workflow)
@@ -663,4 +680,6 @@ def test_the_demo_has_a_vacancy_for_a_by_election(demo_city, client):
     org = Organization.objects.get(pk=vacant[0].org_id)
     assert new_url(org, WorkflowKind.BY_ELECTION) in text
     form = client.get(new_url(org, WorkflowKind.BY_ELECTION)).context["form"]
-    assert form["seats"].value() == 1 and form["reason"].value().startswith("原书记")
+    assert form["seats"].value() == 1
+    (row,) = client.get(new_url(org, WorkflowKind.BY_ELECTION)).context["vacancies"].rows
+    assert row["post"].post == PostKind.SECRETARY

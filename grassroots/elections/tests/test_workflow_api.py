@@ -232,7 +232,6 @@ def test_by_election_through_the_api(scene, clerk, reviewer):
                 "seats": 2,
                 "committee_size": 5,
                 "meeting_planned_on": MEETING.isoformat(),
-                "reason": "1位委员工作变动",
                 "candidates": [{"member": scene["members"][5].pk}],
             },
             format="json",

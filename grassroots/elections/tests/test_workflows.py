@@ -542,7 +542,6 @@ def test_by_election_end_to_end(scene):
         seats=2,
         committee_size=5,
         meeting_planned_on=MEETING,
-        reason="1位委员工作变动",
         candidates=[{"member": scene["members"][5]}],
     )
     errors = submit_errors(scene, workflow)

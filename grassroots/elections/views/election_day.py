@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from grassroots.core.access import visible_or_404
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors
+from grassroots.documents.data import PREPARATION_REPORT, general_meeting_agenda
 from grassroots.elections import services
 from grassroots.elections.choices import Action, State, WorkflowKind
 from grassroots.elections.count_entry import (
@@ -32,6 +33,7 @@ from grassroots.elections.forms.election_day import (
 )
 from grassroots.elections.models import Workflow
 from grassroots.orgs.choices import PostKind
+from grassroots.orgs.rules import SOCIETY_CATEGORIES
 
 # Why members are commonly left out of the voters expected (选举工作条例 practice); the
 # clerk may type any other reason.
@@ -63,10 +65,11 @@ def page_context(request, workflow):
 
 def count_form(workflow, ballot, data):
     eligible = list(services.eligible_voters(workflow).order_by("name", "pk"))
-    form = CountForm(data, entries=ballot.entries, eligible=eligible)
+    attending = list(services.meeting_members(workflow).order_by("name", "pk"))
+    form = CountForm(data, entries=ballot.entries, eligible=eligible, attending=attending)
     form.is_valid()
-    members = services.meeting_members(workflow).count()
-    expected = Expected(members, len(eligible), len(form.cleaned_data.get("exclusion_rows", ())))
+    excluded = len(form.cleaned_data.get("exclusion_rows", ()))
+    expected = Expected(len(attending), len(eligible), excluded)
     return form, expected
 
 
@@ -86,10 +89,22 @@ def count_context(request, workflow, ballot=None, form=None, expected=None):
             panel=judge_typed_count(workflow, ballot, form, expected),
             entered=entered_ballots(form, ballot),
             reasons=EXCLUSION_REASONS,
+            agenda=meeting_agenda(workflow),
+            preparation=PREPARATION_REPORT,
         )
     if workflow.state not in (State.DRAFT, State.SUBMITTED, State.RETURNED):
         context["elected"] = services.elected_candidates(workflow)
     return context
+
+
+def meeting_agenda(workflow):
+    """The steps the meeting follows (seed 004's 换届大会议程), shown beside the count."""
+    if workflow.kind != WorkflowKind.GENERAL:
+        return ()
+    upper = services.upper_org(workflow)
+    return general_meeting_agenda(
+        upper.name if upper else "", workflow.org.category in SOCIETY_CATEGORIES
+    )
 
 
 def require_count(request, workflow):

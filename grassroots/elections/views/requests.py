@@ -19,6 +19,7 @@ from grassroots.core.choices import Permission
 from grassroots.core.excel import wants_xlsx, xlsx_list
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors, page_of, require_edit, visible_org
+from grassroots.documents.pdf import pdf_available
 from grassroots.elections import rules, services
 from grassroots.elections.choices import (
     EDITABLE_STATES,
@@ -27,7 +28,7 @@ from grassroots.elections.choices import (
     TallyProblem,
     WorkflowKind,
 )
-from grassroots.elections.documents import available_documents, signer_of
+from grassroots.elections.documents import available_documents, signer_of, template_names
 from grassroots.elections.filtersets import WorkflowListFilter
 from grassroots.elections.forms.requests import (
     PROPOSED_POSTS,
@@ -35,12 +36,13 @@ from grassroots.elections.forms.requests import (
     REVIEW_ACTIONS,
     ActionForm,
     MemberRows,
+    VacancyRows,
     allowed_members,
     request_form,
 )
 from grassroots.elections.models import RoundCandidate, Workflow
 from grassroots.elections.reminders import user_reminders
-from grassroots.orgs.choices import Severity
+from grassroots.orgs.choices import OrgKind, Severity
 
 WORKFLOWS_PAGE = 50
 HOME_REMINDERS = 5  # per list on the home page; the reminders page shows all
@@ -53,6 +55,7 @@ PAGE_ACTIONS = {
     Action.SUBMIT_RESULT: services.submit_result,
     Action.RETURN_RESULT: services.return_result,
     Action.APPROVE_RESULT: services.approve_result,
+    Action.FILE: services.file_team,
 }
 # Transitions taken on the election-meeting pages (views/meeting.py).
 MEETING_PAGES = {
@@ -141,6 +144,7 @@ def workflow_list(request, pk=None):
             trail=ancestors(user, org),
             term=org.terms.current().first(),
             can_edit=org.is_active and can(user, Permission.EDIT, org),
+            functional=org.kind == OrgKind.FUNCTIONAL_BRANCH,
             kinds=WorkflowKind,
         )
     return render(request, "elections/workflow_list.html", context)
@@ -192,30 +196,40 @@ def roster_rows(workflow):
     return [(e.member,) for e in workflow.roster.select_related("member")]
 
 
-def service_arguments(kind, subject, workflow, candidates, roster):
+def vacancy_rows(kind, subject, workflow, data):
+    if kind != WorkflowKind.BY_ELECTION:
+        return None
+    saved = dict(workflow.vacancies.values_list("post_id", "cause")) if workflow else {}
+    return VacancyRows(services.vacated_posts(subject), data, saved)
+
+
+def service_arguments(kind, subject, workflow, candidates, roster, vacancies=None):
     """The services' arguments besides the request's fields: the organisation (or the
-    parent of one to establish) of a new request, the candidates and the roster."""
+    parent of one to establish) of a new request, the candidates, the roster and the
+    vacancies' causes."""
     rows = {"candidates": candidates.cleaned}
     if roster is not None:
         rows["roster"] = roster.cleaned
+    if vacancies is not None:
+        rows["vacancies"] = vacancies.cleaned
     if workflow is not None:
         return rows
     where = {"parent": subject} if kind == WorkflowKind.ESTABLISHMENT else {"org": subject}
     return {**where, **rows}
 
 
-def save_request(user, kind, subject, workflow, fields, candidates, roster):
+def save_request(user, kind, subject, workflow, fields, candidates, roster, vacancies):
     """Create or change the request through the services."""
-    arguments = service_arguments(kind, subject, workflow, candidates, roster)
+    arguments = service_arguments(kind, subject, workflow, candidates, roster, vacancies)
     if workflow is None:
         return services.create_workflow(user, kind, **arguments, **fields)
     return services.update_workflow(user, workflow, **arguments, **fields)
 
 
-def check_request(user, kind, subject, workflow, fields, candidates, roster):
+def check_request(user, kind, subject, workflow, fields, candidates, roster, vacancies):
     """The problems saving and submitting this input would meet (`services.check_request`:
     the same checks as saving, nothing written)."""
-    arguments = service_arguments(kind, subject, workflow, candidates, roster)
+    arguments = service_arguments(kind, subject, workflow, candidates, roster, vacancies)
     return services.check_request(user, kind, workflow, **arguments, **fields)
 
 
@@ -250,28 +264,29 @@ def request_page(request, kind, subject, workflow=None):
     roster = None
     if kind == WorkflowKind.ESTABLISHMENT:
         roster = MemberRows("roster", allowed, subject, data, roster_rows(workflow), False)
+    vacancies = vacancy_rows(kind, subject, workflow, data)
     rows_valid = candidates.is_valid() and (roster is None or roster.is_valid())
     args = (user, kind, subject, workflow)
     if data is None:
         if workflow is not None:
             problems = services.request_problems(workflow)
         else:
-            problems = check_request(*args, initial, candidates, roster)
+            problems = check_request(*args, initial, candidates, roster, vacancies)
     elif not (form.is_valid() and rows_valid):
         problems = input_problems(form, candidates, roster)
     elif "check" in request.GET:
-        problems = check_request(*args, form.cleaned_data, candidates, roster)
+        problems = check_request(*args, form.cleaned_data, candidates, roster, vacancies)
     else:
         try:
             with transaction.atomic():
-                saved = save_request(*args, form.cleaned_data, candidates, roster)
+                saved = save_request(*args, form.cleaned_data, candidates, roster, vacancies)
                 if "submit" in data:
                     services.submit(user, saved)
         except ValidationError as exc:
             apply_service_errors(form, exc)
             if workflow is not None:
                 workflow.refresh_from_db()  # as saved: the services set fields before refusing
-            problems = check_request(*args, form.cleaned_data, candidates, roster)
+            problems = check_request(*args, form.cleaned_data, candidates, roster, vacancies)
         else:
             done = "已保存并提交，等待上级党组织审批" if "submit" in data else "已保存草稿"
             messages.success(request, done)
@@ -280,6 +295,8 @@ def request_page(request, kind, subject, workflow=None):
         return render(request, "elections/_live_checks.html", live_context(form, problems))
     if kind == WorkflowKind.ESTABLISHMENT:
         title = f"在{subject.name}之下成立党组织的请示"
+    elif kind == WorkflowKind.APPOINTMENT:
+        title = f"{subject.name}书记任命请示"
     else:
         title = f"{subject.name}{WorkflowKind(kind).label}请示"
     context = {
@@ -290,6 +307,8 @@ def request_page(request, kind, subject, workflow=None):
         "workflow": workflow,
         "candidates": candidates,
         "roster": roster,
+        "vacancies": vacancies,
+        "templates": template_names(kind),
         "post_choices": PROPOSED_POSTS,
         "title": title,
         "trail": [*ancestors(user, subject), subject],
@@ -298,7 +317,13 @@ def request_page(request, kind, subject, workflow=None):
     return render(request, "elections/request_form.html", context)
 
 
-FIELD_LABELS = {"candidates": "候选人", "roster": "党员名册", "state": "办理", "org": "党组织"}
+FIELD_LABELS = {
+    "candidates": "候选人",
+    "roster": "党员名册",
+    "vacancies": "委员空缺",
+    "state": "办理",
+    "org": "党组织",
+}
 
 
 def live_context(form, problems):
@@ -320,7 +345,7 @@ def live_context(form, problems):
 
 @login_required
 def request_new(request, pk, kind):
-    if kind not in WorkflowKind.values:
+    if kind not in REQUEST_FIELDS:
         raise Http404
     subject = visible_org(request, pk)
     require_edit(request, subject)
@@ -336,6 +361,25 @@ def request_edit(request, pk):
         messages.error(request, f"当前状态为“{workflow.get_state_display()}”，请示内容不能再修改")
         return redirect("elections-workflow", workflow.pk)
     return request_page(request, workflow.kind, subject_org(workflow), workflow)
+
+
+@login_required
+@require_POST
+def team_filing(request, pk):
+    """A functional branch's team unchanged at the society's 换届: drafted and filed with
+    the level above in one step (nobody approves a filing)."""
+    org = visible_org(request, pk)
+    require_edit(request, org)
+    try:
+        with transaction.atomic():
+            filing = services.create_workflow(request.user, WorkflowKind.TEAM_FILING, org=org)
+            services.file_team(request.user, filing, request.POST.get("comment", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("elections-org", org.pk)
+    messages.success(request, "班子人选没有变化，已报上级党组织备案")
+    return redirect("elections-workflow", filing.pk)
 
 
 # --- the workflow page -----------------------------------------------------------------------
@@ -408,6 +452,9 @@ def detail_context(request, workflow, action_form=None):
         "problems": problems,
         "blocking": any(p.is_error for p in problems),
         "documents": available_documents(workflow),
+        "pdf": pdf_available(),
+        "vacancies": workflow.vacancies.select_related("post__member"),
+        "officers": workflow.officers.select_related("member").order_by("role", "pk"),
         "signer": signer_of(workflow),
         "editable_states": EDITABLE_STATES,
     }
@@ -428,7 +475,9 @@ def workflow_act(request, pk):
     action = request.POST.get("action", "")
     if action not in PAGE_ACTIONS:
         raise Http404
-    step = rules.step_for(services.with_committee_meeting(workflow), workflow.state, action)
+    step = rules.step_for(
+        services.with_committee_meeting(workflow), workflow.state, action, workflow.kind
+    )
     if step is None:
         messages.error(
             request, f"当前状态为“{workflow.get_state_display()}”，不能{Action(action).label}"

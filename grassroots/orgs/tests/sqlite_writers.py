@@ -92,7 +92,7 @@ def main():
                         "term": term.pk,
                         "member": members[i].pk,
                         "post": "secretary",
-                        "started_on": "2024-01-02",
+                        "started_on": "2024-01-01",
                     },
                 )
             ),

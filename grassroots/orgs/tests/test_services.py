@@ -626,8 +626,34 @@ def test_second_secretary_is_refused_until_the_first_leaves_the_post(w):
         services.appoint_post(w.clerk, w.term, w.other, PostKind.SECRETARY, D(2025, 1, 1))
     assert "post" in error.value.message_dict
     services.end_post(w.clerk, w.post, D(2025, 1, 1))
-    services.appoint_post(w.clerk, w.term, w.other, PostKind.SECRETARY, D(2025, 1, 1))
+    # A secretary during the term: only from the level above's approval (elections).
+    services.appoint_post(
+        w.clerk, w.term, w.other, PostKind.SECRETARY, D(2025, 1, 1), approved=True
+    )
     assert Post.objects.current().filter(term=w.term, post=PostKind.SECRETARY).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("post", "days_after_term_start", "refused"),
+    [
+        (PostKind.SECRETARY, 0, False),  # elected with the term: the election's result
+        (PostKind.SECRETARY, 1, True),  # 届中任命: the level above approves first
+        (PostKind.DEPUTY_SECRETARY, 1, False),
+        (PostKind.MEMBER, 400, False),
+    ],
+)
+def test_a_secretary_during_the_term_needs_the_level_aboves_approval(
+    w, post, days_after_term_start, refused
+):
+    services.end_post(w.clerk, w.post, w.term.started_on)
+    day = w.term.started_on + datetime.timedelta(days=days_after_term_start)
+    if refused:
+        with pytest.raises(ValidationError, match="书记届中任命需经上级党组织审批") as error:
+            services.appoint_post(w.clerk, w.term, w.other, post, day)
+        assert "书记任命请示" in error.value.message_dict["post"][0]
+        assert not Post.objects.filter(member=w.other).exists()
+    else:
+        services.appoint_post(w.clerk, w.term, w.other, post, day)
 
 
 def test_several_deputies_and_committee_members_are_allowed(w, make_member):

@@ -30,8 +30,12 @@ URL_NAMES = {"elections": "api-election", "establishments": "api-establishment"}
 
 
 class DocumentSerializer(serializers.Serializer):
-    slug = serializers.CharField(help_text="request、form-<候选人id>、roster、result")
+    slug = serializers.CharField(help_text="request、form-<候选人id>、roster、agenda、result")
     title = serializers.CharField()
+    template = serializers.IntegerField(
+        allow_null=True, help_text="种子文件中的模板编号（模板N）；党员大会议程为空"
+    )
+    label = serializers.CharField(help_text="页面上的名称，如“委员补选的请示（模板7）”")
     filename = serializers.CharField()
     url = serializers.CharField(help_text="下载 .docx；加 ?format=pdf 下载 PDF")
 
@@ -72,6 +76,8 @@ class DocumentListView(_WorkflowFileView):
             {
                 "slug": ref.slug,
                 "title": ref.title,
+                "template": ref.template,
+                "label": ref.label,
                 "filename": ref.filename,
                 "url": request.build_absolute_uri(
                     reverse(f"{name}-document", args=[workflow.pk, ref.slug])

@@ -24,9 +24,11 @@ from grassroots.elections.filtersets import ElectionFilter, EstablishmentFilter
 from grassroots.elections.models import (
     Candidate,
     Exclusion,
+    MeetingOfficer,
     RosterEntry,
     Round,
     RoundCandidate,
+    Vacancy,
     Workflow,
 )
 
@@ -67,7 +69,8 @@ class WorkflowPermission(ScopedWritePermission):
         workflow_action = TRANSITIONS[view.action][0]
         if services.is_actor_for(request.user, obj, workflow_action):
             return True
-        step = rules.transitions(services.with_committee_meeting(obj)).get(workflow_action)
+        table = rules.transitions(services.with_committee_meeting(obj), obj.kind)
+        step = table.get(workflow_action)
         if step is None:
             return True  # a step this workflow never takes: the service answers 400
         if step.actor == Actor.REVIEWER:
@@ -195,6 +198,8 @@ def with_detail(workflows):
         Prefetch("candidates", queryset=Candidate.objects.select_related("member", "elected_in")),
         Prefetch("roster", queryset=RosterEntry.objects.select_related("member")),
         Prefetch("rounds", queryset=rounds),
+        Prefetch("vacancies", queryset=Vacancy.objects.select_related("post__member")),
+        Prefetch("officers", queryset=MeetingOfficer.objects.select_related("member")),
     )
 
 
