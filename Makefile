@@ -23,13 +23,17 @@ venv: $(VENV)/.installed
 system-deps:
 	scripts/system-deps.sh
 
-## Serve the platform with the demo city on SQLite at http://127.0.0.1:$(PORT)
+## Serve the platform with the demo city on SQLite at http://127.0.0.1:$(PORT), with the
+## background-job worker beside it (stopped with the server)
 run: runtime
+	scripts/system-deps.sh run
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_standards
 	$(PY) manage.py load_holidays
 	$(PY) manage.py load_demo_city
 	$(PY) manage.py ensure_admin
+	$(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole test suite (SQLite, PostgreSQL, browser)

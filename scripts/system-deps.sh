@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (browser, Chinese fonts, PostgreSQL, LibreOffice
-# for the documents' PDF) if missing.
+# for the documents' PDF) if missing; `system-deps.sh run`: only what serving needs (the fonts
+# and LibreOffice, for PDF downloads).
 set -euo pipefail
 missing=()
-command -v chromium >/dev/null || missing+=(chromium)
+if [ "${1:-}" != run ]; then
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+fi
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)
-command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # Writer only, no GUI: about 200 MB, 15 s to fetch and unpack; PDF downloads of the documents.
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
