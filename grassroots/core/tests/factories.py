@@ -4,8 +4,8 @@ import factory
 from django.conf import settings
 from factory.django import DjangoModelFactory, Password
 
-from grassroots.core.choices import Role
-from grassroots.core.models import RoleAssignment
+from grassroots.core.choices import JobState, Role
+from grassroots.core.models import Job, RoleAssignment
 
 PASSWORD = "pass-Word-1"
 
@@ -25,3 +25,13 @@ class RoleAssignmentFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     org = factory.SubFactory("grassroots.orgs.tests.factories.OrganizationFactory")
     role = Role.VIEWER
+
+
+class JobFactory(DjangoModelFactory):
+    class Meta:
+        model = Job
+
+    label = "导出党员名册（全部）"
+    runner = "grassroots.orgs.excel.exports.roster_job"
+    created_by = factory.SubFactory(UserFactory)
+    state = JobState.QUEUED
