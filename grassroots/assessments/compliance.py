@@ -17,7 +17,7 @@ from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs.choices import Category
 from grassroots.orgs.models import Post
 from grassroots.orgs.rules import COMMITTEE_MIN_SIZE, FORMED_KINDS
-from grassroots.standards.models import Item, StandardSet, filter_sets
+from grassroots.standards.models import Item, StandardSet
 
 from . import rules
 from .choices import ItemStatus, Light
@@ -108,12 +108,6 @@ def compliance_for(orgs, standard_set, year, today=None) -> dict[int, list[ItemR
         values = metric_values(records, codes)
         results[pk] = [manual.get(item.pk) or item_result(item, values, records) for item in items]
     return results
-
-
-def applicable_sets(category: str):
-    """The latest published sets that name the category, newest year first."""
-    sets = StandardSet.objects.latest_published().with_items_count().order_by("-year", "code")
-    return filter_sets(sets, category=category)
 
 
 def summary(results: list[ItemResult]) -> dict[str, int]:

@@ -24,6 +24,7 @@ from grassroots.core.excel import UploadForm, xlsx_response
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors, form_page, page_of, require_edit, visible_org
 from grassroots.orgs.models import Post
+from grassroots.standards.models import fact_metrics
 
 from . import excel, forms, services
 from .attachments import attachment_response
@@ -32,7 +33,6 @@ from .choices import (
     FACT_UNITS,
     SHORT_LABELS,
     TYPE_MARKS,
-    FactKind,
     FactSource,
     MeetingType,
 )
@@ -449,7 +449,10 @@ def facts(request, pk):
         # 3 rather than 3.00; 203000 rather than 2.03E+5
         value = fact.value.quantize(1) if fact.value == fact.value.to_integral() else fact.value
         initial[f"value_{code}"], initial[f"note_{code}"] = value, fact.note
-    form = forms.FactsForm(request.POST or None, initial=initial)
+    # Only what the category's standards measure; a fact entered before for another item
+    # stays on file and is listed beside the form.
+    asked = fact_metrics(org.category)
+    form = forms.FactsForm(request.POST or None, initial=initial, codes=asked)
     if request.method == "POST":
         require_edit(request, org)
         if form.is_valid() and _save_facts(request.user, org, year, form):
@@ -462,7 +465,7 @@ def facts(request, pk):
         year=year,
         years=list(range(today.year, today.year - 5, -1)),
         units=FACT_UNITS,
-        existing=existing,
+        not_asked=[fact for code, fact in sorted(existing.items()) if code not in asked],
         # A survey's rate is what compliance reads; the value entered stays shown as 自报.
         surveyed=[
             (fact, existing.get(code), FACT_UNITS[code]) for code, fact in sorted(surveyed.items())
@@ -481,7 +484,7 @@ def _save_facts(user, org, year, form):
     """Set every fact given a value, all or none; False with the errors on the form."""
     try:
         with transaction.atomic():
-            for code in FactKind.values:
+            for code in form.codes:
                 value = form.cleaned_data[f"value_{code}"]
                 if value is None:
                     continue

@@ -16,7 +16,6 @@ from django.utils import timezone
 from grassroots.assessments.choices import ItemStatus
 from grassroots.assessments.compliance import (
     STUDY_HOURS_PACE,
-    applicable_sets,
     compliance_for,
     set_items,
     summary,
@@ -33,7 +32,7 @@ from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs.models import Organization
 from grassroots.orgs.rules import FORMED_KINDS
 from grassroots.standards.metrics import METRICS, describe, format_number
-from grassroots.standards.models import Item, StandardSet
+from grassroots.standards.models import Item, StandardSet, applicable_sets
 
 MATRIX_PAGE = 500
 FIRST_YEAR = 2000

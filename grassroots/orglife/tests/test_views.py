@@ -14,6 +14,7 @@ from django.utils import timezone
 from grassroots.orglife import services
 from grassroots.orglife.choices import FactKind, MeetingType, ReportRating
 from grassroots.orglife.models import Attachment, Meeting, SecretaryReport, YearlyFact
+from grassroots.standards.tests.factories import DimensionFactory, ItemFactory, StandardSetFactory
 
 from .helpers import DAY, D, meeting_file, row
 
@@ -353,8 +354,16 @@ def test_report_submitted_by_the_branch_and_evaluated_by_the_level_above(scene, 
     assert branch_reviewer.get(f"/life/reports/{report.pk}/evaluate/").status_code == 403
 
 
+def measuring(org, *metrics):
+    """A published standard of `org`'s category with an item measuring each of `metrics`."""
+    dimension = DimensionFactory(set=StandardSetFactory(categories=[org.category]))
+    for metric in metrics:
+        ItemFactory(dimension=dimension, metric=metric, comparator=">=", threshold=1)
+
+
 def test_yearly_facts_form_saves_all_or_nothing(scene, as_user):
     org = scene["east_branch"]
+    measuring(org, FactKind.SATISFACTION_RATE, FactKind.RESERVE_CADRES)
     client = as_user(scene["clerk"])
     url = f"/orgs/{org.pk}/life/facts/?year=2025"
     bad = client.post(url, {"value_satisfaction_rate": "96", "value_reserve_cadres": "2.5"})
@@ -372,6 +381,36 @@ def test_yearly_facts_form_saves_all_or_nothing(scene, as_user):
     )
     page = client.get(url)
     assert page.context["form"]["value_satisfaction_rate"].value() == Decimal("96.00")
+
+
+def test_yearly_facts_form_asks_only_what_the_standards_measure(scene, as_user):
+    """A village's form asks the village standards' facts, not a society's rating; a fact
+    entered before for an item not measured stays on file and is listed."""
+    org = scene["east_branch"]
+    client = as_user(scene["clerk"])
+    url = f"/orgs/{org.pk}/life/facts/?year=2025"
+    assert client.get(url).context["form"].codes == []
+    assert "没有需要填报的年度数据" in client.get(url).content.decode()
+    measuring(org, FactKind.COLLECTIVE_INCOME, FactKind.RESERVE_CADRES)
+    other = StandardSetFactory(categories=["social_org"])
+    ItemFactory(
+        dimension=DimensionFactory(set=other),
+        metric=FactKind.SOCIAL_ORG_RATING,
+        comparator=">=",
+        threshold=3,
+    )
+    services.set_yearly_fact(scene["clerk"], org, 2025, FactKind.VOLUNTEER_ACTIVITIES, Decimal(8))
+    page = client.get(url)
+    assert page.context["form"].codes == [FactKind.COLLECTIVE_INCOME, FactKind.RESERVE_CADRES]
+    html = page.content.decode()
+    assert "社会组织评估等级" not in html and 'name="value_volunteer_activities"' not in html
+    assert "志愿服务活动8" in html
+    # A value posted for a fact not asked is not saved.
+    client.post(url, {"value_social_org_rating": "5", "value_reserve_cadres": "2"})
+    assert set(YearlyFact.objects.values_list("code", flat=True)) == {
+        FactKind.VOLUNTEER_ACTIVITIES,
+        FactKind.RESERVE_CADRES,
+    }
 
 
 # --- overview, import, organisation page -------------------------------------------------------
