@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from grassroots.core.choices import Role
 from grassroots.orglife import services
 from grassroots.orglife.choices import FactKind, MeetingType, ReportRating
 from grassroots.orglife.models import Attachment, Meeting, SecretaryReport, YearlyFact
@@ -49,7 +50,7 @@ def add_meeting(scene, **changes):
 def entry_post(scene, absent_reason="因病请假", **changes):
     members = scene["members"]
     data = {
-        "type": "committee_meeting",
+        "type": "general_meeting",
         "date": DAY.isoformat(),
         "topic": "研究发展党员",
         "hours": "1",
@@ -132,10 +133,37 @@ def test_quick_entry_saves_a_meeting_with_an_absentee(scene, as_user):
     assert response["Location"].endswith("?month=2025-03")
     meeting = Meeting.objects.get()
     assert meeting.host == scene["members"][0]
-    assert (meeting.type, meeting.topic, meeting.hours) == ("committee_meeting", "研究发展党员", 1)
+    assert (meeting.type, meeting.topic, meeting.hours) == ("general_meeting", "研究发展党员", 1)
     absent = meeting.attendances.get(present=False)
     assert (absent.member, absent.absence_reason) == (scene["members"][3], "因病请假")
     assert meeting.attendances.filter(present=True).count() == 3
+
+
+def test_quick_entry_offers_the_types_held_and_remembers_the_last(scene, as_user, make_user):
+    client = as_user(scene["clerk"])
+    url = f"/orgs/{scene['east_branch'].pk}/life/new/"
+    page = client.get(url)
+    codes = [t["code"] for t in page.context["types"]]
+    assert MeetingType.GROUP_MEETING not in codes and MeetingType.COMMITTEE_MEETING in codes
+    assert page.context["form"]["type"].value() is None
+    client.post(url, entry_post(scene, type=MeetingType.THEME_DAY))
+    assert client.get(url).context["form"]["type"].value() == MeetingType.THEME_DAY
+    # Another user has recorded nothing here: nothing chosen for them.
+    other = as_user(make_user("east_clerk_2", role=Role.CLERK, org=scene["east"]))
+    assert other.get(url).context["form"]["type"].value() is None
+    group = as_user(scene["clerk"]).get(f"/orgs/{scene['group'].pk}/life/new/")
+    assert [t["code"] for t in group.context["types"]] == [
+        t
+        for t in MeetingType.values
+        if t not in ("general_meeting", "committee_meeting", "democratic_review")
+    ]
+
+
+def test_quick_entry_at_a_managing_body_says_where_to_record(scene, as_user):
+    client = as_user(scene["clerk"])
+    response = client.get(f"/orgs/{scene['east'].pk}/life/new/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/orgs/{scene['east'].pk}/"
+    assert "请在其机关党支部或下级党组织登记" in response.content.decode()
 
 
 def test_quick_entry_keeps_the_ticks_when_a_reason_is_missing(scene, as_user):
