@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting
+from grassroots.orglife.rules import meeting_types_held
 from grassroots.orgs.choices import Category
 from grassroots.orgs.models import Post
 from grassroots.orgs.rules import COMMITTEE_MIN_SIZE, FORMED_KINDS
-from grassroots.standards.models import Item, StandardSet, filter_sets
+from grassroots.standards.models import Item, StandardSet, applicable_sets
 
 from . import rules
 from .choices import ItemStatus, Light
@@ -110,10 +111,21 @@ def compliance_for(orgs, standard_set, year, today=None) -> dict[int, list[ItemR
     return results
 
 
-def applicable_sets(category: str):
-    """The latest published sets that name the category, newest year first."""
-    sets = StandardSet.objects.latest_published().with_items_count().order_by("-year", "code")
-    return filter_sets(sets, category=category)
+def measured_ids(sets):
+    """The ids of those of `sets` with at least one item that has a metric."""
+    return set(
+        Item.objects.filter(dimension__set__in=[s.pk for s in sets], metric__isnull=False)
+        .exclude(metric="")
+        .values_list("dimension__set", flat=True)
+        .distinct()
+    )
+
+
+def first_measured(sets):
+    """The first of `sets` that measures something, else the first: a set whose items all
+    need evidence shows nothing of the organisation's records."""
+    measured = measured_ids(sets)
+    return next((s for s in sets if s.pk in measured), sets[0])
 
 
 def summary(results: list[ItemResult]) -> dict[str, int]:
@@ -175,6 +187,68 @@ def warnings_for(org, today=None) -> list[Warning]:
             )
     order = [Light.RED, Light.YELLOW, Light.GREEN]
     return sorted(found, key=lambda w: order.index(w.light))
+
+
+MONTH, QUARTER = "本月", "本季度"
+
+
+@dataclass(frozen=True)
+class Due:
+    """A meeting the organisation owes in the current month or quarter."""
+
+    type: str
+    period: str  # MONTH or QUARTER
+    held: int  # meetings of the type held in the period so far
+
+    @property
+    def label(self):
+        return MeetingType(self.type).label
+
+    @property
+    def done(self):
+        return self.held > 0
+
+
+def month_todo(org, today=None) -> list[Due]:
+    """This month's meetings due (本月待办), done or not: the types the organisation's
+    standards count by month or by quarter (`MONTHS`, `QUARTERS`), and RULES.md's defaults
+    (支部工作条例 Art. 11–13: the committee meeting monthly where there is a committee, the
+    members' meeting quarterly, the party group's meeting monthly), among the types the
+    organisation holds (`orglife.rules.meeting_types_held`). Four queries."""
+    today = today or timezone.localdate()
+    held_types = meeting_types_held(org.kind)
+    periods = {MeetingType.GENERAL_MEETING: QUARTER, MeetingType.GROUP_MEETING: MONTH}
+    committee = Post.objects.held_on(today).filter(term__org=org).count()
+    if committee >= COMMITTEE_MIN_SIZE:
+        periods[MeetingType.COMMITTEE_MEETING] = MONTH
+    sets = [s.pk for s in applicable_sets(org.category)]
+    counted = {**dict.fromkeys(MONTHS, MONTH), **dict.fromkeys(QUARTERS, QUARTER)}
+    for metric in (
+        Item.objects.filter(dimension__set__in=sets, metric__in=counted)
+        .values_list("metric", flat=True)
+        .distinct()
+    ):
+        kind = {**MONTHS, **QUARTERS}[metric]
+        # A type counted both ways is owed monthly.
+        if periods.get(kind) != MONTH:
+            periods[kind] = counted[metric]
+    month_start = today.replace(day=1)
+    quarter_start = today.replace(month=(rules.quarter_of(today) - 1) * 3 + 1, day=1)
+    dates = (
+        Meeting.objects.held()
+        .filter(org=org, date__gte=quarter_start, date__lte=today)
+        .values_list("type", "date")
+    )
+    held = defaultdict(int)
+    for kind, day in dates:
+        for period, start in ((MONTH, month_start), (QUARTER, quarter_start)):
+            if day >= start:
+                held[(kind, period)] += 1
+    return [
+        Due(kind, periods[kind], held[(kind, periods[kind])])
+        for kind in held_types
+        if kind in periods
+    ]
 
 
 SOCIETY_COMMITTEE_HALF_YEAR = "SOCIETY_COMMITTEE_HALF_YEAR"

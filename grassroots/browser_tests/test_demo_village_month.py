@@ -153,8 +153,11 @@ def test_a_village_branch_enters_a_month_on_a_phone(open_page, demo, shot):
     enter(page, "支委会", day(8), "研究本月组织生活安排")
     expect(page.locator(".alert-success")).not_to_contain_text("缺席")
 
-    # Members' meeting: everybody is listed; two members away.
+    # Members' meeting: everybody is listed; two members away. The entry remembers the
+    # committee meeting just recorded (committee only) until another type is chosen.
     page.locator("#new-meeting").click()
+    expect(page.locator("#type-committee_meeting")).to_be_checked()
+    page.get_by_text("党员大会", exact=True).click()
     # A label's first line is the name (a second, the birth year, tells namesakes apart).
     everyone = [text.split("\n")[0] for text in page.locator("label.attendee").all_inner_texts()]
     assert len(everyone) > len(committee)

@@ -441,8 +441,10 @@ class DemoLife:
                 values = {
                     FactKind.SATISFACTION_RATE: pick((93, 99), (82, 95)),
                     FactKind.CULTURAL_ACTIVITIES: pick((4, 8), (1, 4)),
-                    FactKind.VOLUNTEER_ACTIVITIES: pick((6, 12), (1, 5)),
                 }
+                # Drawn so that the rest of the demo stays as it was; neither category's
+                # standards measure it, so their 年度数据 forms do not ask it.
+                pick((6, 12), (1, 5))
                 if org.category == Category.VILLAGE:
                     values[FactKind.COLLECTIVE_INCOME] = pick((210, 480), (60, 230)) * 1000
                     values[FactKind.RESERVE_CADRES] = pick((3, 5), (0, 3))

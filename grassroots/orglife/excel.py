@@ -6,7 +6,7 @@ registry's imports (`OrgReference`, `OrgDirectory`).
 
 Members are named by name (or member number) among those who may attend the organisation's
 meetings on the meeting's day (`models.eligible_members`, evaluated in Python over members
-read in two queries for the whole file)."""
+read in three queries for the whole file)."""
 
 import re
 from collections import defaultdict
@@ -23,15 +23,16 @@ from grassroots.core.excel.cells import CellError
 from grassroots.core.excel.imports import CHANGE_REASON, Importer
 from grassroots.core.excel.sheets import Column, Ignored, field_column, template_workbook
 from grassroots.core.validators import text_error
+from grassroots.orgs.choices import OrgKind
 from grassroots.orgs.excel.columns import OrgReference
 from grassroots.orgs.excel.imports import OrgDirectory
-from grassroots.orgs.models import Member, Membership
+from grassroots.orgs.models import Member, Membership, Post
 
 from . import rules, services
 from .choices import SHORT_LABELS, MeetingType
 from .models import Attendance, Meeting
 
-LOOKUP_BATCH = 500  # organisation paths per OR of prefixes
+LOOKUP_BATCH = 500  # organisations per lookup
 ALREADY_RECORDED = "系统中已登记了这次会议（同一组织、日期、类型和主题）"
 EVERYONE = ("全体", "全体党员", "全部")
 _SEPARATORS = re.compile(r"[、，,；;\s]+")
@@ -191,23 +192,24 @@ class _PendingMeeting:
 
 
 class _Roster:
-    """The members who may attend the file's organisations' meetings, read in two queries
-    (the organisation relations under any of the organisations, and their functional
-    memberships); `eligible(org, day)` then needs no query."""
+    """The members who may attend the file's organisations' meetings, read in three
+    queries (the organisation relations in the organisations or in their party groups, their
+    functional memberships, and their committees' posts); `eligible(org, day, type)` then
+    needs no query."""
 
     def __init__(self, orgs):
-        self.relations = []  # (org path, member id, name, joined_on, left_on)
-        paths = sorted({org.path for org in orgs})
-        for start in range(0, len(paths), LOOKUP_BATCH):
-            condition = Q()
-            for path in paths[start : start + LOOKUP_BATCH]:
-                condition |= Q(org__path__startswith=path)
-            self.relations += Member.objects.filter(condition).values_list(
-                "org__path", "pk", "name", "joined_on", "left_on"
+        ids = sorted({org.pk for org in orgs})
+        # (org id, its parent id, its kind, member id, name, joined_on, left_on)
+        self.relations = []
+        for start in range(0, len(ids), LOOKUP_BATCH):
+            batch = ids[start : start + LOOKUP_BATCH]
+            own = Q(org__in=batch) | Q(org__parent__in=batch, org__kind=OrgKind.GROUP)
+            self.relations += Member.objects.filter(own).values_list(
+                "org_id", "org__parent_id", "org__kind", "pk", "name", "joined_on", "left_on"
             )
         # org id -> (member id, name, joined_on, left_on, start, end)
         self.functional = defaultdict(list)
-        memberships = Membership.objects.filter(org__in=[org.pk for org in orgs]).values_list(
+        memberships = Membership.objects.filter(org__in=ids).values_list(
             "org_id",
             "member_id",
             "member__name",
@@ -218,22 +220,38 @@ class _Roster:
         )
         for org_id, *rest in memberships:
             self.functional[org_id].append(tuple(rest))
+        # org id -> (member id, post start, post end, term end)
+        self.posts = defaultdict(list)
+        posts = Post.objects.filter(term__org__in=ids).values_list(
+            "term__org_id", "member_id", "started_on", "ended_on", "term__ended_on"
+        )
+        for org_id, *rest in posts:
+            self.posts[org_id].append(tuple(rest))
 
-    def eligible(self, org, day):
-        """{member id: name} of those who may attend `org`'s meetings on `day`, as
-        `models.eligible_members` says."""
+    def eligible(self, org, day, meeting_type=None):
+        """{member id: name} of those who may attend `org`'s meetings of `meeting_type` on
+        `day`, as `models.eligible_members` and `services` (a committee meeting: the
+        committee that day, `PostQuerySet.held_on`) say."""
 
         def member_then(joined, left):
             return joined <= day and (left is None or left >= day)
 
         found = {
             pk: name
-            for path, pk, name, joined, left in self.relations
-            if path.startswith(org.path) and member_then(joined, left)
+            for org_id, parent_id, kind, pk, name, joined, left in self.relations
+            if (org_id == org.pk or (kind == OrgKind.GROUP and parent_id == org.pk))
+            and member_then(joined, left)
         }
         for pk, name, joined, left, started, ended in self.functional[org.pk]:
             if started <= day and (ended is None or ended >= day) and member_then(joined, left):
                 found[pk] = name
+        if meeting_type == MeetingType.COMMITTEE_MEETING:
+            committee = {
+                pk
+                for pk, started, ended, term_ended in self.posts[org.pk]
+                if started <= day and all(end is None or end > day for end in (ended, term_ended))
+            }
+            found = {pk: name for pk, name in found.items() if pk in committee}
         return found
 
 
@@ -297,6 +315,7 @@ class _MeetingImport(Importer):
             self.today,
             meeting.org.established_on,
             lecturer_given=bool(values.get(LECTURER.header) or meeting.lecturer_name),
+            org_kind=meeting.org.kind,
         )
         for name, messages in errors.items():
             header = HEADER_OF.get(name, "")
@@ -305,7 +324,7 @@ class _MeetingImport(Importer):
 
     def _resolve_people(self, pending, roster):
         meeting, values, number = pending.meeting, pending.values, pending.number
-        members = roster.eligible(meeting.org, meeting.date)
+        members = roster.eligible(meeting.org, meeting.date, meeting.type)
         by_name = defaultdict(list)
         for pk, name in members.items():
             by_name[name].append(pk)

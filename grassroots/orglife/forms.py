@@ -117,20 +117,30 @@ class EvaluationForm(BootstrapForm):
     comment = forms.CharField(label="评价意见", widget=forms.Textarea, required=False)
 
 
-def _fact_fields():
-    fields = {}
-    for code, label in FactKind.choices:
-        value = forms.DecimalField(label=label, required=False, max_digits=14, decimal_places=2)
-        value.unit = FACT_UNITS[code]
-        fields[f"value_{code}"] = value
-        fields[f"note_{code}"] = forms.CharField(label="说明", max_length=200, required=False)
-    return fields
-
-
-class FactsForm(type("FactFields", (BootstrapForm,), _fact_fields())):
-    """One value and note per yearly fact (`value_<code>`, `note_<code>`); a blank value
+class FactsForm(BootstrapForm):
+    """One value and note per yearly fact asked (`value_<code>`, `note_<code>`); `codes`:
+    the facts the organisation's standards measure, in the vocabulary's order. A blank value
     leaves the fact as it is."""
 
+    def __init__(self, *args, codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = [code for code in FactKind.values if code in codes]
+        for code in self.codes:
+            value = forms.DecimalField(
+                label=FactKind(code).label, required=False, max_digits=14, decimal_places=2
+            )
+            value.unit = FACT_UNITS[code]
+            self.fields[f"value_{code}"] = value
+            self.fields[f"note_{code}"] = forms.CharField(
+                label=FactKind(code).label, max_length=200, required=False
+            )
+
     def rows(self):
-        for code, _ in FactKind.choices:
+        for code in self.codes:
             yield code, self[f"value_{code}"], self[f"note_{code}"]
+
+    def notes(self):
+        return [self[f"note_{code}"] for code in self.codes]
+
+    def notes_given(self):
+        return any(note.value() for note in self.notes())

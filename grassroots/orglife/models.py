@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractMonth
 from simple_history.models import HistoricalRecords
 
 from grassroots.core.access import ScopedQuerySet
+from grassroots.orgs.choices import OrgKind
 from grassroots.orgs.models import Member, Membership, Organization, TimeStamped
 
 from .choices import FactKind, FactSource, MeetingType, ReportRating
@@ -23,10 +24,11 @@ MAX_MEETING_HOURS = Decimal(24)
 
 
 def eligible_members(org, on):
-    """Members who may attend `org`'s meetings on day `on`: the organisation relation in
-    its subtree (a committee's members' meeting draws on its branches, a branch's on its
-    party groups) or a functional membership (参加组织生活) in it on that day; members who
-    had not yet joined the Party or had left by then are not."""
+    """Members who may attend `org`'s meetings on day `on`: its own members — the
+    organisation relation in it or in one of its party groups (a branch's members are often
+    registered in its groups) — and its functional members (参加组织生活) that day; never
+    the members of the organisations below (`rules.meeting_kind_error`). Members who had
+    not yet joined the Party or had left by then are not."""
     functional = Membership.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=on),
         member=OuterRef("pk"),
@@ -35,7 +37,7 @@ def eligible_members(org, on):
     )
     return Member.objects.filter(
         Q(left_on__isnull=True) | Q(left_on__gte=on),
-        Q(org__path__startswith=org.path) | Exists(functional),
+        Q(org=org) | Q(org__parent=org, org__kind=OrgKind.GROUP) | Exists(functional),
         joined_on__lte=on,
     )
 

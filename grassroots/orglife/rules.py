@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from grassroots.core.uploads import MIB, FileLimits
 from grassroots.core.validators import text_error
+from grassroots.orgs.choices import OrgKind
 from grassroots.orgs.rules import PARTY_FOUNDED, date_error
 
 from .choices import PERCENT_FACTS, WHOLE_NUMBER_FACTS, FactKind, MeetingType
@@ -21,6 +22,35 @@ ATTACHMENT_TYPES = {
     "pdf": "application/pdf",
 }
 ATTACHMENTS = FileLimits(ATTACHMENT_TYPES, 10 * MIB, "只能上传 JPG、PNG 图片或 PDF 文件")
+
+
+# Who holds which meetings. Seed 001: "按照规定开好支部党员大会、支部委员会、党小组会" — the
+# members' meeting and the committee meeting are the branch's (or committee's), the 党小组会
+# the party group's, and 民主评议党员 is the branch's; lectures, study, theme days, volunteer
+# service and 组织生活会 may be held by either. A managing body (组织部、工委) holds none: its
+# own 机关党支部 does. A meeting is attended by its organisation's own members
+# (`models.eligible_members`), never by a whole subtree.
+GROUP_TYPES = frozenset({MeetingType.GROUP_MEETING})
+BRANCH_TYPES = frozenset(
+    {MeetingType.GENERAL_MEETING, MeetingType.COMMITTEE_MEETING, MeetingType.DEMOCRATIC_REVIEW}
+)
+NO_MEETING_KINDS = frozenset({OrgKind.DEPARTMENT})
+
+
+def meeting_kind_error(org_kind, meeting_type) -> str | None:
+    """Why an organisation of `org_kind` does not hold meetings of `meeting_type`, or None."""
+    if org_kind in NO_MEETING_KINDS:
+        return "组织部门、工委是管理机关，不召开组织生活会议：请在其机关党支部或下级党组织登记"
+    if org_kind == OrgKind.GROUP and meeting_type in BRANCH_TYPES:
+        return f"{MeetingType(meeting_type).label}由党支部召开，请在所在党支部登记"
+    if org_kind != OrgKind.GROUP and meeting_type in GROUP_TYPES:
+        return "党小组会由党小组召开，请在该党小组下登记"
+    return None
+
+
+def meeting_types_held(org_kind) -> list[str]:
+    """The meeting types an organisation of `org_kind` holds, in the vocabulary's order."""
+    return [t for t in MeetingType.values if meeting_kind_error(org_kind, t) is None]
 
 
 def _add(errors, field, message):
@@ -46,11 +76,13 @@ def hours_error(hours) -> str | None:
 
 
 def meeting_field_errors(
-    meeting_type, date, hours, today, established_on=None, lecturer_given=False
+    meeting_type, date, hours, today, established_on=None, lecturer_given=False, org_kind=None
 ) -> dict:
     errors = {}
     if meeting_type not in MeetingType.values:
         _add(errors, "type", "请选择会议类型")
+    elif org_kind is not None and (message := meeting_kind_error(org_kind, meeting_type)):
+        _add(errors, "type", message)
     if date is None:
         _add(errors, "date", "请填写会议日期")
     elif date > today:

@@ -12,11 +12,11 @@ from grassroots.core.access import Scope, parent_path
 from grassroots.core.history import save_by
 from grassroots.core.uploads import receive_upload
 from grassroots.orgs.choices import PostKind
-from grassroots.orgs.models import Post
+from grassroots.orgs.models import Member, Post
 from grassroots.orgs.services import require_edit
 
 from . import rules
-from .choices import FactSource, ReportRating
+from .choices import FactSource, MeetingType, ReportRating
 from .models import (
     Attachment,
     Attendance,
@@ -73,6 +73,7 @@ def _check_meeting(meeting, today, moved_from=None):
         today,
         org.established_on,
         lecturer_given=bool(meeting.lecturer_id or meeting.lecturer_name.strip()),
+        org_kind=org.kind,
     )
     try:
         meeting.full_clean(exclude=["org", "created_by", *errors])
@@ -179,6 +180,19 @@ def _write_attendance(user, meeting, attendees, absentees):
         errors.setdefault("attendees", []).append(not_member_message(outside_present))
     if outside_absent:
         errors.setdefault("absentees", []).append(not_member_message(outside_absent))
+    if meeting.type == MeetingType.COMMITTEE_MEETING:
+        # A committee meeting is attended by the committee alone (支部工作条例 Art. 12).
+        committee = Post.objects.held_on(meeting.date).filter(term__org=meeting.org)
+        others = (
+            Member.objects.filter(pk__in=(allowed & wanted) - set(existing))
+            .exclude(pk__in=committee.values("member"))
+            .order_by("name", "pk")
+        )
+        names = "、".join(m.name for m in others)
+        if names:
+            errors.setdefault("attendees", []).append(
+                f"支委会（委员会会议）只登记当天委员会成员的出席情况，{names}不是委员会成员"
+            )
     _raise(errors)
 
     created, changed = [], []

@@ -24,15 +24,15 @@ from grassroots.core.excel import UploadForm, xlsx_response
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors, form_page, page_of, require_edit, visible_org
 from grassroots.orgs.models import Post
+from grassroots.standards.models import fact_metrics
 
-from . import excel, forms, services
+from . import excel, forms, rules, services
 from .attachments import attachment_response
 from .choices import (
     ABSENCE_REASONS,
     FACT_UNITS,
     SHORT_LABELS,
     TYPE_MARKS,
-    FactKind,
     FactSource,
     MeetingType,
 )
@@ -172,7 +172,7 @@ def _attendance_rows(members, state):
     return [(m, *state.get(m.pk, (True, ""))) for m in members]
 
 
-def _entry_page(request, org, form, listed, extra, meeting=None, committee=frozenset()):
+def _entry_page(request, org, form, listed, extra, meeting=None, committee=frozenset(), held=None):
     names = Counter(m.name for m, *_ in [*listed, *extra])
     for m, *_ in [*listed, *extra]:
         # Two members of one name are told apart by their year of birth (shown to all).
@@ -185,7 +185,13 @@ def _entry_page(request, org, form, listed, extra, meeting=None, committee=froze
         extra=extra,
         meeting=meeting,
         committee=committee,
-        types=type_rows(),
+        # Only the types the organisation holds (a meeting kept from before keeps its own).
+        types=[
+            t
+            for t in type_rows()
+            if t["code"] in (held or rules.meeting_types_held(org.kind))
+            or (meeting and t["code"] == meeting.type)
+        ],
         reasons=ABSENCE_REASONS,
         reasons_needed=any(not present for _, present, _ in listed),
         submitted=request.method == "POST",
@@ -206,12 +212,25 @@ def meeting_new(request, pk):
     screen, one tap to save."""
     org = visible_org(request, pk)
     require_edit(request, org)
+    held = rules.meeting_types_held(org.kind)
+    if not held:
+        messages.error(request, rules.meeting_kind_error(org.kind, MeetingType.GENERAL_MEETING))
+        return redirect("org-detail", pk=org.pk)
     today = timezone.localdate()
     day = _day(request.POST.get("date"), today) if request.method == "POST" else today
     eligible = eligible_members(org, min(day, today)).select_related("org").order_by("name", "pk")
     members = list(eligible)
-    chosen = request.GET.get("type")
-    initial = {"type": chosen} if chosen in MeetingType.values else {}
+    # The type asked for, else the one this user recorded last here: a secretary who records
+    # the monthly committee meeting finds it chosen.
+    chosen = (
+        request.GET.get("type")
+        or (
+            org.meetings.filter(created_by=request.user)
+            .order_by("-id")
+            .values_list("type", flat=True)
+        ).first()
+    )
+    initial = {"type": chosen} if chosen in held else {}
     form = forms.MeetingForm(request.POST or None, members=eligible, initial=initial)
     state = {}
     if request.method == "POST":
@@ -239,8 +258,10 @@ def meeting_new(request, pk):
                 return redirect(reverse("orglife-calendar", args=[org.pk]) + f"?month={month}")
     listed = _attendance_rows(members, state)
     # A committee meeting is the committee's: the page lists only its members for that type.
-    committee = set(Post.objects.current().filter(term__org=org).values_list("member", flat=True))
-    return _entry_page(request, org, form, listed, [], committee=committee)
+    committee = set(
+        Post.objects.held_on(min(day, today)).filter(term__org=org).values_list("member", flat=True)
+    )
+    return _entry_page(request, org, form, listed, [], committee=committee, held=held)
 
 
 @login_required
@@ -449,7 +470,10 @@ def facts(request, pk):
         # 3 rather than 3.00; 203000 rather than 2.03E+5
         value = fact.value.quantize(1) if fact.value == fact.value.to_integral() else fact.value
         initial[f"value_{code}"], initial[f"note_{code}"] = value, fact.note
-    form = forms.FactsForm(request.POST or None, initial=initial)
+    # Only what the category's standards measure; a fact entered before for another item
+    # stays on file and is listed beside the form.
+    asked = fact_metrics(org.category)
+    form = forms.FactsForm(request.POST or None, initial=initial, codes=asked)
     if request.method == "POST":
         require_edit(request, org)
         if form.is_valid() and _save_facts(request.user, org, year, form):
@@ -462,7 +486,7 @@ def facts(request, pk):
         year=year,
         years=list(range(today.year, today.year - 5, -1)),
         units=FACT_UNITS,
-        existing=existing,
+        not_asked=[fact for code, fact in sorted(existing.items()) if code not in asked],
         # A survey's rate is what compliance reads; the value entered stays shown as 自报.
         surveyed=[
             (fact, existing.get(code), FACT_UNITS[code]) for code, fact in sorted(surveyed.items())
@@ -481,7 +505,7 @@ def _save_facts(user, org, year, form):
     """Set every fact given a value, all or none; False with the errors on the form."""
     try:
         with transaction.atomic():
-            for code in FactKind.values:
+            for code in form.codes:
                 value = form.cleaned_data[f"value_{code}"]
                 if value is None:
                     continue

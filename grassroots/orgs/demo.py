@@ -914,7 +914,9 @@ class DemoCity:
                     "overdue": {"term": "overdue"},
                 }.get(form, {})
                 size = options.pop("size", (22, 46))
-                self.add(node, f"{name}党支部", K.BRANCH, vg, size, unit=unit, **options)
+                added = self.add(node, f"{name}党支部", K.BRANCH, vg, size, unit=unit, **options)
+                if not options:  # an ordinary village branch: its secretary's account
+                    self.named.setdefault("village", added)
         self.add(node, f"{town}机关党支部", K.BRANCH, C.ORGAN, (12, 24))
         self.add(node, f"{town}中心学校党支部", K.BRANCH, C.SCHOOL, (10, 20), unit=True)
         self.add(node, f"{town}卫生院党支部", K.BRANCH, C.HOSPITAL, (5, 12), unit=True)
@@ -1406,6 +1408,7 @@ DEMO_USERS = (
     ("district_reviewer", "江北区委组织部审批人", Role.REVIEWER, "district"),
     ("liangxin_reviewer", "市委两新工委审核人", Role.REVIEWER, "liangxin"),
     ("society_clerk", "青川市医学会党务工作者", Role.CLERK, "society"),
+    ("village_secretary", "马坊村党支部书记", Role.CLERK, "village"),
     ("evaluator", "第三方测评机构", Role.EVALUATOR, "root"),
     ("city_reviewer", "市委组织部审核人", Role.REVIEWER, "root"),
     ("city_inspector", "市委组织部考察组成员", Role.VIEWER, "root"),

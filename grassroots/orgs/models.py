@@ -429,6 +429,14 @@ class PostQuerySet(ScopedQuerySet):
     def current(self):
         return self.filter(ended_on__isnull=True, term__ended_on__isnull=True)
 
+    def held_on(self, day):
+        """The posts held on `day`: begun by then, neither the post nor its term ended."""
+        return self.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day),
+            Q(term__ended_on__isnull=True) | Q(term__ended_on__gt=day),
+            started_on__lte=day,
+        )
+
 
 class Post(TimeStamped):
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="posts")

@@ -10,8 +10,8 @@ from simple_history.models import HistoricalRecords
 from grassroots.core.access import ScopedQuerySet
 from grassroots.core.choices import Permission
 
-from .choices import Comparator, SetStatus
-from .metrics import describe
+from .choices import Comparator, MetricSource, SetStatus
+from .metrics import METRICS, describe
 
 
 class StandardSetQuerySet(ScopedQuerySet):
@@ -62,6 +62,21 @@ def filter_sets(sets, category=None, year=None, source=None):
         and (not year or s.year == int(year))
         and (not source or s.source == source)
     ]
+
+
+def applicable_sets(category: str):
+    """The latest published sets that name the category, newest year first."""
+    sets = StandardSet.objects.latest_published().with_items_count().order_by("-year", "code")
+    return filter_sets(sets, category=category)
+
+
+def fact_metrics(category: str) -> set[str]:
+    """The yearly facts (metrics entered by the organisation) that the category's sets
+    measure: what its 年度数据 form asks, and nothing the category's standards do not."""
+    sets = [s.pk for s in applicable_sets(category)]
+    facts = [code for code, metric in METRICS.items() if metric.source == MetricSource.FACT]
+    measured = Item.objects.filter(dimension__set__in=sets, metric__in=facts)
+    return set(measured.values_list("metric", flat=True).distinct())
 
 
 class StandardSet(models.Model):

@@ -16,8 +16,9 @@ from django.utils import timezone
 from grassroots.assessments.choices import ItemStatus
 from grassroots.assessments.compliance import (
     STUDY_HOURS_PACE,
-    applicable_sets,
     compliance_for,
+    first_measured,
+    measured_ids,
     set_items,
     summary,
     warnings_for,
@@ -33,7 +34,7 @@ from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs.models import Organization
 from grassroots.orgs.rules import FORMED_KINDS
 from grassroots.standards.metrics import METRICS, describe, format_number, short_name
-from grassroots.standards.models import Item, StandardSet
+from grassroots.standards.models import StandardSet, applicable_sets
 
 MATRIX_PAGE = 500
 FIRST_YEAR = 2000
@@ -58,23 +59,6 @@ def chosen_set(request, category=None):
             raise Http404("没有该标准")
         return found, sets
     return (first_measured(sets) if sets else None), sets
-
-
-def measured_ids(sets):
-    """The ids of those of `sets` with at least one item that has a metric."""
-    return set(
-        Item.objects.filter(dimension__set__in=[s.pk for s in sets], metric__isnull=False)
-        .exclude(metric="")
-        .values_list("dimension__set", flat=True)
-        .distinct()
-    )
-
-
-def first_measured(sets):
-    """The first of `sets` that measures something, else the first: a set whose items all
-    need evidence shows nothing of the organisation's records."""
-    measured = measured_ids(sets)
-    return next((s for s in sets if s.pk in measured), sets[0])
 
 
 def widest_set(ancestor):

@@ -54,7 +54,7 @@ def payload(scene, **changes):
     members = scene["members"]
     data = {
         "org": scene["east_branch"].pk,
-        "type": "committee_meeting",
+        "type": "general_meeting",
         "date": DAY.isoformat(),
         "topic": "研究本月组织生活安排",
         "hours": 1.5,
@@ -90,7 +90,7 @@ def test_post_a_meeting_as_the_contract_says(scene, clerk):
     assert body["absentees"] == []
     assert body["hours"] == 1.5
     assert (body["type"], body["date"], body["is_cancelled"]) == (
-        "committee_meeting",
+        "general_meeting",
         "2025-03-12",
         False,
     )

@@ -37,7 +37,16 @@ def test_a_good_file_creates_every_meeting_with_its_attendance_and_history(scene
             出席人员="全体",
             缺席人员及原因="李秀英(因病请假)；赵流动（流动在外）",
         ),
-        row(org, 会议类型="支委会", 日期="2025年6月3日", 主题="研究发展党员", 计入学时=None),
+        # A committee meeting's 全体 is the committee: the secretary alone here.
+        row(
+            org,
+            会议类型="支委会",
+            日期="2025年6月3日",
+            主题="研究发展党员",
+            计入学时=None,
+            出席人员="全体",
+            缺席人员及原因=None,
+        ),
     ]
     result = run(scene, rows)
     assert result.errors == []
@@ -62,8 +71,9 @@ def test_a_good_file_creates_every_meeting_with_its_attendance_and_history(scene
     assert present == {"王建国", "张卫东", "刘红梅", "陈小组"}
     assert lecture.attendances.filter(present=False).count() == 2
     assert committee.type == MeetingType.COMMITTEE_MEETING and committee.hours == 0
+    assert list(committee.attendances.values_list("member", flat=True)) == [members[0].pk]
     assert theme_day.history.get().history_user == scene["clerk"]
-    assert Attendance.history.filter(history_change_reason="Excel导入").count() == 4 + 6 + 4
+    assert Attendance.history.filter(history_change_reason="Excel导入").count() == 4 + 6 + 1
 
 
 def test_one_bad_row_imports_nothing_and_names_row_column_and_problem(scene):

@@ -10,7 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grassroots.orglife import services
 from grassroots.orglife.choices import FactKind, MeetingType, ReportRating
-from grassroots.orglife.models import Attachment, Attendance, Meeting, SecretaryReport
+from grassroots.orglife.models import (
+    Attachment,
+    Attendance,
+    Meeting,
+    SecretaryReport,
+    eligible_members,
+)
+from grassroots.orgs.choices import OrgKind
 
 from .helpers import DAY, D
 
@@ -51,6 +58,66 @@ def test_a_meeting_is_recorded_with_its_attendance_and_author(scene):
     assert meeting.created_by == scene["clerk"]
     assert meeting.history.get().history_user == scene["clerk"]
     assert Attendance.history.filter(history_user=scene["clerk"]).count() == 4
+
+
+def test_a_managing_body_holds_no_meetings(scene):
+    """A city or district department (the whole city's 5,920 members) records none: its
+    own 机关党支部 does."""
+    with pytest.raises(ValidationError) as exc:
+        record(scene, org=scene["east"], attendees=[], absentees={})
+    assert messages(exc)["type"] == [
+        "组织部门、工委是管理机关，不召开组织生活会议：请在其机关党支部或下级党组织登记"
+    ]
+    assert not Meeting.objects.exists()
+
+
+def test_the_party_group_holds_its_meeting_and_the_branch_its_own(scene):
+    branch_only = {"attendees": [scene["in_group"].pk], "absentees": {}}
+    with pytest.raises(ValidationError) as exc:
+        record(scene, org=scene["group"], type=MeetingType.GENERAL_MEETING, **branch_only)
+    assert messages(exc)["type"] == ["党员大会由党支部召开，请在所在党支部登记"]
+    with pytest.raises(ValidationError) as exc:
+        record(scene, type=MeetingType.GROUP_MEETING)
+    assert messages(exc)["type"] == ["党小组会由党小组召开，请在该党小组下登记"]
+    record(scene, org=scene["group"], type=MeetingType.GROUP_MEETING, **branch_only)
+    record(scene, org=scene["group"], type=MeetingType.STUDY, **branch_only)
+
+
+def test_a_meeting_is_attended_by_its_own_members_not_a_subtree(scene, make_org, make_member):
+    """A committee's meeting lists its own members (and its party groups'), not those of
+    the branches below it; a branch's lists its party group's member."""
+    committee = make_org("东区街道党委", scene["east"], kind=OrgKind.COMMITTEE)
+    below = make_org("东区街道第一党支部", committee, kind=OrgKind.BRANCH)
+    own = make_member(committee, name="周委员")
+    make_member(below, name="吴支部")
+    assert list(eligible_members(committee, DAY).values_list("name", flat=True)) == ["周委员"]
+    branch = set(eligible_members(scene["east_branch"], DAY).values_list("name", flat=True))
+    assert branch == {"王建国", "李秀英", "张卫东", "刘红梅", "陈小组", "赵流动"}
+    with pytest.raises(ValidationError) as exc:
+        record(
+            scene,
+            org=committee,
+            type=MeetingType.STUDY,
+            attendees=[own.pk, *below.members.values_list("pk", flat=True)],
+            absentees={},
+        )
+    assert "不是本组织的党员" in messages(exc)["attendees"][0]
+
+
+def test_a_committee_meeting_is_attended_by_the_committee_alone(scene):
+    members = scene["members"]  # the first is the secretary, the only one on the committee
+    with pytest.raises(ValidationError) as exc:
+        record(scene, type=MeetingType.COMMITTEE_MEETING)
+    assert messages(exc) == {
+        "attendees": [
+            "支委会（委员会会议）只登记当天委员会成员的出席情况，"
+            "刘红梅、张卫东、李秀英不是委员会成员"
+        ]
+    }
+    meeting = record(
+        scene, type=MeetingType.COMMITTEE_MEETING, attendees=[members[0].pk], absentees={}
+    )
+    assert [row.member for row in meeting.attendances.all()] == [members[0]]
 
 
 def test_an_absent_member_without_a_reason_is_refused_and_nothing_is_saved(scene):

@@ -11,9 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from grassroots.core.choices import Role
 from grassroots.orglife import services
 from grassroots.orglife.choices import FactKind, MeetingType, ReportRating
 from grassroots.orglife.models import Attachment, Meeting, SecretaryReport, YearlyFact
+from grassroots.standards.tests.factories import DimensionFactory, ItemFactory, StandardSetFactory
 
 from .helpers import DAY, D, meeting_file, row
 
@@ -48,7 +50,7 @@ def add_meeting(scene, **changes):
 def entry_post(scene, absent_reason="因病请假", **changes):
     members = scene["members"]
     data = {
-        "type": "committee_meeting",
+        "type": "general_meeting",
         "date": DAY.isoformat(),
         "topic": "研究发展党员",
         "hours": "1",
@@ -131,10 +133,37 @@ def test_quick_entry_saves_a_meeting_with_an_absentee(scene, as_user):
     assert response["Location"].endswith("?month=2025-03")
     meeting = Meeting.objects.get()
     assert meeting.host == scene["members"][0]
-    assert (meeting.type, meeting.topic, meeting.hours) == ("committee_meeting", "研究发展党员", 1)
+    assert (meeting.type, meeting.topic, meeting.hours) == ("general_meeting", "研究发展党员", 1)
     absent = meeting.attendances.get(present=False)
     assert (absent.member, absent.absence_reason) == (scene["members"][3], "因病请假")
     assert meeting.attendances.filter(present=True).count() == 3
+
+
+def test_quick_entry_offers_the_types_held_and_remembers_the_last(scene, as_user, make_user):
+    client = as_user(scene["clerk"])
+    url = f"/orgs/{scene['east_branch'].pk}/life/new/"
+    page = client.get(url)
+    codes = [t["code"] for t in page.context["types"]]
+    assert MeetingType.GROUP_MEETING not in codes and MeetingType.COMMITTEE_MEETING in codes
+    assert page.context["form"]["type"].value() is None
+    client.post(url, entry_post(scene, type=MeetingType.THEME_DAY))
+    assert client.get(url).context["form"]["type"].value() == MeetingType.THEME_DAY
+    # Another user has recorded nothing here: nothing chosen for them.
+    other = as_user(make_user("east_clerk_2", role=Role.CLERK, org=scene["east"]))
+    assert other.get(url).context["form"]["type"].value() is None
+    group = as_user(scene["clerk"]).get(f"/orgs/{scene['group'].pk}/life/new/")
+    assert [t["code"] for t in group.context["types"]] == [
+        t
+        for t in MeetingType.values
+        if t not in ("general_meeting", "committee_meeting", "democratic_review")
+    ]
+
+
+def test_quick_entry_at_a_managing_body_says_where_to_record(scene, as_user):
+    client = as_user(scene["clerk"])
+    response = client.get(f"/orgs/{scene['east'].pk}/life/new/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/orgs/{scene['east'].pk}/"
+    assert "请在其机关党支部或下级党组织登记" in response.content.decode()
 
 
 def test_quick_entry_keeps_the_ticks_when_a_reason_is_missing(scene, as_user):
@@ -353,8 +382,16 @@ def test_report_submitted_by_the_branch_and_evaluated_by_the_level_above(scene, 
     assert branch_reviewer.get(f"/life/reports/{report.pk}/evaluate/").status_code == 403
 
 
+def measuring(org, *metrics):
+    """A published standard of `org`'s category with an item measuring each of `metrics`."""
+    dimension = DimensionFactory(set=StandardSetFactory(categories=[org.category]))
+    for metric in metrics:
+        ItemFactory(dimension=dimension, metric=metric, comparator=">=", threshold=1)
+
+
 def test_yearly_facts_form_saves_all_or_nothing(scene, as_user):
     org = scene["east_branch"]
+    measuring(org, FactKind.SATISFACTION_RATE, FactKind.RESERVE_CADRES)
     client = as_user(scene["clerk"])
     url = f"/orgs/{org.pk}/life/facts/?year=2025"
     bad = client.post(url, {"value_satisfaction_rate": "96", "value_reserve_cadres": "2.5"})
@@ -372,6 +409,36 @@ def test_yearly_facts_form_saves_all_or_nothing(scene, as_user):
     )
     page = client.get(url)
     assert page.context["form"]["value_satisfaction_rate"].value() == Decimal("96.00")
+
+
+def test_yearly_facts_form_asks_only_what_the_standards_measure(scene, as_user):
+    """A village's form asks the village standards' facts, not a society's rating; a fact
+    entered before for an item not measured stays on file and is listed."""
+    org = scene["east_branch"]
+    client = as_user(scene["clerk"])
+    url = f"/orgs/{org.pk}/life/facts/?year=2025"
+    assert client.get(url).context["form"].codes == []
+    assert "没有需要填报的年度数据" in client.get(url).content.decode()
+    measuring(org, FactKind.COLLECTIVE_INCOME, FactKind.RESERVE_CADRES)
+    other = StandardSetFactory(categories=["social_org"])
+    ItemFactory(
+        dimension=DimensionFactory(set=other),
+        metric=FactKind.SOCIAL_ORG_RATING,
+        comparator=">=",
+        threshold=3,
+    )
+    services.set_yearly_fact(scene["clerk"], org, 2025, FactKind.VOLUNTEER_ACTIVITIES, Decimal(8))
+    page = client.get(url)
+    assert page.context["form"].codes == [FactKind.COLLECTIVE_INCOME, FactKind.RESERVE_CADRES]
+    html = page.content.decode()
+    assert "社会组织评估等级" not in html and 'name="value_volunteer_activities"' not in html
+    assert "志愿服务活动8" in html
+    # A value posted for a fact not asked is not saved.
+    client.post(url, {"value_social_org_rating": "5", "value_reserve_cadres": "2"})
+    assert set(YearlyFact.objects.values_list("code", flat=True)) == {
+        FactKind.VOLUNTEER_ACTIVITIES,
+        FactKind.RESERVE_CADRES,
+    }
 
 
 # --- overview, import, organisation page -------------------------------------------------------

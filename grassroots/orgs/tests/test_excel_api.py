@@ -150,7 +150,7 @@ def test_page_upload_shows_errors_then_success(client, make_user, city):
     good = member_file([member_row(city["east_branch"], 1)], MEMBER_HEADER)
     good.name = "党员.xlsx"
     done = client.post("/excel/", {"kind": "members", "members-file": good}, follow=True)
-    assert "导入成功：新建党员1个" in done.content.decode()
+    assert "导入成功：新建党员1名" in done.content.decode()
     assert Member.objects.count() == 1
 
 

@@ -37,6 +37,8 @@ KINDS = {
         excel_exports.export_members,
     ),
 }
+# People are counted in 名, organisations in 个.
+MEASURE_WORDS = {"orgs": "个", "members": "名"}
 
 
 class AncestorForm(BootstrapForm):
@@ -115,7 +117,7 @@ def _upload(request, kind):
         return _page(
             request, result=result, result_kind=kind, upload_forms=forms_by_kind, status=400
         )
-    messages.success(request, f"导入成功：新建{label}{result.created}个")
+    messages.success(request, f"导入成功：新建{label}{result.created}{MEASURE_WORDS[kind]}")
     return redirect("excel-home")
 
 
