@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core.access import Scope, can, visible_or_404
 from grassroots.core.choices import Permission
-from grassroots.core.excel import UploadForm, xlsx_response
+from grassroots.core.excel import UploadForm, wants_xlsx, xlsx_list, xlsx_response
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors, form_page, page_of, require_edit, visible_org
 from grassroots.orgs.models import Post
@@ -97,6 +97,21 @@ def home(request):
         request, Meeting.objects.visible_to(user), ["ancestor", "type", "year"]
     )
     meetings = with_counts(filters.qs.select_related("org")).order_by("-date", "-id")
+    if wants_xlsx(request):
+        rows = (
+            [
+                m.date,
+                m.get_type_display(),
+                m.topic,
+                m.org.name,
+                m.present_count,
+                m.absent_count,
+                m.hours,
+            ]
+            for m in meetings
+        )
+        headers = ["日期", "类型", "主题", "党组织", "出席", "缺席", "学时"]
+        return xlsx_list("会议", headers, [12, 14, 40, 30, 6, 6, 6], rows, "组织生活会议.xlsx")
     scope = Scope.of(user)
     to_evaluate = []
     if scope.has_any(Permission.APPROVE):
