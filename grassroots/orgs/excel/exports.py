@@ -4,9 +4,12 @@ the API). Each is a fixed number of queries, streamed into a write-only workbook
 
 from collections import defaultdict
 
+from django.utils import timezone
+
 from grassroots.core.excel.sheets import export_workbook
 
-from ..models import HostUnitLink, Member, Organization
+from ..choices import Coverage, UnitKind
+from ..models import HostUnit, HostUnitLink, Member, Organization
 from ..personal_data import shown_personal_data
 from ..tables import ROSTER_EXPORT_COLUMNS, cell, choice_labels
 from .columns import ROSTER_COLUMNS
@@ -67,6 +70,49 @@ def export_organizations(user, ancestor=None) -> bytes:
 
     headers, widths = zip(*ORG_EXPORT_COLUMNS, strict=True)
     return export_workbook("党组织", headers, widths, rows())
+
+
+UNIT_EXPORT_COLUMNS = [
+    ("单位名称", 28),
+    ("单位类型", 14),
+    ("统一社会信用代码", 21),
+    ("地址", 28),
+    ("联系电话", 14),
+    ("职工人数", 10),
+    ("负责覆盖的党组织", 28),
+    ("覆盖情况", 16),
+    ("在本单位工作的正式党员", 12),
+    ("应建未建", 8),
+]
+
+
+def unit_rows(units):
+    """Rows of `units` (annotated by `HostUnitQuerySet.with_coverage`) as the export and
+    the yearly report list them."""
+    for unit in units.select_related("responsible_org").iterator(chunk_size=ITERATOR_CHUNK):
+        yield [
+            unit.name,
+            UnitKind(unit.kind).label if unit.kind else "",
+            unit.uscc or "",
+            unit.address,
+            unit.phone,
+            unit.staff_count,
+            unit.responsible_org.name if unit.responsible_org_id else "",
+            Coverage(unit.coverage).label,
+            unit.full_workers,
+            "是" if unit.should_form else "",
+        ]
+
+
+def export_units(user, ancestor=None, today=None) -> bytes:
+    """The units the user may see (within `ancestor`'s subtree if given) with how each is
+    covered."""
+    units = HostUnit.objects.visible_to(user)
+    if ancestor is not None:
+        units = units.within(ancestor.path)
+    units = units.with_coverage(today or timezone.localdate()).order_by("name", "pk")
+    headers, widths = zip(*UNIT_EXPORT_COLUMNS, strict=True)
+    return export_workbook("单位", headers, widths, unit_rows(units))
 
 
 def export_members(user, ancestor=None) -> bytes:
