@@ -367,19 +367,26 @@ def _dropdown(reader):
 
 def export_workbook(title, headers, widths, rows):
     """A streamed (write-only) workbook: bold header row, then `rows` (an iterable of lists)."""
+    return export_sheets([(title, headers, widths, rows)])
+
+
+def export_sheets(sheets):
+    """A streamed workbook of several sheets, each (title, headers, widths, rows) laid out
+    as `export_workbook` lays out its one."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[cells.column_letter(index)].width = width
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_as_data(sheet, value) for value in row])
+    for title, headers, widths, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        for index, width in enumerate(widths):
+            sheet.column_dimensions[cells.column_letter(index)].width = width
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([_as_data(sheet, value) for value in row])
     return _to_bytes(workbook)
 
 

@@ -18,8 +18,7 @@ from grassroots.core.excel.cells import CellError
 from grassroots.core.excel.imports import Importer
 
 from .. import services
-from ..choices import OrgStatus
-from ..choices import GuideRole
+from ..choices import GuideRole, OrgStatus
 from ..models import HostUnit, HostUnitLink, Member, Organization, UnitGuide
 from ..rules import date_error, member_field_errors
 from .columns import (
@@ -371,7 +370,9 @@ class _UnitImport(Importer):
             )
         for uscc in registered:
             self.errors.add(
-                self.first_row_of_uscc[uscc], _UNIT_HEADER["uscc"], "该统一社会信用代码已在系统中登记"
+                self.first_row_of_uscc[uscc],
+                _UNIT_HEADER["uscc"],
+                "该统一社会信用代码已在系统中登记",
             )
 
     def write(self):

@@ -1,0 +1,32 @@
+"""Statistics of a subtree on a date (API v1 contract)."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from grassroots.core.access import visible_or_404
+from grassroots.orgs.models import Organization
+
+from ..figures import member_figures, org_figures, term_figures, unit_figures
+from . import serializers as s
+
+
+class StatsView(APIView):
+    @extend_schema(
+        summary="某党组织及其下级在某日的统计数",
+        parameters=[s.StatsQuery],
+        responses=s.StatsSerializer,
+    )
+    def get(self, request):
+        query = s.StatsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        org = visible_or_404(request, Organization, query.validated_data["ancestor"])
+        on = query.validated_data.get("on") or timezone.localdate()
+        body = {
+            "orgs": org_figures(org, on),
+            "members": member_figures(org, on),
+            "units": unit_figures(org, on),
+            "terms": term_figures(org, on),
+        }
+        return Response(s.StatsSerializer(body).data)
