@@ -13,7 +13,13 @@ from grassroots.campaigns.models import Application, Quota
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Meeting
 from grassroots.orgs.choices import Category, Coverage, Education, Gender, MemberStatus, OrgKind
-from grassroots.orgs.models import HostUnit, Member, Organization, Term
+from grassroots.orgs.models import (
+    SHOULD_FORM_FULL_MEMBERS,
+    HostUnit,
+    Member,
+    Organization,
+    Term,
+)
 from grassroots.orgs.rules import RuleConfig
 
 from . import rules
@@ -130,7 +136,9 @@ def unit_figures(org, on):
             total=Count("pk"),
             with_org=Count("pk", filter=Q(coverage=Coverage.ORGANISATION)),
             guided_only=Count("pk", filter=Q(coverage=Coverage.WORK)),
-            should_form=Count("pk", filter=Q(should_form=True)),
+            should_form=Count(
+                "pk", filter=Q(has_org=False, full_workers__gte=SHOULD_FORM_FULL_MEMBERS)
+            ),
         )
     )
     counts["uncovered"] = counts["total"] - counts["with_org"] - counts["guided_only"]

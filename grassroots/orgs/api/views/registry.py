@@ -16,10 +16,10 @@ from grassroots.orgs.api import serializers as s
 from grassroots.orgs.choices import Severity
 from grassroots.orgs.filtersets import (
     HostUnitFilter,
-    units_with_coverage,
     MemberFilter,
     OrganizationFilter,
     matching_findings,
+    units_with_coverage,
 )
 from grassroots.orgs.health import findings_for
 from grassroots.orgs.models import (
