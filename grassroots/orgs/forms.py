@@ -55,7 +55,7 @@ HOST_UNIT_FIELDS = [
 
 class HostUnitForm(fields_form(HostUnit, HOST_UNIT_FIELDS)):
     def clean_uscc(self):
-        return self.cleaned_data["uscc"].upper() or None
+        return (self.cleaned_data["uscc"] or "").upper() or None
 
 
 class UnitGuideForm(fields_form(UnitGuide, ["role", "name", "position", "phone", "started_on"])):

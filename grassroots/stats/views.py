@@ -32,7 +32,7 @@ class StatsForm(BootstrapForm):
 def chosen(request):
     """(organisation, date) the query string names: another subtree's organisation is a
     404; none named, the user's first subtree; no date, today."""
-    form = StatsForm(request.GET or None, user=request.user)
+    form = StatsForm(request.GET or None, user=request.user, initial={"on": timezone.localdate()})
     if form.is_bound:
         form.is_valid()
     data = getattr(form, "cleaned_data", {})

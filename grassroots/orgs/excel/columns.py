@@ -152,7 +152,7 @@ UNIT_RESPONSIBLE = Column(
 )
 UNIT_INSTRUCTOR = Column(
     "党建工作指导员",
-    None,
+    "instructor",  # not a unit field: the importer records a UnitGuide
     Text(50),
     note="已选派的党建工作指导员姓名；没有则不填",
     width=12,

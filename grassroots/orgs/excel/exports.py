@@ -110,9 +110,13 @@ def export_units(user, ancestor=None, today=None) -> bytes:
     units = HostUnit.objects.visible_to(user)
     if ancestor is not None:
         units = units.within(ancestor.path)
-    units = units.with_coverage(today or timezone.localdate()).order_by("name", "pk")
+    return unit_workbook(units.with_coverage(today or timezone.localdate()))
+
+
+def unit_workbook(units) -> bytes:
+    """`units` (annotated by `HostUnitQuerySet.with_coverage`) as the unit export."""
     headers, widths = zip(*UNIT_EXPORT_COLUMNS, strict=True)
-    return export_workbook("单位", headers, widths, unit_rows(units))
+    return export_workbook("单位", headers, widths, unit_rows(units.order_by("name", "pk")))
 
 
 def export_members(user, ancestor=None) -> bytes:

@@ -15,7 +15,7 @@ from grassroots.core.forms import BootstrapForm
 from grassroots.core.history import history_entries
 from grassroots.core.pages import ancestors, form_page, page_of, require_edit, visible_org
 from grassroots.orgs import forms, services
-from grassroots.orgs.excel.exports import export_units
+from grassroots.orgs.excel.exports import unit_workbook
 from grassroots.orgs.filtersets import HostUnitFilter, units_with_coverage
 from grassroots.orgs.models import HostUnit, HostUnitLink, Member, UnitGuide
 
@@ -27,11 +27,11 @@ UNIT_LIST_FILTERS = ["search", "coverage", "should_form", "kind"]
 def unit_list(request, pk):
     """The units of the organisation's subtree, each with how it is covered."""
     org = visible_org(request, pk)
-    if wants_xlsx(request):
-        name = f"{org.name}单位覆盖情况{timezone.localdate():%Y%m%d}.xlsx"
-        return xlsx_response(export_units(request.user, org), name)
     units = units_with_coverage(request.user).within(org.path)
     filters = HostUnitFilter.for_page(request, units, UNIT_LIST_FILTERS)
+    if wants_xlsx(request):
+        name = f"{org.name}单位覆盖情况{timezone.localdate():%Y%m%d}.xlsx"
+        return xlsx_response(unit_workbook(filters.qs), name)
     rows = filters.qs.select_related("responsible_org").order_by("name", "pk")
     context = {
         "org": org,
@@ -185,7 +185,7 @@ def worker_add(request, pk):
 def worker_remove(request, pk, member_pk):
     unit = visible_unit(request, pk, Permission.EDIT)
     member = visible_or_404(request, Member.objects.filter(work_unit=unit), member_pk)
-    form = BootstrapForm(request.POST or None)
+    form = BootstrapForm(request.POST if request.method == "POST" else None)
     return unit_form_page(
         request,
         unit,
