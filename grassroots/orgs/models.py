@@ -177,6 +177,8 @@ class HostUnitQuerySet(ScopedQuerySet):
     def scope_condition(self, scope, permission):
         """Units an organisation of the subtree is responsible for, or sits in (a unit has
         no path of its own)."""
+        if scope.is_unrestricted(permission):
+            return Q()  # Q() | Exists(...) would be the Exists alone
         linked = HostUnitLink.objects.filter(
             HostUnitLink.objects.scope_condition(scope, permission), unit=OuterRef("pk")
         )
