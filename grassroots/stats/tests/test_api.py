@@ -42,7 +42,9 @@ def test_malformed_date_is_400(clerk, scene, on):
 
 
 def test_another_subtree_is_404(clerk, scene):
-    assert clerk.get("/api/v1/stats/", {"ancestor": scene["west"].pk}).status_code == 404
+    response = clerk.get("/api/v1/stats/", {"ancestor": scene["west"].pk})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "党组织不存在或不在您的查看范围内"}
     assert clerk.get("/api/v1/stats/", {"ancestor": 99999999}).status_code == 404
 
 
