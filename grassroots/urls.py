@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("grassroots.assessments.urls")),
     path("", include("grassroots.workdays.urls")),
     path("", include("grassroots.campaigns.urls")),
+    path("", include("grassroots.stats.urls")),
 ]
 
 handler400 = "grassroots.core.errors.bad_request"

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("grassroots.orgs.api.urls")),
     path("", include("grassroots.workdays.api.urls")),
     path("", include("grassroots.campaigns.api.urls")),
+    path("", include("grassroots.stats.api.urls")),
     re_path(r"^(?P<path>[\s\S]*)$", not_found),  # last: whatever no route above answers
 ]

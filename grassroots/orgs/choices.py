@@ -27,6 +27,39 @@ class Category(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class UnitKind(models.TextChoices):
+    """What a host unit is; seed 004 names the social organisations' three forms."""
+
+    PRIVATE_ENTERPRISE = "private_enterprise", "非公有制企业"
+    SOCIAL_GROUP = "social_group", "社会团体"
+    PRIVATE_NON_ENTERPRISE = "private_non_enterprise", "民办非企业单位"
+    FOUNDATION = "foundation", "基金会"
+    SCI_TECH_SOCIETY = "sci_tech_society", "科技社团/学会"
+    SOE = "soe", "国有企业"
+    ORGAN = "organ", "机关"
+    INSTITUTION = "institution", "事业单位"
+    OTHER = "other", "其他"
+
+
+class GuideRole(models.TextChoices):
+    """Who guides a unit from outside. Seed 000: "1名区（市）县级领导挂点、1名镇（街道）班子
+    成员包点、1名党建指导员帮点"; seed 004: a unit not yet ready for an organisation gets
+    "党建工作指导员、联络员" (党的工作覆盖)."""
+
+    INSTRUCTOR = "instructor", "党建工作指导员"
+    LIAISON = "liaison", "党建联络员"
+    COUNTY_LEADER = "county_leader", "挂点县级领导"
+    TOWNSHIP_MEMBER = "township_member", "包点镇街班子成员"
+
+
+class Coverage(models.TextChoices):
+    """How a unit is covered (两个覆盖)."""
+
+    ORGANISATION = "organisation", "组织覆盖"
+    WORK = "work", "工作覆盖（仅指导员）"
+    NONE = "none", "未覆盖"
+
+
 class OrgStatus(models.TextChoices):
     ACTIVE = "active", "正常"
     DISSOLVED = "dissolved", "已撤销"

@@ -10,7 +10,7 @@ from grassroots.core.choices import Permission
 from grassroots.core.forms import BootstrapForm, DateInput, PickerField, fields_form, org_picker
 
 from .choices import LeaveReason, PostKind, Severity
-from .models import HostUnit, Member, Organization
+from .models import HostUnit, Member, Organization, UnitGuide
 from .rules import FINDING_TITLES
 
 # --- organisations -------------------------------------------------------------------------
@@ -44,6 +44,7 @@ class WeakDesignationForm(BootstrapForm):
 
 HOST_UNIT_FIELDS = [
     "name",
+    "kind",
     "uscc",
     "address",
     "phone",
@@ -55,7 +56,23 @@ HOST_UNIT_FIELDS = [
 
 class HostUnitForm(fields_form(HostUnit, HOST_UNIT_FIELDS)):
     def clean_uscc(self):
-        return self.cleaned_data["uscc"].upper() or None
+        return (self.cleaned_data["uscc"] or "").upper() or None
+
+
+class UnitGuideForm(fields_form(UnitGuide, ["role", "name", "position", "phone", "started_on"])):
+    pass
+
+
+class UnitWorkerForm(BootstrapForm):
+    member = PickerField(
+        Member.objects.none(), "member-picker", label="党员", placeholder="输入姓名搜索"
+    )
+
+    def __init__(self, *args, user, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        field.queryset = Member.objects.visible_to(user).current()
+        field.widget.params = {"org": org.pk}
 
 
 class LinkUnitForm(BootstrapForm):

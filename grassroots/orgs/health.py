@@ -9,7 +9,7 @@ from django.utils import timezone
 from grassroots.core.access import minimal_prefixes
 
 from .choices import MemberStatus, OrgKind, OrgStatus, PostKind, SocietyRole
-from .models import HostUnitLink, Member, Membership, Post, Term, WeakDesignation
+from .models import HostUnit, HostUnitLink, Member, Membership, Post, Term, WeakDesignation
 from .rules import FORMED_KINDS, OrgFacts, RuleConfig, check_organization
 
 # Above this many organisations, filter by their subtrees' path prefixes instead of an id
@@ -37,7 +37,7 @@ def _among(orgs, org_field):
 
 
 def collect_facts(orgs, today=None):
-    """OrgFacts for each organisation of `orgs` (a list), keyed by id: six queries however
+    """OrgFacts for each organisation of `orgs` (a list), keyed by id: seven queries however
     many organisations. Only member counts need the subtrees, and only for the kinds whose
     rules count members; the rest is read for `orgs` themselves."""
     today = today or timezone.localdate()
@@ -119,6 +119,16 @@ def collect_facts(orgs, today=None):
         ).values_list("org_id", flat=True)
     )
 
+    unformed = defaultdict(list)
+    for org_id, name, full_workers in (
+        HostUnit.objects.with_coverage(today)
+        .should_form()
+        .filter(_among(orgs, "responsible_org"))
+        .order_by("name", "pk")
+        .values_list("responsible_org_id", "name", "full_workers")
+    ):
+        unformed[org_id].append((name, full_workers))
+
     facts = {}
     for org in orgs:
         counts = (
@@ -144,6 +154,7 @@ def collect_facts(orgs, today=None):
             term_number=term.number if term else None,
             term_planned_end=term.planned_end_on if term else None,
             weak_designated=org.pk in weak,
+            unformed_units=tuple(unformed[org.pk]),
         )
     return facts
 

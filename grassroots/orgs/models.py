@@ -18,14 +18,17 @@ from grassroots.core.validators import validate_citizen_id, validate_phone, vali
 
 from .choices import (
     Category,
+    Coverage,
     Education,
     Gender,
+    GuideRole,
     LeaveReason,
     MemberStatus,
     OrgKind,
     OrgStatus,
     PostKind,
     SocietyRole,
+    UnitKind,
 )
 
 
@@ -155,17 +158,93 @@ class Organization(TimeStamped):
         return [int(part) for part in self.path.strip("/").split("/")[:-1]]
 
 
+# Seed 004: "凡有三名以上正式党员的社会组织，都要按照党章规定…设立党委、总支、支部" — a unit
+# with this many full members working there and no organisation should have one (应建未建).
+SHOULD_FORM_FULL_MEMBERS = 3
+# Guides whose presence is 党的工作覆盖 (seed 004: "通过派驻党建工作指导员…实现党的组织和党的
+# 工作'两个覆盖'", "选派党建联络员，实现党建工作覆盖"); 挂点/包点 leaders supervise, they do not
+# cover.
+COVERING_GUIDES = (GuideRole.INSTRUCTOR, GuideRole.LIAISON)
+
+
+def live_on(on, start=None):
+    """Rows not ended by `on` (and begun by then, when they record a start)."""
+    condition = Q(ended_on__isnull=True) | Q(ended_on__gt=on)
+    return condition & Q(**{f"{start}__lte": on}) if start else condition
+
+
 class HostUnitQuerySet(ScopedQuerySet):
     def scope_condition(self, scope, permission):
-        """Units linked to an organisation of the subtree (a unit has no path of its own)."""
+        """Units an organisation of the subtree is responsible for, or sits in (a unit has
+        no path of its own)."""
+        if scope.is_unrestricted(permission):
+            return Q()  # Q() | Exists(...) would be the Exists alone
         linked = HostUnitLink.objects.filter(
             HostUnitLink.objects.scope_condition(scope, permission), unit=OuterRef("pk")
         )
-        return Exists(linked)
+        return scope.q(permission, "responsible_org__path") | Exists(linked)
+
+    def within(self, path):
+        """Units of the subtree at `path`: those it is responsible for or sits in."""
+        linked = HostUnitLink.objects.filter(
+            org__path__startswith=path, ended_on__isnull=True, unit=OuterRef("pk")
+        )
+        return self.filter(Q(responsible_org__path__startswith=path) | Exists(linked))
+
+    def with_coverage(self, on):
+        """Each unit with `has_org` (an organisation sits in it on `on`), `guided` (an
+        instructor or liaison is assigned), `full_workers` (full members working there)
+        `coverage` (a Coverage code) and `should_form` (应建未建)."""
+        links = HostUnitLink.objects.filter(live_on(on), unit=OuterRef("pk"))
+        guides = UnitGuide.objects.filter(
+            live_on(on, "started_on"), unit=OuterRef("pk"), role__in=COVERING_GUIDES
+        )
+        workers = (
+            Member.objects.filter(
+                Q(left_on__isnull=True) | Q(left_on__gt=on),
+                work_unit=OuterRef("pk"),
+                status=MemberStatus.FULL,
+            )
+            .order_by()
+            .values("work_unit")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            has_org=Exists(links),
+            guided=Exists(guides),
+            full_workers=Coalesce(Subquery(workers), 0),
+        ).annotate(
+            coverage=models.Case(
+                models.When(has_org=True, then=models.Value(Coverage.ORGANISATION)),
+                models.When(guided=True, then=models.Value(Coverage.WORK)),
+                default=models.Value(Coverage.NONE),
+                output_field=models.CharField(),
+            ),
+            should_form=models.ExpressionWrapper(
+                Q(has_org=False, full_workers__gte=SHOULD_FORM_FULL_MEMBERS),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def should_form(self):
+        """Of `with_coverage`'s units: no organisation, yet enough full members (应建未建)."""
+        return self.filter(should_form=True)
 
 
 class HostUnit(TimeStamped):
     name = models.CharField("单位名称", max_length=200)
+    kind = models.CharField("单位类型", max_length=24, choices=UnitKind.choices, blank=True)
+    # The street/town committee, 两新工委 or 行业党委 that must cover the unit; a unit with
+    # no organisation yet exists through it alone.
+    responsible_org = models.ForeignKey(
+        "Organization",
+        verbose_name="负责覆盖的党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_units",
+    )
     uscc = models.CharField(
         "统一社会信用代码",
         max_length=18,
@@ -222,6 +301,39 @@ class HostUnitLink(TimeStamped):
 
     def __str__(self):
         return f"{self.org} · {self.unit}"
+
+
+class UnitGuideQuerySet(ScopedQuerySet):
+    org_path = "unit__responsible_org__path"
+
+    def scope_condition(self, scope, permission):
+        return Q(
+            unit__in=HostUnit.objects.filter(HostUnit.objects.scope_condition(scope, permission))
+        )
+
+
+class UnitGuide(TimeStamped):
+    """Someone assigned to guide a unit from outside: a 党建工作指导员 or liaison (seed 004),
+    or the leaders who 挂点/包点 (seed 000). Often not a member of this roster: a name."""
+
+    unit = models.ForeignKey(HostUnit, on_delete=models.PROTECT, related_name="guides")
+    role = models.CharField("职责", max_length=20, choices=GuideRole.choices)
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("单位职务", max_length=100, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True, validators=[validate_phone])
+    started_on = models.DateField("选派日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = UnitGuideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "指导联系人"
+        verbose_name_plural = "指导联系人"
+        ordering = ["unit_id", "role", "started_on", "id"]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name}"
 
 
 class WeakDesignation(TimeStamped):
@@ -305,6 +417,16 @@ class Member(TimeStamped):
         verbose_name="组织关系所在党组织",
         on_delete=models.PROTECT,
         related_name="members",
+    )
+    # Where the member works, whatever organisation holds their relation (a unit's members
+    # count towards 应建未建 while their relation is still elsewhere).
+    work_unit = models.ForeignKey(
+        HostUnit,
+        verbose_name="工作单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_workers",
     )
     is_mobile = models.BooleanField("流动党员", default=False)
     is_lost_contact = models.BooleanField("失联党员", default=False)

@@ -100,6 +100,9 @@ class OrgFacts:
     term_number: int | None = None
     term_planned_end: datetime.date | None = None
     weak_designated: bool = False
+    # (unit name, full members working there) of the units this organisation must cover
+    # that have enough full members but no organisation (应建未建).
+    unformed_units: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -326,6 +329,16 @@ def check_organization(
         *_secretary_findings(facts),
         *_term_findings(facts, today, config),
     ]
+    for name, full_members in facts.unformed_units:
+        # Seed 004: "凡有三名以上正式党员的社会组织，都要…设立党委、总支、支部".
+        findings.append(
+            Finding(
+                "UNIT_SHOULD_FORM",
+                Severity.WARNING,
+                f"负责覆盖的“{name}”有正式党员{full_members}名，尚未建立党组织（应建未建）",
+                {"unit": name, "full_members": full_members},
+            )
+        )
     if facts.weak_designated:
         findings.append(Finding("WEAK_DESIGNATED", Severity.INFO, "本年度被确定为软弱涣散党组织"))
     return findings

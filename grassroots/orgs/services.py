@@ -176,14 +176,21 @@ def designate_weak(user, org, year, reason=""):
 
 @transaction.atomic
 def save_host_unit(user, unit, org=None):
-    """Create or change a host unit; a new unit is linked to `org`."""
+    """Create or change a host unit. A new unit is linked to `org` (the organisation sitting
+    in it) or recorded on its own under `unit.responsible_org`, which must cover it."""
     if unit.pk is None:
-        if org is None:
-            raise ValidationError({"org": "请选择所属党组织"})
+        if org is None and unit.responsible_org_id is None:
+            raise ValidationError({"responsible_org": "请选择负责覆盖该单位的党组织"})
     else:
         editable = HostUnit.objects.visible_to(user, Permission.EDIT).filter(pk=unit.pk)
         if not editable.exists():
             raise ValidationError({"org": "您没有修改该单位的权限"})
+    if unit.responsible_org_id is not None:
+        stored = None if unit.pk is None else HostUnit.objects.filter(pk=unit.pk).first()
+        if stored is None or stored.responsible_org_id != unit.responsible_org_id:
+            require_edit(user, unit.responsible_org, "responsible_org")
+            if not unit.responsible_org.is_active:
+                raise ValidationError({"responsible_org": "该党组织已撤销"})
     # One spelling per code, so the unique index catches duplicates; no code is NULL, not "".
     unit.uscc = unit.uscc.strip().upper() if unit.uscc else None
     unit.full_clean()
@@ -191,6 +198,46 @@ def save_host_unit(user, unit, org=None):
     if org is not None:
         link_host_unit(user, org, unit)
     return unit
+
+
+def require_unit_edit(user, unit, field="unit"):
+    if not HostUnit.objects.visible_to(user, Permission.EDIT).filter(pk=unit.pk).exists():
+        raise ValidationError({field: "您没有修改该单位的权限"})
+
+
+@transaction.atomic
+def assign_unit_guide(user, guide):
+    """Record a 党建工作指导员, liaison or 挂点/包点 leader of a unit."""
+    require_unit_edit(user, guide.unit)
+    check_date("started_on", guide.started_on, "选派日期")
+    guide.full_clean()
+    return save_by(guide, user)
+
+
+@transaction.atomic
+def end_unit_guide(user, guide, ended_on):
+    lock(guide, "ended_on")
+    require_unit_edit(user, guide.unit)
+    if guide.ended_on:
+        raise ValidationError({"ended_on": "该指导联系已结束"})
+    if ended_on < guide.started_on:
+        raise ValidationError({"ended_on": "结束日期不能早于选派日期"})
+    guide.ended_on = ended_on
+    return save_by(guide, user)
+
+
+@transaction.atomic
+def set_work_unit(user, member, unit):
+    """Record where a member works (`unit`, or None: nowhere recorded). Their organisation
+    relation may be elsewhere: the unit's side decides, the member need only be visible."""
+    target = unit or member.work_unit
+    if target is None:
+        return member
+    require_unit_edit(user, target, "member")
+    if member.left_on is not None:
+        raise ValidationError({"member": "该党员已离开，不能登记工作单位"})
+    member.work_unit = unit
+    return save_by(member, user, update_fields=["work_unit", "updated_at"])
 
 
 def council_term_end(org):

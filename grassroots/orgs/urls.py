@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import excel, registry
+from .views import excel, registry, units
 
 urlpatterns = [
     path("orgs/", registry.org_tree, name="org-tree"),
@@ -18,6 +18,18 @@ urlpatterns = [
     path("orgs/<int:pk>/units/link/", registry.unit_link, name="unit-link"),
     path("unit-links/<int:pk>/end/", registry.unit_unlink, name="unit-unlink"),
     path("unit-links/<int:pk>/edit/", registry.unit_edit, name="unit-edit"),
+    path("orgs/<int:pk>/units/", units.unit_list, name="unit-list"),
+    path("orgs/<int:pk>/units/register/", units.unit_register, name="unit-register"),
+    path("units/<int:pk>/", units.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/edit/", units.unit_change, name="unit-change"),
+    path("units/<int:pk>/guides/new/", units.guide_add, name="unit-guide-add"),
+    path("unit-guides/<int:pk>/end/", units.guide_end, name="unit-guide-end"),
+    path("units/<int:pk>/workers/new/", units.worker_add, name="unit-worker-add"),
+    path(
+        "units/<int:pk>/workers/<int:member_pk>/remove/",
+        units.worker_remove,
+        name="unit-worker-remove",
+    ),
     path("orgs/<int:pk>/terms/new/", registry.term_start, name="term-start"),
     path("orgs/<int:pk>/posts/new/", registry.post_appoint, name="post-appoint"),
     path("posts/<int:pk>/end/", registry.post_end, name="post-end"),

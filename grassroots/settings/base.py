@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "grassroots.standards",
     "grassroots.assessments",
     "grassroots.campaigns",
+    "grassroots.stats",
     "grassroots.portal",
 ]
 

@@ -46,6 +46,24 @@ class Date:
         return cells.read_date(value, today)
 
 
+class WholeNumber:
+    """A count: a whole number, 0 or more; blank is not known."""
+
+    format = "不小于0的整数"
+    allowed = ""
+
+    def read(self, value, today):
+        if cells.is_blank(value):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        raise cells.CellError("请填写不小于0的整数")
+
+
 class Flag:
     format = "是/否，空白为否"
     allowed = "是、否"
@@ -109,6 +127,8 @@ def field_column(model, name, header=None, required=None, reader=None, value_ali
             reader = Date()
         elif internal == "BooleanField":
             reader = Flag()
+        elif internal in ("PositiveIntegerField", "PositiveSmallIntegerField"):
+            reader = WholeNumber()
         else:
             reader = Text(model_field.max_length)
     if required is None:
@@ -347,19 +367,26 @@ def _dropdown(reader):
 
 def export_workbook(title, headers, widths, rows):
     """A streamed (write-only) workbook: bold header row, then `rows` (an iterable of lists)."""
+    return export_sheets([(title, headers, widths, rows)])
+
+
+def export_sheets(sheets):
+    """A streamed workbook of several sheets, each (title, headers, widths, rows) laid out
+    as `export_workbook` lays out its one."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[cells.column_letter(index)].width = width
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_as_data(sheet, value) for value in row])
+    for title, headers, widths, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        for index, width in enumerate(widths):
+            sheet.column_dimensions[cells.column_letter(index)].width = width
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([_as_data(sheet, value) for value in row])
     return _to_bytes(workbook)
 
 

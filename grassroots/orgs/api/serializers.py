@@ -1,10 +1,12 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from grassroots.core.api.base import VisiblePrimaryKeyField
 
 from .. import services
+from ..choices import Coverage
 from ..models import HostUnit, Member, Membership, Organization, Post, Term
 from ..personal_data import YEAR_ONLY_DATES, shown_personal_data
 
@@ -244,15 +246,33 @@ class HostUnitSerializer(serializers.ModelSerializer):
         queryset=Organization.objects.all(),
         write_only=True,
         required=False,
-        help_text="新建时关联的党组织",
+        help_text="新建时关联的党组织（设在本单位的党组织）；单位尚无党组织时不填",
+    )
+    responsible_org = VisiblePrimaryKeyField(
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="负责覆盖该单位的党组织（街道/乡镇党委、两新工委或行业党委）",
     )
     organizations = serializers.SerializerMethodField(help_text="当前关联的党组织编号")
+    coverage = serializers.ChoiceField(
+        Coverage.choices, read_only=True, help_text="覆盖情况：组织覆盖、工作覆盖或未覆盖"
+    )
+    full_workers = serializers.IntegerField(read_only=True, help_text="在本单位工作的正式党员数")
+    should_form = serializers.BooleanField(
+        read_only=True, help_text="应建未建：正式党员3名以上但尚未建立党组织"
+    )
 
     class Meta:
         model = HostUnit
         fields = [
             "id",
             "name",
+            "kind",
+            "responsible_org",
+            "coverage",
+            "full_workers",
+            "should_form",
             "uscc",
             "address",
             "phone",
@@ -277,9 +297,10 @@ class HostUnitSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         org = validated_data.pop("org", None)
         try:
-            return services.save_host_unit(
+            unit = services.save_host_unit(
                 self.context["request"].user, HostUnit(**validated_data), org
             )
+            return with_coverage(unit)
         except DjangoValidationError as exc:
             # Linking reports under "unit"; in this request the unit is new and `org` is the
             # field the caller chose, so the error belongs there.
@@ -292,4 +313,9 @@ class HostUnitSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"org": ["关联的党组织只能在新建单位时指定"]})
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return services.save_host_unit(self.context["request"].user, instance)
+        return with_coverage(services.save_host_unit(self.context["request"].user, instance))
+
+
+def with_coverage(unit):
+    """The unit as the list reads it: with its coverage annotations."""
+    return HostUnit.objects.with_coverage(timezone.localdate()).get(pk=unit.pk)

@@ -138,6 +138,47 @@ ORG_RULES = [
 ]
 
 
+# --- units -----------------------------------------------------------------------------------
+
+_unit = partial(field_column, HostUnit)
+
+UNIT_RESPONSIBLE = Column(
+    "负责覆盖的党组织",
+    "responsible_org",
+    OrgReference(),
+    required=True,
+    note="负责覆盖该单位的街道（乡镇）党（工）委、两新工委或行业党委的编号或完整名称",
+    width=28,
+)
+UNIT_INSTRUCTOR = Column(
+    "党建工作指导员",
+    "instructor",  # not a unit field: the importer records a UnitGuide
+    Text(50),
+    note="已选派的党建工作指导员姓名；没有则不填",
+    width=12,
+)
+UNIT_FIELD_COLUMNS = [
+    _unit("name", width=28),
+    _unit("kind", width=14),
+    _unit("uscc", reader=Text(18, upper=True), note=UNIT_USCC.note, text_cells=True, width=21),
+    _unit("address", width=28),
+    _unit("phone", text_cells=True),
+    _unit("staff_count", width=10),
+]
+UNIT_IMPORT_COLUMNS = [SEQUENCE, *UNIT_FIELD_COLUMNS, UNIT_RESPONSIBLE, UNIT_INSTRUCTOR]
+
+UNIT_RULES = [
+    "填写要求：",
+    "1. 第1行为列名，请勿修改（红色为必填列）；从第2行起每行一个单位，空行会被跳过。",
+    "2. 这里登记尚未建立党组织或与党组织分别登记的单位；负责覆盖的党组织须在您有录入权限的范围内。",
+    "3. 导入前会逐行检查；任何一行有错误，整个文件都不会导入，请按提示（行号、列）改正后重新导入。",
+]
+
+
+def unit_template():
+    return template_workbook("单位", UNIT_IMPORT_COLUMNS, UNIT_RULES)
+
+
 def member_template():
     return template_workbook("党员", MEMBER_COLUMNS, MEMBER_RULES)
 

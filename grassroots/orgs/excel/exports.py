@@ -9,7 +9,8 @@ from django.utils import timezone
 from grassroots.core.excel.sheets import export_workbook
 from grassroots.core.jobs import JobOutcome, report
 
-from ..models import HostUnitLink, Member, Organization
+from ..choices import Coverage, UnitKind
+from ..models import HostUnit, HostUnitLink, Member, Organization
 from ..personal_data import shown_personal_data
 from ..tables import ROSTER_EXPORT_COLUMNS, cell, choice_labels
 from .columns import ROSTER_COLUMNS
@@ -70,6 +71,53 @@ def export_organizations(user, ancestor=None) -> bytes:
 
     headers, widths = zip(*ORG_EXPORT_COLUMNS, strict=True)
     return export_workbook("党组织", headers, widths, rows())
+
+
+UNIT_EXPORT_COLUMNS = [
+    ("单位名称", 28),
+    ("单位类型", 14),
+    ("统一社会信用代码", 21),
+    ("地址", 28),
+    ("联系电话", 14),
+    ("职工人数", 10),
+    ("负责覆盖的党组织", 28),
+    ("覆盖情况", 16),
+    ("在本单位工作的正式党员", 12),
+    ("应建未建", 8),
+]
+
+
+def unit_rows(units):
+    """Rows of `units` (annotated by `HostUnitQuerySet.with_coverage`) as the export and
+    the yearly report list them."""
+    for unit in units.select_related("responsible_org").iterator(chunk_size=ITERATOR_CHUNK):
+        yield [
+            unit.name,
+            UnitKind(unit.kind).label if unit.kind else "",
+            unit.uscc or "",
+            unit.address,
+            unit.phone,
+            unit.staff_count,
+            unit.responsible_org.name if unit.responsible_org_id else "",
+            Coverage(unit.coverage).label,
+            unit.full_workers,
+            "是" if unit.should_form else "",
+        ]
+
+
+def export_units(user, ancestor=None, today=None) -> bytes:
+    """The units the user may see (within `ancestor`'s subtree if given) with how each is
+    covered."""
+    units = HostUnit.objects.visible_to(user)
+    if ancestor is not None:
+        units = units.within(ancestor.path)
+    return unit_workbook(units.with_coverage(today or timezone.localdate()))
+
+
+def unit_workbook(units) -> bytes:
+    """`units` (annotated by `HostUnitQuerySet.with_coverage`) as the unit export."""
+    headers, widths = zip(*UNIT_EXPORT_COLUMNS, strict=True)
+    return export_workbook("单位", headers, widths, unit_rows(units.order_by("name", "pk")))
 
 
 def roster_members(user, ancestor=None):

@@ -18,8 +18,8 @@ from grassroots.core.excel.cells import CellError
 from grassroots.core.excel.imports import Importer
 
 from .. import services
-from ..choices import OrgStatus
-from ..models import HostUnit, HostUnitLink, Member, Organization
+from ..choices import GuideRole, OrgStatus
+from ..models import HostUnit, HostUnitLink, Member, Organization, UnitGuide
 from ..rules import date_error, member_field_errors
 from .columns import (
     MEMBER_COLUMNS,
@@ -28,7 +28,11 @@ from .columns import (
     ORG_FIELD_COLUMNS,
     ORG_PARENT,
     UNIT_COLUMNS,
+    UNIT_FIELD_COLUMNS,
+    UNIT_IMPORT_COLUMNS,
+    UNIT_INSTRUCTOR,
     UNIT_NAME,
+    UNIT_RESPONSIBLE,
     UNIT_USCC,
 )
 
@@ -313,3 +317,77 @@ def import_organizations(user, fileobj, *, today=None) -> ImportResult:
     """Create an organisation (and its host unit, if given) for every row of `fileobj` (an
     .xlsx laid out like the organisation template), or none at all if any row has an error."""
     return _OrganizationImport(user, today).run(fileobj)
+
+
+# --- units without an organisation -------------------------------------------------------------
+
+_UNIT_HEADER = {column.field: column.header for column in UNIT_FIELD_COLUMNS}
+
+
+class _UnitImport(Importer):
+    """Units recorded on their own under the organisation that must cover them, each with
+    its 党建工作指导员 if one is named."""
+
+    columns = UNIT_IMPORT_COLUMNS
+
+    def __init__(self, user, today=None):
+        super().__init__(user, today)
+        self.pending = []  # (row number, unit, organisation reference, instructor name)
+        self.first_row_of_uscc = {}
+
+    def check_row(self, row):
+        unit = self.instance(HostUnit, row, UNIT_FIELD_COLUMNS)
+        uscc_header = _UNIT_HEADER["uscc"]
+        if unit.uscc and uscc_header not in row.failed:
+            first = self.first_row_of_uscc.setdefault(unit.uscc, row.number)
+            if first != row.number:
+                self.errors.add(row.number, uscc_header, f"与第{first}行的统一社会信用代码重复")
+        unit.uscc = unit.uscc or None
+        self.pending.append(
+            (
+                row.number,
+                unit,
+                row.values.get(UNIT_RESPONSIBLE.header),
+                row.values.get(UNIT_INSTRUCTOR.header) or "",
+            )
+        )
+
+    def check_file(self):
+        directory = OrgDirectory(self.user, {ref for _, _, ref, _ in self.pending if ref})
+        for number, unit, reference, _ in self.pending:
+            if reference is None:
+                continue
+            try:
+                unit.responsible_org = directory.find(reference)
+                if not unit.responsible_org.is_active:
+                    raise CellError("该党组织已撤销")
+            except CellError as exc:
+                self.errors.add(number, UNIT_RESPONSIBLE.header, str(exc))
+        registered = set()
+        for batch in _batches(list(self.first_row_of_uscc), LOOKUP_BATCH):
+            registered.update(
+                HostUnit.objects.filter(uscc__in=batch).values_list("uscc", flat=True)
+            )
+        for uscc in registered:
+            self.errors.add(
+                self.first_row_of_uscc[uscc],
+                _UNIT_HEADER["uscc"],
+                "该统一社会信用代码已在系统中登记",
+            )
+
+    def write(self):
+        units = [unit for _, unit, _, _ in self.pending]
+        self.create(HostUnit, units)
+        guides = [
+            UnitGuide(unit=unit, role=GuideRole.INSTRUCTOR, name=name, started_on=self.today)
+            for _, unit, _, name in self.pending
+            if name
+        ]
+        self.create(UnitGuide, guides)
+        return len(units)
+
+
+def import_units(user, fileobj, *, today=None) -> ImportResult:
+    """Create a unit for every row of `fileobj` (an .xlsx laid out like the unit template),
+    or none at all if any row has an error."""
+    return _UnitImport(user, today).run(fileobj)

@@ -17,6 +17,7 @@ from grassroots.orgs.models import (
     Post,
     Term,
     Transfer,
+    UnitGuide,
     WeakDesignation,
 )
 
@@ -37,6 +38,16 @@ class HostUnitFactory(DjangoModelFactory):
         model = HostUnit
 
     name = factory.Sequence(lambda n: f"测试单位{n + 1}")
+
+
+class UnitGuideFactory(DjangoModelFactory):
+    class Meta:
+        model = UnitGuide
+
+    unit = factory.SubFactory(HostUnitFactory)
+    role = "instructor"
+    name = factory.Sequence(lambda n: f"指导员{n + 1}")
+    started_on = datetime.date(2024, 1, 1)
 
 
 class HostUnitLinkFactory(DjangoModelFactory):

@@ -522,7 +522,7 @@ def test_host_unit_fields_are_checked(clerk, city):
         "phone": ["联系电话应为11位手机号码或带区号的固定电话（如 0971-1234567）"],
     }
     no_org = clerk.post("/api/v1/host-units/", {"name": "某公司"}, format="json")
-    assert no_org.json() == {"org": ["请选择所属党组织"]}
+    assert no_org.json() == {"responsible_org": ["请选择负责覆盖该单位的党组织"]}
     # Units without a code are fine, however many (blank is stored as "no code").
     first = clerk.post(
         "/api/v1/host-units/", {"name": "甲", "uscc": "", "org": branch.pk}, format="json"

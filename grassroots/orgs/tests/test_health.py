@@ -192,13 +192,13 @@ def test_the_number_of_queries_does_not_depend_on_the_organisations(
     small = build_city(make_org, make_member, branches=1)[:2]  # no functional branch among them
     large = build_city(make_org, make_member, branches=38)
     assert len(large) == 40
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         collect_facts(small, TODAY)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         facts = collect_facts(large, TODAY)
     assert facts[large[0].pk].total_members == 38 * 3
     assert facts[large[-1].pk].full_members == 1
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         findings = findings_for(large, TODAY)
     assert {f.code for f in findings[large[1].pk]} >= {"TOO_FEW_MEMBERS", "TERM_EXPIRING"}
 

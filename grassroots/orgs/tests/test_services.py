@@ -405,7 +405,7 @@ def test_save_host_unit_checks_and_normalises_the_credit_code(w):
     assert HostUnit.objects.filter(uscc__isnull=True).count() >= 2
     with pytest.raises(ValidationError) as error:
         services.save_host_unit(w.clerk, HostUnit(name="己"))
-    assert "org" in error.value.message_dict
+    assert "responsible_org" in error.value.message_dict
 
 
 # --- members ---------------------------------------------------------------------------------

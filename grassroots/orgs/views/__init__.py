@@ -1,2 +1,3 @@
 """Pages of the registry: organisations, members, units, terms and posts, checks (registry);
-Excel templates, imports and exports (excel)."""
+units recorded under the organisation that covers them (units); Excel templates, imports and
+exports (excel)."""

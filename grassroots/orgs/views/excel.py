@@ -36,6 +36,12 @@ KINDS = {
         excel_columns.member_template,
         excel_exports.export_members,
     ),
+    "units": (
+        "单位",
+        excel_imports.import_units,
+        excel_columns.unit_template,
+        excel_exports.export_units,
+    ),
 }
 # People are counted in 名, organisations in 个.
 MEASURE_WORDS = {"orgs": "个", "members": "名"}
@@ -140,7 +146,7 @@ def export_response(user, kind, ancestor_value):
         )
         return redirect("job-detail", job.pk)
     scope_name = ancestor.name if ancestor else "全部"
-    suffix = "党员名册" if kind == "members" else "党组织"
+    suffix = {"members": "党员名册", "units": "单位覆盖情况"}.get(kind, "党组织")
     filename = f"{scope_name}{suffix}{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(exporter(user, ancestor), filename)
 

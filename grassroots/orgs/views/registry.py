@@ -668,12 +668,25 @@ MEMBER_LIST_FILTERS = [
     "is_lost_contact",
     "include_left",
 ]
+# Shown only when a link (the statistics page's drill-down) sets them, so that the form
+# stays short on a phone.
+MEMBER_DRILL_FILTERS = [
+    "gender",
+    "education",
+    "ethnicity",
+    "work_unit",
+    "born_from",
+    "born_to",
+    "joined_from",
+    "joined_to",
+]
 
 
 @login_required
 def member_list(request):
     members = Member.objects.visible_to(request.user).select_related("org")
-    filters = MemberFilter.for_page(request, members, MEMBER_LIST_FILTERS)
+    drill = [name for name in MEMBER_DRILL_FILTERS if request.GET.get(name)]
+    filters = MemberFilter.for_page(request, members, MEMBER_LIST_FILTERS + drill)
     # Grouped by organisation: the (org, status) index serves this order on large tables.
     members = filters.qs.order_by("org_id", "name", "pk")
     if wants_xlsx(request):

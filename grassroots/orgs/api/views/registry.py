@@ -19,6 +19,7 @@ from grassroots.orgs.filtersets import (
     MemberFilter,
     OrganizationFilter,
     matching_findings,
+    units_with_coverage,
 )
 from grassroots.orgs.health import findings_for
 from grassroots.orgs.models import (
@@ -209,8 +210,9 @@ class PostViewSet(ScopedViewSet):
 
 
 class HostUnitViewSet(ScopedViewSet):
-    """Host units linked to an organisation of the caller's subtree; a new unit is linked to
-    `org` (a joint branch takes at most five)."""
+    """Host units an organisation of the caller's subtree covers or sits in, with their
+    coverage today; a new unit is linked to `org` (a joint branch takes at most five) or
+    recorded on its own under `responsible_org`."""
 
     serializer_class = s.HostUnitSerializer
     filterset_class = HostUnitFilter
@@ -218,7 +220,7 @@ class HostUnitViewSet(ScopedViewSet):
     def get_queryset(self):
         current = HostUnitLink.objects.filter(ended_on__isnull=True).order_by("id")
         return (
-            HostUnit.objects.visible_to(self.request.user)
+            units_with_coverage(self.request.user)
             .prefetch_related(Prefetch("org_links", queryset=current, to_attr="current_links"))
             .order_by("name", "id")
         )
