@@ -116,6 +116,7 @@ class Finding:
 # What each finding is about, in the words the health check's filter offers (the codes stay
 # in the API and in data-code attributes).
 FINDING_TITLES = {
+    "UNIT_SHOULD_FORM": "单位应建未建党组织",
     "TOO_FEW_MEMBERS": "正式党员不足3名",
     "FORM_MISMATCH": "组织形式与党员人数不符",
     "BRANCH_TOO_LARGE": "党支部党员过多",

@@ -55,7 +55,7 @@ def test_only_administrators_are_offered_the_english_api_docs(client, people, ma
 def test_the_header_names_the_person(client, make_user):
     client.force_login(make_user("li_clerk", first_name="李秀英"))
     html = client.get(reverse("home")).content.decode()
-    assert '<span class="navbar-text">李秀英</span>' in html
+    assert 'title="登录名：li_clerk">李秀英</span>' in html
 
 
 def test_admin_sees_the_users_of_the_subtree(admin_client, people):
