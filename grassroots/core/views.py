@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .access import Scope
 from .choices import Permission
+from .excel import wants_xlsx, xlsx_list
 from .forms import PasswordForm, RoleForm, UserCreateForm, UserSearchForm, apply_service_errors
 from .jobs import may_rerun, rerun_job
 from .models import Job, RoleAssignment
@@ -55,7 +56,20 @@ def user_list(request):
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
         users = users.filter(Q(username__icontains=query) | Q(first_name__icontains=query))
-    page = page_of(request, users.order_by("username"), USERS_PAGE)
+    users = users.order_by("username")
+    if wants_xlsx(request):
+        rows = (
+            [
+                u.get_username(),
+                u.get_full_name(),
+                "正常" if u.is_active else "已停用",
+                "；".join(f"{r.get_role_display()} · {r.org.name}" for r in u.roles_here),
+            ]
+            for u in users
+        )
+        headers = ["用户名", "姓名", "状态", "角色（您管辖范围内）"]
+        return xlsx_list("用户", headers, [16, 12, 8, 60], rows, "用户.xlsx")
+    page = page_of(request, users, USERS_PAGE)
     return render(request, "core/user_list.html", {"form": form, "page": page})
 
 

@@ -568,7 +568,25 @@ def sample_list(request):
             messages.success(request, f"已抽取 {len(sample.drawn)} 个党组织")
             return redirect("sample-detail", sample.pk)
     samples = InspectionSample.objects.visible_to(user).select_related("org", "drawn_by")
-    page = page_of(request, samples.order_by("-created_at", "-pk"), LIST_PAGE)
+    samples = samples.order_by("-created_at", "-pk")
+    if wants_xlsx(request):
+        rows = (
+            [
+                timezone.localtime(s.created_at).replace(tzinfo=None),
+                s.org.name,
+                s.year,
+                f"{s.percent}%",
+                len(s.drawn),
+                len(s.population),
+                s.seed,
+                s.drawn_by.get_full_name() or s.drawn_by.get_username(),
+            ]
+            for s in samples
+        )
+        headers = ["抽取时间", "抽查单位", "年度", "比例", "抽中", "范围", "随机种子", "抽取人"]
+        widths = [18, 30, 8, 8, 8, 8, 22, 12]
+        return xlsx_list("抽查名单", headers, widths, rows, "抽查名单.xlsx")
+    page = page_of(request, samples, LIST_PAGE)
     scope = Scope.of(user)
     context = {
         "form": form,

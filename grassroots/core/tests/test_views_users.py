@@ -1,12 +1,15 @@
 """User management by a department administrator: only users whose roles lie in the
 administrator's subtree, every change through core/services.py, errors next to the field."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from grassroots.core import services
 from grassroots.core.choices import Role
@@ -67,6 +70,9 @@ def test_admin_sees_the_users_of_the_subtree(admin_client, people):
         admin_client.get(reverse("user-detail", args=[people["west_clerk"].pk])).status_code == 404
     )
     assert admin_client.get(reverse("user-list"), {"q": "clerk"}).context["page"].object_list
+    export = admin_client.get(reverse("user-list"), {"q": "clerk", "format": "xlsx"})
+    header, *rows = load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+    assert header[0] == "用户名" and [row[0] for row in rows] == ["east_clerk"]
 
 
 def test_a_user_with_a_role_outside_is_listed_but_read_only(admin_client, people):
@@ -196,15 +202,16 @@ def test_user_list_queries_do_not_grow(admin_client, people, make_user, make_org
             user = make_user(role=Role.CLERK, org=make_org(parent=people["east"]))
             RoleAssignment.objects.create(user=user, org=people["east"], role=Role.VIEWER)
 
-    def count_queries():
+    def count_queries(params):
         with CaptureQueriesContext(connection) as captured:
-            assert admin_client.get(reverse("user-list")).status_code == 200
+            assert admin_client.get(reverse("user-list"), params).status_code == 200
         return len(captured)
 
     add(2)
-    few = count_queries()
+    few, few_exported = count_queries({}), count_queries({"format": "xlsx"})
     add(20)
-    assert count_queries() <= few
+    assert count_queries({}) <= few
+    assert count_queries({"format": "xlsx"}) <= few_exported
 
 
 def test_home_page_for_each_kind_of_user(client, people, make_user):
