@@ -44,6 +44,7 @@ from grassroots.orgs.models import (
 )
 from grassroots.orgs.personal_data import member_history
 from grassroots.orgs.tables import PERSONAL_FIELDS
+from grassroots.orgs.views.units import unit_form
 
 TREE_PAGE = 100  # children shown per request when a node is expanded
 SEARCH_LIMIT = 50
@@ -381,20 +382,8 @@ def current_link_to_edit(request, pk):
 @login_required
 def unit_edit(request, pk):
     link = current_link_to_edit(request, pk)
-    unit = link.unit
-    initial = {name: getattr(unit, name) for name in forms.HOST_UNIT_FIELDS}
-    form = forms.HostUnitForm(request.POST or None, initial=initial)
-
-    def action(data):
-        for name, value in data.items():
-            setattr(unit, name, value)
-        try:
-            services.save_host_unit(request.user, unit)
-        except ValidationError:
-            unit.refresh_from_db()  # the fields were set before the service checked them
-            raise
-
-    return org_form_page(request, link.org, form, action, f"修改“{unit.name}”")
+    form, action = unit_form(request, link.unit)
+    return org_form_page(request, link.org, form, action, f"修改“{link.unit.name}”")
 
 
 @login_required

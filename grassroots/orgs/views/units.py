@@ -118,9 +118,9 @@ def unit_form_page(request, unit, form, action, title, success="已保存"):
     )
 
 
-@login_required
-def unit_change(request, pk):
-    unit = visible_unit(request, pk, Permission.EDIT)
+def unit_form(request, unit):
+    """The unit's form and the action saving it through the service (the fields restored
+    when the service refuses them): the unit's own page and its organisation's page."""
     initial = {name: getattr(unit, name) for name in forms.HOST_UNIT_FIELDS}
     form = forms.HostUnitForm(request.POST or None, initial=initial)
 
@@ -133,6 +133,13 @@ def unit_change(request, pk):
             unit.refresh_from_db()  # the fields were set before the service checked them
             raise
 
+    return form, action
+
+
+@login_required
+def unit_change(request, pk):
+    unit = visible_unit(request, pk, Permission.EDIT)
+    form, action = unit_form(request, unit)
     return unit_form_page(request, unit, form, action, f"修改“{unit.name}”")
 
 
