@@ -215,3 +215,9 @@ def test_a_large_roster_is_exported_by_a_background_job(client, make_user, make_
     with override_settings(JOB_ROWS=3):  # small enough for the request itself
         direct = client.get("/excel/export/members.xlsx")
     assert direct["Content-Type"].startswith("application/vnd.openxmlformats")
+    # The API answers with the file itself, whatever its size: a client has no job page.
+    with override_settings(JOB_ROWS=2):
+        api = client.get("/api/v1/members/export/")
+    assert api.status_code == 200
+    assert api["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert Job.objects.filter(created_by=clerk).count() == 1

@@ -128,23 +128,11 @@ def _upload(request, kind):
 
 
 def export_response(user, kind, ancestor_value):
-    """The .xlsx export of `kind` for the subtree `?ancestor=` names (or all the user sees);
-    a roster too large for a request becomes a background job (its page)."""
+    """The .xlsx export of `kind` for the subtree `?ancestor=` names (or all the user sees)."""
     _, _, _, exporter = _kind(kind)
     if kind == "members" and not Scope.of(user).has_any(Permission.ROSTER):
         raise PermissionDenied(ROSTER_DENIED)
     ancestor = visible_ancestor(user, ancestor_value)
-    if (
-        kind == "members"
-        and excel_exports.roster_members(user, ancestor).count() > settings.JOB_ROWS
-    ):
-        job = start_job(
-            user,
-            f"导出党员名册（{ancestor.name if ancestor else '全部'}）",
-            "grassroots.orgs.excel.exports.roster_job",
-            ancestor=ancestor.pk if ancestor else None,
-        )
-        return redirect("job-detail", job.pk)
     scope_name = ancestor.name if ancestor else "全部"
     suffix = {"members": "党员名册", "units": "单位覆盖情况"}.get(kind, "党组织")
     filename = f"{scope_name}{suffix}{timezone.localdate():%Y%m%d}.xlsx"
