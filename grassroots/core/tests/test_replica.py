@@ -3,10 +3,8 @@ test database stands in for it (a real streaming replica is tried by scripts/clu
 
 import time
 
-import pytest
 from django.contrib.auth.models import Group
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.utils import load_backend
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
@@ -16,41 +14,15 @@ from grassroots.core.replica import PIN_COOKIE, REPLICA, ReplicaPinMiddleware, o
 ROUTED = override_settings(DATABASE_ROUTERS=["grassroots.core.replica.ReplicaRouter"])
 
 
-def _add_replica(settings_dict):
-    """A connection under the replica's alias, made as the test runs (the test case allows
-    those), not named in settings."""
-    databases = {DEFAULT_DB_ALIAS: connections.settings[DEFAULT_DB_ALIAS], REPLICA: settings_dict}
-    settings_dict = connections.configure_settings(databases)[REPLICA]
-    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, REPLICA)
-    setattr(connections._connections, REPLICA, wrapper)
-
-
-@pytest.fixture
-def fake_replica(transactional_db, monkeypatch):
-    """`add(settings)` registers the replica alias; removed again after the test."""
-    monkeypatch.setattr(replica, "_down_until", 0.0)
-    token = replica._wrote.set(False)  # as a request starts
-    yield _add_replica
-    replica._wrote.reset(token)
-    if hasattr(connections._connections, REPLICA):
-        connections[REPLICA].close()
-        del connections[REPLICA]
-
-
-@pytest.fixture
-def same_database(fake_replica):
-    fake_replica({**connections[DEFAULT_DB_ALIAS].settings_dict})
-
-
 @ROUTED
-def test_reads_go_to_the_primary_unless_marked_safe(same_database):
+def test_reads_go_to_the_primary_unless_marked_safe(replica_on_test_db):
     assert Group.objects.all().db == DEFAULT_DB_ALIAS
     with on_replica():
         assert Group.objects.all().db == REPLICA
 
 
 @ROUTED
-def test_a_read_on_the_replica_sees_the_primary_rows(same_database):
+def test_a_read_on_the_replica_sees_the_primary_rows(replica_on_test_db):
     Group.objects.create(name="党建")
     replica._wrote.set(False)  # a new request
     with on_replica():
@@ -60,7 +32,7 @@ def test_a_read_on_the_replica_sees_the_primary_rows(same_database):
 
 
 @ROUTED
-def test_writes_and_reads_after_a_write_go_to_the_primary(same_database):
+def test_writes_and_reads_after_a_write_go_to_the_primary(replica_on_test_db):
     with on_replica():
         group = Group.objects.create(name="党建")
         assert group._state.db == DEFAULT_DB_ALIAS
@@ -68,7 +40,7 @@ def test_writes_and_reads_after_a_write_go_to_the_primary(same_database):
 
 
 @ROUTED
-def test_reads_inside_a_transaction_of_the_primary_stay_there(same_database):
+def test_reads_inside_a_transaction_of_the_primary_stay_there(replica_on_test_db):
     with on_replica(), transaction.atomic():
         assert Group.objects.all().db == DEFAULT_DB_ALIAS
 
@@ -90,7 +62,7 @@ def _middleware_run(view, method="get", cookies=None):
 
 
 @ROUTED
-def test_a_writing_request_pins_the_next_reads_of_that_user_to_the_primary(same_database):
+def test_a_writing_request_pins_the_next_reads_of_that_user_to_the_primary(replica_on_test_db):
     response = _middleware_run(lambda request: HttpResponse(), method="post")
     assert float(response.cookies[PIN_COOKIE].value) > time.time()
 
@@ -110,7 +82,7 @@ def test_a_writing_request_pins_the_next_reads_of_that_user_to_the_primary(same_
 
 
 @ROUTED
-def test_a_read_request_that_writes_pins_too(same_database):
+def test_a_read_request_that_writes_pins_too(replica_on_test_db):
     def view(request):
         Group.objects.create(name="党建")
         with on_replica():
