@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test bench lint venv runtime system-deps audit backup restore
+.PHONY: run cluster test bench lint venv runtime system-deps audit backup restore
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -35,6 +35,13 @@ run: runtime
 	$(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## The platform as on several machines, on this one (docs/deployment.md): PostgreSQL primary
+## and streaming replica, two gunicorn app servers behind a round-robin proxy on :$(PORT),
+## the job worker; Ctrl-C stops it all and removes its temporary directory
+cluster: runtime
+	scripts/system-deps.sh cluster
+	PORT=$(PORT) scripts/cluster.sh
 
 ## The whole test suite (SQLite, PostgreSQL, browser)
 test: venv system-deps

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (browser, Chinese fonts, PostgreSQL, LibreOffice
 # for the documents' PDF) if missing; `system-deps.sh run`: only what serving needs (the fonts
-# and LibreOffice, for PDF downloads).
+# and LibreOffice, for PDF downloads); `system-deps.sh cluster`: that and PostgreSQL.
 set -euo pipefail
 missing=()
-if [ "${1:-}" != run ]; then
+if [ -z "${1:-}" ]; then
   command -v chromium >/dev/null || missing+=(chromium)
+fi
+if [ "${1:-}" != run ]; then
   command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 fi
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)

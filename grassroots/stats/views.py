@@ -11,6 +11,7 @@ from grassroots.core.excel import xlsx_response
 from grassroots.core.excel.sheets import export_sheets
 from grassroots.core.forms import BootstrapForm, DateInput, org_picker
 from grassroots.core.pages import ancestors, subtree_roots, visible_org
+from grassroots.core.replica import on_replica
 from grassroots.orgs.models import Organization
 
 from . import rules
@@ -73,16 +74,19 @@ def _context(request):
 
 
 @login_required
+@on_replica()
 def home(request):
     return render(request, "stats/home.html", _context(request))
 
 
 @login_required
+@on_replica()
 def printable(request):
     return render(request, "stats/print.html", _context(request))
 
 
 @login_required
+@on_replica()
 def report(request):
     """The yearly report workbook: one sheet per table, as organisation departments
     exchange them."""

@@ -60,7 +60,7 @@ def _copy_with_history(model, objects, user, reason):
         "history_date": timezone.now(),
         "history_change_reason": reason,
         "history_type": "+",
-        "history_user_id": user.pk,
+        "history_user_id": user.pk if user else None,  # None: loaded by a command
     }
     # The history table's own key (history_id) is left to its sequence; every other column
     # is either bookkeeping or a tracked field of the same attribute name.

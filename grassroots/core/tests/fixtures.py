@@ -3,9 +3,13 @@ API clients, a fresh throttle count, and a workbook bomb."""
 
 import pytest
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.utils import load_backend
 from rest_framework.test import APIClient
 
+from grassroots.core import replica
 from grassroots.core.choices import Role
+from grassroots.core.replica import REPLICA
 from grassroots.core.tests.archives import shared_strings_bomb, write_xlsx
 from grassroots.core.tests.factories import PASSWORD, RoleAssignmentFactory, UserFactory
 
@@ -66,3 +70,31 @@ def make_user_with_every_role(make_user):
         return user
 
     return make
+
+
+def _add_replica(settings_dict):
+    """A connection under the replica's alias, made as the test runs (the test case allows
+    those), not named in settings."""
+    databases = {DEFAULT_DB_ALIAS: connections.settings[DEFAULT_DB_ALIAS], REPLICA: settings_dict}
+    settings_dict = connections.configure_settings(databases)[REPLICA]
+    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, REPLICA)
+    setattr(connections._connections, REPLICA, wrapper)
+
+
+@pytest.fixture
+def fake_replica(transactional_db, monkeypatch):
+    """`fake_replica(settings)` adds the replica alias (core.replica) for one test; the
+    test installs the router (override_settings)."""
+    monkeypatch.setattr(replica, "_down_until", 0.0)
+    token = replica._wrote.set(False)  # as a request starts
+    yield _add_replica
+    replica._wrote.reset(token)
+    if hasattr(connections._connections, REPLICA):
+        connections[REPLICA].close()
+        del connections[REPLICA]
+
+
+@pytest.fixture
+def replica_on_test_db(fake_replica):
+    """A replica that is a second connection to the test database."""
+    fake_replica({**connections[DEFAULT_DB_ALIAS].settings_dict})

@@ -14,6 +14,7 @@ from grassroots.core.excel import UploadForm, xlsx_response
 from grassroots.core.forms import BootstrapForm, org_picker
 from grassroots.core.jobs import start_job
 from grassroots.core.pages import subtree_roots
+from grassroots.core.replica import on_replica
 from grassroots.orgs.excel import columns as excel_columns
 from grassroots.orgs.excel import exports as excel_exports
 from grassroots.orgs.excel import imports as excel_imports
@@ -140,6 +141,7 @@ def export_response(user, kind, ancestor_value):
 
 
 @login_required
+@on_replica()
 def export(request, kind):
     """The export; a roster too large for a request becomes a background job (its page)."""
     user, value = request.user, request.GET.get("ancestor")

@@ -28,6 +28,7 @@ from grassroots.core.pages import (
     subtree_roots,
     visible_org,
 )
+from grassroots.core.replica import on_replica
 from grassroots.orgs import forms, services
 from grassroots.orgs.choices import OrgKind, OrgStatus, Severity
 from grassroots.orgs.excel.exports import roster_workbook
@@ -679,7 +680,8 @@ def member_list(request):
     # Grouped by organisation: the (org, status) index serves this order on large tables.
     members = filters.qs.order_by("org_id", "name", "pk")
     if wants_xlsx(request):
-        return xlsx_response(roster_workbook(request.user, members), "党员名册.xlsx")
+        with on_replica():
+            return xlsx_response(roster_workbook(request.user, members), "党员名册.xlsx")
     page = page_of(request, members, LIST_PAGE)
     return render(request, "orgs/member_list.html", {"form": filters.form, "page": page})
 

@@ -14,6 +14,7 @@ from grassroots.core.excel import wants_xlsx, xlsx_response
 from grassroots.core.forms import BootstrapForm
 from grassroots.core.history import history_entries
 from grassroots.core.pages import ancestors, form_page, page_of, require_edit, visible_org
+from grassroots.core.replica import on_replica
 from grassroots.orgs import forms, services
 from grassroots.orgs.excel.exports import unit_workbook
 from grassroots.orgs.filtersets import HostUnitFilter, units_with_coverage
@@ -31,7 +32,8 @@ def unit_list(request, pk):
     filters = HostUnitFilter.for_page(request, units, UNIT_LIST_FILTERS)
     if wants_xlsx(request):
         name = f"{org.name}单位覆盖情况{timezone.localdate():%Y%m%d}.xlsx"
-        return xlsx_response(unit_workbook(filters.qs), name)
+        with on_replica():
+            return xlsx_response(unit_workbook(filters.qs), name)
     rows = filters.qs.select_related("responsible_org").order_by("name", "pk")
     context = {
         "org": org,

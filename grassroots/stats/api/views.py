@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from grassroots.core.access import visible
+from grassroots.core.replica import on_replica
 from grassroots.orgs.models import Organization
 
 from ..figures import member_figures, org_figures, term_figures, unit_figures
@@ -22,6 +23,7 @@ class StatsView(APIView):
             404: OpenApiResponse(description="党组织不存在或不在您的查看范围内"),
         },
     )
+    @on_replica()
     def get(self, request):
         query = s.StatsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
