@@ -87,7 +87,7 @@ def test_one_secretary_of_six_simultaneous_appointments(city, clerk, make_member
             "term": term.pk,
             "member": members[i].pk,
             "post": PostKind.SECRETARY,
-            "started_on": "2024-01-02",
+            "started_on": "2024-01-01",  # the term's first day: the election's result
         },
     )
     for message in one_winner(responses, 201):
