@@ -200,6 +200,10 @@ class CheckFilterForm(BootstrapForm):
     def __init__(self, *args, codes=(), **kwargs):
         """`codes`: the findings' codes to offer, each named in words (FINDING_TITLES)."""
         super().__init__(*args, **kwargs)
+        # A known finding asked for (a statistics page's drill-down) is offered even where
+        # the subtree has none of it: the list is then empty, not an invalid choice.
+        asked = self.data.get("code")
+        codes = sorted({*codes, asked}) if asked in FINDING_TITLES else codes
         self.fields["code"].choices = [
             ("", "全部"),
             *((code, FINDING_TITLES.get(code, code)) for code in codes),

@@ -638,6 +638,10 @@ def test_check_list_filters(clerk_client, scene):
     assert clerk_client.get(url, {"ancestor": scene["west"].pk}).status_code == 404
     html = clerk_client.get(url, {"ancestor": scene["east_branch"].pk}).content.decode()
     assert "东区幸福社区党支部" in html
+    # A known finding none of the subtree has: an empty list, not an invalid choice.
+    response = clerk_client.get(url, {"code": "UNIT_SHOULD_FORM"})
+    html = response.content.decode()
+    assert response.context["forms"][1].is_valid() and "<tr data-code=" not in html
 
 
 def test_check_list_shows_findings_in_words_and_codes_only_in_attributes(clerk_client, scene):
