@@ -7,6 +7,9 @@ class OrgLifeConfig(AppConfig):
     name = "grassroots.orglife"
     verbose_name = "组织生活"
 
+    def ready(self):
+        from . import tallies  # noqa: F401 (registers meetings with the subtree tallies)
+
     def load_demo(self, stdout):
         """A year of meetings, reports and yearly facts over the demo city (idempotent)."""
         from .demo import load_demo_life

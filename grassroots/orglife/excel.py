@@ -23,6 +23,7 @@ from grassroots.core.excel.cells import CellError
 from grassroots.core.excel.imports import CHANGE_REASON, Importer
 from grassroots.core.excel.sheets import Column, Ignored, field_column, template_workbook
 from grassroots.core.validators import text_error
+from grassroots.orgs import tallies
 from grassroots.orgs.choices import OrgKind
 from grassroots.orgs.excel.columns import OrgReference
 from grassroots.orgs.excel.imports import OrgDirectory
@@ -384,6 +385,7 @@ class _MeetingImport(Importer):
             pending.meeting.created_by = self.user
             meetings.append(pending.meeting)
         create_with_history(Meeting, meetings, self.user, CHANGE_REASON)
+        tallies.added(Meeting, [meeting.pk for meeting in meetings])
         rows = [
             Attendance(meeting=p.meeting, member_id=pk, present=True)
             for p in self.pending

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from grassroots.core.access import ScopedQuerySet
 from grassroots.orgs.choices import OrgKind
 from grassroots.orgs.models import Member, Membership, Organization, TimeStamped
+from grassroots.orgs.tallies import tracked
 
 from .choices import FactKind, FactSource, MeetingType, ReportRating
 
@@ -137,6 +138,10 @@ class Meeting(TimeStamped):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_type_display()}：{self.topic}"
+
+    def save(self, *args, **kwargs):
+        with tracked(self):  # the statistics' meetings per type per month
+            super().save(*args, **kwargs)
 
     @property
     def is_cancelled(self):

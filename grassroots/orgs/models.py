@@ -135,6 +135,8 @@ class Organization(TimeStamped):
         return self.name
 
     def save(self, *args, **kwargs):
+        from .tallies import tracked  # the tallies read this model
+
         if not self._state.adding and kwargs.get("update_fields") is None:
             # Never write member_count back: this instance's value may predate F() updates.
             skipped = {"member_count", *self.get_deferred_fields()}
@@ -143,12 +145,13 @@ class Organization(TimeStamped):
                 for f in self._meta.concrete_fields
                 if not f.primary_key and f.attname not in skipped
             ]
-        super().save(*args, **kwargs)
-        expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
-        if self.path != expected:
-            self.path = expected
-            self.depth = expected.count("/") - 2
-            Organization.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+        with tracked(self):
+            super().save(*args, **kwargs)
+            expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+            if self.path != expected:
+                self.path = expected
+                self.depth = expected.count("/") - 2
+                Organization.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
 
     @property
     def is_active(self):
@@ -449,8 +452,10 @@ class Member(TimeStamped):
         return self.name
 
     def save(self, *args, **kwargs):
+        from .tallies import tracked  # the tallies read this model
+
         adding = self._state.adding
-        with transaction.atomic(savepoint=False):
+        with transaction.atomic(savepoint=False), tracked(self):
             super().save(*args, **kwargs)
             # A new current member counts in its organisation (bulk inserts, which bypass
             # save(), count theirs themselves); later moves and leaving: see services.py.
@@ -590,3 +595,31 @@ class Post(TimeStamped):
 def post_order(post):
     """Sort key listing a committee as documents do: 书记, 副书记, 组织, 宣传, 纪检, 委员."""
     return (PostKind.values.index(post.post), post.started_on, post.pk)
+
+
+class TallyClock(models.Model):
+    """The date the subtree tallies count on (one row; `orgs.tallies`). No row: the tallies
+    were never built (a database that had a registry before they existed) and the statistics
+    count from the registry until `manage.py rebuild_tallies` builds them."""
+
+    on = models.DateField()
+
+    def __str__(self):
+        return f"{self.on:%Y-%m-%d}"
+
+
+class Tally(models.Model):
+    """How many of something (`code`, e.g. members by age band, meetings of a type in a
+    month) the organisation's strict descendants hold, as of the clock's date: a subtree's
+    figure is its own rows' count plus one indexed read, whatever the subtree's size. Not
+    user data (no history); `orgs.tallies` keeps it in the writes' transactions."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=60)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "code"], name="unique_tally")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.code} {self.n}"

@@ -16,6 +16,7 @@ from grassroots.core.choices import Permission
 from grassroots.core.concurrency import lock
 from grassroots.core.history import save_by
 
+from . import tallies
 from .choices import LeaveReason, OrgKind, OrgStatus, PostKind
 from .models import (
     HostUnit,
@@ -122,6 +123,7 @@ def move_organization(user, org, new_parent):
     old_prefix = org.path
     new_prefix = (new_parent.path if new_parent else "/") + f"{org.pk}/"
     depth_change = new_prefix.count("/") - old_prefix.count("/")
+    tallies.moving(org, new_prefix)
     Organization.objects.filter(path__startswith=old_prefix).update(
         path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
         depth=F("depth") + depth_change,

@@ -1,18 +1,19 @@
-"""The figures of one subtree on one date, each table one aggregate query (GROUP BY or
-conditional counts in the database; no member is read into Python): a fixed number of
-queries whatever the subtree's size."""
+"""The figures of one subtree on one date: organisations, members and meetings from the
+subtree tallies (`orgs.tallies`: one read plus the organisation's own rows, whatever the
+subtree's size), units, terms and campaigns by one aggregate query each; a fixed number of
+queries. On a date before the tallies' the same counts come from a scan of the subtree."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractMonth
 
 from grassroots.campaigns.choices import ApplicationState
 from grassroots.campaigns.models import Application, Quota
 from grassroots.orglife.choices import MeetingType
-from grassroots.orglife.models import Meeting
-from grassroots.orgs.choices import Category, Coverage, Education, Gender, MemberStatus, OrgKind
+from grassroots.orglife.tallies import meeting_code
+from grassroots.orgs import tallies
+from grassroots.orgs.choices import Category, Coverage, Education, OrgKind
 from grassroots.orgs.models import (
     SHOULD_FORM_FULL_MEMBERS,
     HostUnit,
@@ -20,12 +21,12 @@ from grassroots.orgs.models import (
     Organization,
     Term,
 )
-from grassroots.orgs.rules import RuleConfig
+from grassroots.orgs.rules import AGE_BANDS, JOINING_PERIODS, RuleConfig
+from grassroots.orgs.tallies import UNKNOWN, current_on, existing_on
 
 from . import rules
 
 CHILDREN_SHOWN = 50
-UNKNOWN = "unknown"  # members whose education is not recorded
 # Applications that count against a quota: submitted and not dropped.
 NOT_COUNTED = (
     ApplicationState.DRAFT,
@@ -48,82 +49,41 @@ class Figures:
     children: list = field(default_factory=list)
 
 
-def current_on(on):
-    """Members of the Party on `on`: joined by then and not left."""
-    return Q(joined_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
-
-
-def full_on(on):
-    """A full member on `on`: full now and confirmed by then (or joined as full)."""
-    return Q(status=MemberStatus.FULL) & (Q(confirmed_on__isnull=True) | Q(confirmed_on__lte=on))
-
-
-def between(field_name, start, end):
-    condition = Q()
-    if start is not None:
-        condition &= Q(**{f"{field_name}__gte": start})
-    if end is not None:
-        condition &= Q(**{f"{field_name}__lte": end})
-    return condition
-
-
-def existing_on(on):
-    """Organisations that existed on `on`."""
-    established = Q(established_on__isnull=True) | Q(established_on__lte=on)
-    not_dissolved = Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=on)
-    return established & not_dissolved
-
-
-def org_figures(org, on):
+def org_figures(counts):
     by_kind = dict.fromkeys(OrgKind.values, 0)
     by_category = dict.fromkeys(Category.values, 0)
-    rows = (
-        Organization.objects.filter(existing_on(on), path__startswith=org.path)
-        .order_by()
-        .values_list("kind", "category")
-        .annotate(n=Count("pk"))
-    )
-    for kind, category, n in rows:
-        by_kind[kind] = by_kind.get(kind, 0) + n
-        by_category[category] = by_category.get(category, 0) + n
-    return {"total": sum(by_kind.values()), "by_kind": by_kind, "by_category": by_category}
+    for code, n in counts.items():
+        family, _, value = code.partition(":")
+        if family == "o.kind":
+            by_kind[value] = n
+        elif family == "o.category":
+            by_category[value] = n
+    return {"total": counts["o"], "by_kind": by_kind, "by_category": by_category}
 
 
-def member_figures(org, on):
-    members = Member.objects.filter(current_on(on), org__path__startswith=org.path).order_by()
-    counts = {
-        "total": Count("pk"),
-        "full": Count("pk", filter=full_on(on)),
-        "female": Count("pk", filter=Q(gender=Gender.FEMALE)),
-        "young": Count("pk", filter=Q(birth_date__gt=rules.latest_birth(on, rules.YOUNG_BELOW))),
-    }
-    for band in rules.AGE_BANDS:
-        born_from, born_to = rules.birth_range(band.low, band.high, on)
-        counts[f"age:{band.code}"] = Count("pk", filter=between("birth_date", born_from, born_to))
-    for period in rules.JOINING_PERIODS:
-        counts[f"joined:{period.code}"] = Count(
-            "pk", filter=between("joined_on", period.start, period.end)
-        )
-    totals = members.aggregate(**counts)
-    by_education = dict.fromkeys([*Education.values, UNKNOWN], 0)
-    for code, n in members.values_list("education").annotate(n=Count("pk")):
-        by_education[code or UNKNOWN] += n
-    by_ethnicity = dict(
-        members.values_list("ethnicity").annotate(n=Count("pk")).order_by("-n", "ethnicity")
-    )
-    total = totals["total"]
+def _family(counts, family):
+    prefix = f"{family}:"
+    return {code[len(prefix) :]: n for code, n in counts.items() if code.startswith(prefix)}
+
+
+def member_figures(counts):
+    total, full, female, young = (counts[c] for c in ("m", "m.full", "m.female", "m.young"))
+    ages = _family(counts, "m.age")
+    joined = _family(counts, "m.joined")
+    by_education = dict.fromkeys([*Education.values, UNKNOWN], 0) | _family(counts, "m.edu")
+    by_ethnicity = _family(counts, "m.eth")
     return {
         "total": total,
-        "full": totals["full"],
-        "probationary": total - totals["full"],
-        "female": totals["female"],
-        "young": totals["young"],
-        "female_share": rules.share(totals["female"], total),
-        "young_share": rules.share(totals["young"], total),
-        "by_age": {band.code: totals[f"age:{band.code}"] for band in rules.AGE_BANDS},
+        "full": full,
+        "probationary": total - full,
+        "female": female,
+        "young": young,
+        "female_share": rules.share(female, total),
+        "young_share": rules.share(young, total),
+        "by_age": {band.code: ages.get(band.code, 0) for band in AGE_BANDS},
         "by_education": by_education,
-        "by_ethnicity": by_ethnicity,
-        "by_joining": {p.code: totals[f"joined:{p.code}"] for p in rules.JOINING_PERIODS},
+        "by_ethnicity": dict(sorted(by_ethnicity.items(), key=lambda item: (-item[1], item[0]))),
+        "by_joining": {p.code: joined.get(p.code, 0) for p in JOINING_PERIODS},
     }
 
 
@@ -165,21 +125,13 @@ def term_figures(org, on, config=None):
     )
 
 
-def meeting_figures(org, on):
+def meeting_figures(counts, on):
     """{meeting type: [held in January, …, December]} of the subtree in `on`'s year, up to
     `on`."""
-    counts = {code: [0] * 12 for code in MeetingType.values}
-    rows = (
-        Meeting.objects.held()
-        .filter(org__path__startswith=org.path, date__gte=on.replace(month=1, day=1), date__lte=on)
-        .annotate(month=ExtractMonth("date"))
-        .order_by()
-        .values_list("type", "month")
-        .annotate(n=Count("pk"))
-    )
-    for code, month, n in rows:
-        counts[code][month - 1] = n
-    return counts
+    return {
+        code: [counts[meeting_code(code, on.year, month)] for month in range(1, 13)]
+        for code in MeetingType.values
+    }
 
 
 def campaign_figures(org, on):
@@ -211,28 +163,38 @@ def campaign_figures(org, on):
 
 
 def child_figures(org, on):
-    """The child organisations (the first CHILDREN_SHOWN) with their subtrees' member and
-    organisation counts: two queries."""
+    """The child organisations (the first CHILDREN_SHOWN) with their subtrees' member
+    counts, from the tallies (or, on a date before theirs, one conditional count)."""
     children = list(org.children.filter(existing_on(on)).order_by("name", "pk")[:CHILDREN_SHOWN])
     if not children:
         return []
-    members = Member.objects.filter(current_on(on), org__path__startswith=org.path).order_by()
-    counts = members.aggregate(
-        **{
-            f"m{child.pk}": Count("pk", filter=Q(org__path__startswith=child.path))
-            for child in children
-        }
-    )
-    return [{"org": child, "members": counts[f"m{child.pk}"]} for child in children]
+    counted = tallies.subtree_counts(children, on)
+    if counted is None:
+        members = Member.objects.filter(current_on(on), org__path__startswith=org.path)
+        counted = members.order_by().aggregate(
+            **{
+                str(child.pk): Count("pk", filter=Q(org__path__startswith=child.path))
+                for child in children
+            }
+        )
+        return [{"org": child, "members": counted[str(child.pk)]} for child in children]
+    return [{"org": child, "members": counted[child.pk]["m"]} for child in children]
+
+
+def counts_of(org, on):
+    """The subtree's counts on `on`: from the tallies, or scanned before their date."""
+    counted = tallies.subtree_counts([org], on)
+    return counted[org.pk] if counted is not None else tallies.scan_counts(org, on)
 
 
 def subtree_figures(org, on, with_children=True):
+    counts = counts_of(org, on)
     figures = Figures(org=org, on=on)
-    figures.orgs = org_figures(org, on)
-    figures.members = member_figures(org, on)
+    figures.orgs = org_figures(counts)
+    figures.members = member_figures(counts)
     figures.units = unit_figures(org, on)
     figures.terms = term_figures(org, on)
-    figures.meetings = meeting_figures(org, on)
+    figures.meetings = meeting_figures(counts, on)
     figures.campaigns = campaign_figures(org, on)
     if with_children:
         figures.children = child_figures(org, on)

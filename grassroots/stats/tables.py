@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from grassroots.orglife.choices import MeetingType
 from grassroots.orgs.choices import Category, Coverage, Education, Gender, MemberStatus, OrgKind
+from grassroots.orgs.rules import AGE_BANDS, JOINING_PERIODS, birth_range
+from grassroots.orgs.tallies import UNKNOWN
 
 from . import rules
-from .figures import UNKNOWN
 
 MONTHS = [f"{month}月" for month in range(1, 13)]
 
@@ -150,7 +151,7 @@ def build_tables(figures):
                     member_link(org, joined_from=p.start, joined_to=p.end),
                     p.code,
                 )
-                for p in rules.JOINING_PERIODS
+                for p in JOINING_PERIODS
             ],
         ),
         _counts(
@@ -244,8 +245,8 @@ def build_tables(figures):
 
 def _age_rows(figures):
     rows = []
-    for band in rules.AGE_BANDS:
-        born_from, born_to = rules.birth_range(band.low, band.high, figures.on)
+    for band in AGE_BANDS:
+        born_from, born_to = birth_range(band.low, band.high, figures.on)
         link = member_link(figures.org, born_from=born_from, born_to=born_to)
         rows.append((band.label, figures.members["by_age"][band.code], link, band.code))
     return rows

@@ -17,7 +17,7 @@ from grassroots.core.excel import ImportResult
 from grassroots.core.excel.cells import CellError
 from grassroots.core.excel.imports import Importer
 
-from .. import services
+from .. import services, tallies
 from ..choices import GuideRole, OrgStatus
 from ..models import HostUnit, HostUnitLink, Member, Organization, UnitGuide
 from ..rules import date_error, member_field_errors
@@ -151,6 +151,7 @@ class _MemberImport(Importer):
         self.create(Member, members)
         # The bulk insert bypasses Member.save, which counts a single new member.
         Organization.objects.add_members(Counter(member.org_id for member in members))
+        tallies.added(Member, [member.pk for member in members])
         return len(members)
 
 
@@ -304,6 +305,7 @@ class _OrganizationImport(Importer):
             Organization.objects.bulk_update(
                 [pending.org for pending in rows], ["path", "depth"], batch_size=UPDATE_BATCH
             )
+            tallies.added(Organization, [pending.org.pk for pending in rows])
         with_units = [pending for pending in self.pending if pending.unit is not None]
         self.create(HostUnit, [pending.unit for pending in with_units])
         self.create(

@@ -5,8 +5,7 @@ import datetime
 from rest_framework import serializers
 
 from grassroots.core.api.numbers import ID_MAX
-
-from ..rules import AGE_BANDS
+from grassroots.orgs.rules import AGE_BANDS
 
 EARLIEST = datetime.date(1921, 7, 1)
 LATEST = datetime.date(2100, 12, 31)

@@ -10,7 +10,7 @@ from grassroots.core.access import visible
 from grassroots.core.replica import on_replica
 from grassroots.orgs.models import Organization
 
-from ..figures import member_figures, org_figures, term_figures, unit_figures
+from ..figures import counts_of, member_figures, org_figures, term_figures, unit_figures
 from . import serializers as s
 
 
@@ -31,9 +31,10 @@ class StatsView(APIView):
         if org is None:  # another subtree's organisation is not revealed
             raise NotFound("党组织不存在或不在您的查看范围内")
         on = query.validated_data.get("on") or timezone.localdate()
+        counts = counts_of(org, on)
         body = {
-            "orgs": org_figures(org, on),
-            "members": member_figures(org, on),
+            "orgs": org_figures(counts),
+            "members": member_figures(counts),
             "units": unit_figures(org, on),
             "terms": term_figures(org, on),
         }

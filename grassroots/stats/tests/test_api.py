@@ -3,7 +3,7 @@ import pytest
 from grassroots.core.choices import Role
 from grassroots.core.tests.helpers import token_client
 from grassroots.orgs.models import HostUnit
-from grassroots.stats.rules import AGE_BANDS
+from grassroots.orgs.rules import AGE_BANDS
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
+from grassroots.orgs import rules as bands
 from grassroots.orgs.rules import completed_years
 from grassroots.stats import rules
 
@@ -10,17 +11,17 @@ DAYS = st.dates(min_value=datetime.date(1920, 1, 1), max_value=datetime.date(210
 
 
 def test_bands_at_their_edges():
-    assert rules.age_band(18) == "<=30"
-    assert rules.age_band(30) == "<=30"
-    assert rules.age_band(31) == "31-35"
-    assert rules.age_band(35) == "31-35"
-    assert rules.age_band(60) == "56-60"
-    assert rules.age_band(61) == ">=61"
-    assert rules.age_band(104) == ">=61"
+    assert bands.age_band(18) == "<=30"
+    assert bands.age_band(30) == "<=30"
+    assert bands.age_band(31) == "31-35"
+    assert bands.age_band(35) == "31-35"
+    assert bands.age_band(60) == "56-60"
+    assert bands.age_band(61) == ">=61"
+    assert bands.age_band(104) == ">=61"
 
 
 def in_range(birth, low, high, on):
-    born_from, born_to = rules.birth_range(low, high, on)
+    born_from, born_to = bands.birth_range(low, high, on)
     return (born_from is None or birth >= born_from) and (born_to is None or birth <= born_to)
 
 
@@ -29,8 +30,8 @@ def test_a_band_by_birth_dates_is_the_band_of_the_age(birth, on):
     if birth > on:
         return
     age = completed_years(birth, on)
-    matching = [b.code for b in rules.AGE_BANDS if in_range(birth, b.low, b.high, on)]
-    assert matching == [rules.age_band(age)]
+    matching = [b.code for b in bands.AGE_BANDS if in_range(birth, b.low, b.high, on)]
+    assert matching == [bands.age_band(age)]
 
 
 def test_birthday_on_the_day_counts_the_year():
@@ -47,7 +48,7 @@ def test_born_on_29_february():
     # In a leap year on the day itself.
     assert in_range(born, 31, 35, datetime.date(2028, 2, 29))
     on = datetime.date(2028, 2, 29)
-    assert rules.latest_birth(on, 1) == datetime.date(2027, 2, 28)
+    assert bands.latest_birth(on, 1) == datetime.date(2027, 2, 28)
 
 
 def test_shares_and_coverage_rate():
@@ -61,7 +62,7 @@ def test_shares_and_coverage_rate():
 
 
 def test_joining_periods_are_contiguous():
-    periods = rules.JOINING_PERIODS
+    periods = bands.JOINING_PERIODS
     assert periods[0].start is None and periods[-1].end is None
     for before, after in zip(periods, periods[1:], strict=False):
         assert before.end + datetime.timedelta(days=1) == after.start

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from grassroots.core.choices import Role
 from grassroots.core.models import RoleAssignment
+from grassroots.orgs import tallies
 from grassroots.orgs.choices import Category, OrgKind
 from grassroots.orgs.demo import PROFILES, People
 from grassroots.orgs.models import Member, Membership, Organization
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             self.log(f"{members} members", started)
             Organization.objects.recount_members()
             self.log("member counts", started)
+            tallies.rebuild(self.today)
+            self.log("subtree tallies", started)
             self.write_functional(members, branches)
             self.bench_user()
             self.reset_sequences()

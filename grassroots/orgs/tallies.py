@@ -1,0 +1,425 @@
+"""Subtree tallies: the statistics of a subtree read from counts kept per organisation
+instead of scanning its members on every request (docs/decisions/0036).
+
+A `Tally` row (org, code, n) counts what the organisation's strict descendants hold —
+members by status, sex, age band, education, ethnicity and joining period, organisations by
+kind and category, meetings by type and month — on the clock's date (`TallyClock`). A
+subtree's figures on that date are what the organisation holds itself (one organisation's
+rows, scanned) plus its tally rows; on a later date, plus the rows whose codes changed in
+between (a birthday into the next band, a date reached), which `advance` folds in nightly.
+
+Each counted model is a `Source`: which rows count on a date and, as SQL expressions, the
+codes a row adds. The same expressions build the tallies (`rebuild`), keep them (`tracked`
+around a save reads a row's codes before and after and adds the difference to the
+ancestors; `added` after a bulk insert) and scan a subtree on an earlier date, so the three
+cannot disagree. Writers add in (org, code) order, so that concurrent ones lock rows in one
+order and cannot deadlock.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import Coalesce, Concat, NullIf
+from django.utils import timezone
+
+from .choices import Gender, MemberStatus
+from .models import Member, Organization, Tally, TallyClock
+from .rules import AGE_BANDS, JOINING_PERIODS, YOUNG_BELOW, birth_range, latest_birth
+
+UNKNOWN = "unknown"  # members whose education is not recorded
+BATCH = 500  # rows per INSERT, well under SQLite's parameter limit
+CLOCK = 1  # the clock's one row
+
+
+@dataclass(frozen=True)
+class Source:
+    model: type
+    org: str  # the lookup of a row's organisation ("" for the organisation itself)
+    counted: Callable  # on -> Q: the rows that count on `on`
+    codes: Callable  # on -> {family: expression of the code a row adds, or NULL}
+    changes: Callable  # (start, end) -> Q: rows whose codes may differ between the two dates
+
+    def lookup(self, field):
+        return f"{self.org}__{field}" if self.org else field
+
+    def rows(self):
+        return self.model._base_manager.order_by()
+
+
+SOURCES: dict[type, Source] = {}
+
+
+def register(source: Source):
+    SOURCES[source.model] = source
+
+
+def dated(field, start, end):
+    """`field` in (start, end]."""
+    return Q(**{f"{field}__gt": start, f"{field}__lte": end})
+
+
+def between(field, start, end):
+    """`field` in [start, end], an end None for an open one."""
+    condition = Q()
+    if start is not None:
+        condition &= Q(**{f"{field}__gte": start})
+    if end is not None:
+        condition &= Q(**{f"{field}__lte": end})
+    return condition
+
+
+def code_case(*whens, default=None):
+    return Case(*whens, default=default, output_field=CharField())
+
+
+# --- members and organisations ---------------------------------------------------------------
+
+
+def current_on(on):
+    """Members of the Party on `on`: joined by then and not left."""
+    return Q(joined_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+
+def full_on(on):
+    """A full member on `on`: full now and confirmed by then (or joined as full)."""
+    return Q(status=MemberStatus.FULL) & (Q(confirmed_on__isnull=True) | Q(confirmed_on__lte=on))
+
+
+def existing_on(on):
+    """Organisations that existed on `on`."""
+    established = Q(established_on__isnull=True) | Q(established_on__lte=on)
+    not_dissolved = Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=on)
+    return established & not_dissolved
+
+
+def member_codes(on):
+    return {
+        "total": Value("m"),
+        "full": code_case(When(full_on(on), then=Value("m.full")), default=Value("m.probationary")),
+        "female": code_case(When(gender=Gender.FEMALE, then=Value("m.female"))),
+        "young": code_case(
+            When(birth_date__gt=latest_birth(on, YOUNG_BELOW), then=Value("m.young"))
+        ),
+        "age": code_case(
+            *(
+                When(
+                    between("birth_date", *birth_range(band.low, band.high, on)),
+                    then=Value(f"m.age:{band.code}"),
+                )
+                for band in AGE_BANDS
+            )
+        ),
+        "education": Concat(
+            Value("m.edu:"),
+            Coalesce(NullIf("education", Value("")), Value(UNKNOWN)),
+            output_field=CharField(),
+        ),
+        "ethnicity": Concat(Value("m.eth:"), "ethnicity", output_field=CharField()),
+        "joined": code_case(
+            *(
+                When(between("joined_on", p.start, p.end), then=Value(f"m.joined:{p.code}"))
+                for p in JOINING_PERIODS
+            )
+        ),
+    }
+
+
+# The ages at which a member moves into another band or out of the young.
+AGE_BOUNDARIES = sorted({band.low for band in AGE_BANDS if band.low} | {YOUNG_BELOW})
+
+
+def member_changes(start, end):
+    birthdays = Q()
+    for years in AGE_BOUNDARIES:
+        birthdays |= dated("birth_date", latest_birth(start, years), latest_birth(end, years))
+    dates = (dated(f, start, end) for f in ("joined_on", "left_on", "confirmed_on"))
+    return birthdays | Q(*dates, _connector=Q.OR)
+
+
+def org_codes(on):
+    return {
+        "total": Value("o"),
+        "kind": Concat(Value("o.kind:"), "kind", output_field=CharField()),
+        "category": Concat(Value("o.category:"), "category", output_field=CharField()),
+    }
+
+
+register(
+    Source(
+        Member,
+        org="org",
+        counted=current_on,
+        codes=member_codes,
+        changes=member_changes,
+    )
+)
+register(
+    Source(
+        Organization,
+        org="",
+        counted=existing_on,
+        codes=org_codes,
+        changes=lambda start, end: (
+            dated("established_on", start, end) | dated("dissolved_on", start, end)
+        ),
+    )
+)
+
+
+# --- the clock -------------------------------------------------------------------------------
+
+
+def clock(lock=False):
+    """The tallies' date, or None if they were never built. `lock`: for a writer, a shared
+    lock that `advance` waits for (and that waits for it), so that no row is counted on a
+    date the clock has left."""
+    if lock and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {qn('on')} FROM {qn(TallyClock._meta.db_table)} WHERE id = %s FOR SHARE",
+                [CLOCK],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    return TallyClock.objects.filter(pk=CLOCK).values_list("on", flat=True).first()
+
+
+def qn(name):
+    return connection.ops.quote_name(name)
+
+
+# --- reading codes ---------------------------------------------------------------------------
+
+
+def _named(source, on):
+    return {f"tally_{family}": expr for family, expr in source.codes(on).items()}
+
+
+def codes_of(source, queryset, on):
+    """[(organisation path, [codes])] of the rows of `queryset` that count on `on`."""
+    named = _named(source, on)
+    rows = (
+        queryset.filter(source.counted(on))
+        .annotate(**named)
+        .values_list(source.lookup("path"), *named)
+    )
+    return [(path, [code for code in codes if code]) for path, *codes in rows]
+
+
+def counts(source, queryset, on):
+    """Counter of the codes of the rows of `queryset` that count on `on`: one GROUP BY."""
+    named = _named(source, on)
+    rows = (
+        queryset.filter(source.counted(on))
+        .annotate(**named)
+        .values(*named)
+        .annotate(tally_n=Count("pk"))
+        .values_list(*named, "tally_n")
+    )
+    total = Counter()
+    for *codes, n in rows:
+        for code in codes:
+            if code:
+                total[code] += n
+    return total
+
+
+def own_counts(orgs, on):
+    """{organisation pk: Counter} of what each of `orgs` holds itself: one query a source."""
+    result = {org.pk: Counter() for org in orgs}
+    by_path = {org.path: org.pk for org in orgs}
+    for source in SOURCES.values():
+        queryset = source.rows().filter(**{f"{source.lookup('path')}__in": list(by_path)})
+        for path, codes in codes_of(source, queryset, on):
+            result[by_path[path]].update(codes)
+    return result
+
+
+def scan_counts(org, on):
+    """Counter of `org`'s subtree on `on`, counted from the rows themselves."""
+    total = Counter()
+    for source in SOURCES.values():
+        within = source.rows().filter(**{f"{source.lookup('path')}__startswith": org.path})
+        total.update(counts(source, within, on))
+    return total
+
+
+def subtree_counts(orgs, on):
+    """{organisation pk: Counter of its subtree on `on`} from the tallies, in a fixed number
+    of queries; None when they cannot say (never built, or `on` before their date): the
+    caller scans (`scan_counts`)."""
+    start = clock()
+    if start is None or on < start:
+        return None
+    result = own_counts(orgs, on)
+    rows = Tally.objects.filter(org__in=[org.pk for org in orgs]).exclude(n=0)
+    for org_id, code, n in rows.values_list("org_id", "code", "n"):
+        result[org_id][code] += n
+    if on > start:
+        for (path, code), n in _shift(orgs, start, on).items():
+            for org in orgs:
+                if path.startswith(org.path) and path != org.path:
+                    result[org.pk][code] += n
+    return result
+
+
+def _shift(orgs, start, end, sources=None):
+    """Counter {(path, code): change} of the rows below `orgs` (all rows when None) whose
+    codes differ between `start` and `end`."""
+    change = Counter()
+    for source in sources or SOURCES.values():
+        queryset = source.rows().filter(source.changes(start, end))
+        if orgs is not None:
+            below = Q()
+            for org in orgs:
+                below |= Q(**{f"{source.lookup('path')}__startswith": org.path})
+            queryset = queryset.filter(below)
+        for day, sign in ((start, -1), (end, 1)):
+            for path, codes in codes_of(source, queryset, day):
+                for code in codes:
+                    change[(path, code)] += sign
+    return change
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _strict_ancestors(path):
+    return [int(part) for part in path.strip("/").split("/")[:-1]]
+
+
+def add(changes):
+    """Add `changes` ({(organisation path, code): change}) to the tallies of each path's
+    strict ancestors."""
+    rows = Counter()
+    for (path, code), change in changes.items():
+        if change:
+            for org_id in _strict_ancestors(path):
+                rows[(org_id, code)] += change
+    rows = sorted((key, n) for key, n in rows.items() if n)
+    table = qn(Tally._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} (org_id, code, n) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(batch))
+                + f" ON CONFLICT (org_id, code) DO UPDATE SET n = {table}.n + excluded.n",
+                [value for (org_id, code), n in batch for value in (org_id, code, n)],
+            )
+
+
+def _difference(before, after):
+    change = Counter()
+    for rows, sign in ((before, -1), (after, 1)):
+        for path, codes in rows:
+            for code in codes:
+                change[(path, code)] += sign
+    return change
+
+
+@contextmanager
+def tracked(instance):
+    """Around the save of a counted row: its codes before and after, the difference added
+    to its ancestors' tallies in the same transaction."""
+    source = SOURCES[type(instance)]
+    with transaction.atomic(savepoint=False):
+        on = clock(lock=True)
+        if on is None:
+            yield
+            return
+        adding = instance._state.adding or instance.pk is None
+        before = [] if adding else codes_of(source, source.rows().filter(pk=instance.pk), on)
+        yield
+        after = codes_of(source, source.rows().filter(pk=instance.pk), on)
+        add(_difference(before, after))
+
+
+def added(model, pks):
+    """Count rows inserted in bulk (which bypasses `save`)."""
+    source = SOURCES[model]
+    on = clock(lock=True)
+    if on is None:
+        return
+    pks = list(pks)
+    for start in range(0, len(pks), BATCH):
+        rows = source.rows().filter(pk__in=pks[start : start + BATCH])
+        add(_difference([], codes_of(source, rows, on)))
+
+
+def moving(org, new_path):
+    """Before `org` moves to `new_path`: what its subtree holds leaves its old ancestors'
+    tallies for its new ones'."""
+    on = clock(lock=True)
+    if on is None or org.path == new_path:
+        return
+    held = own_counts([org], on)[org.pk]
+    held.update(dict(Tally.objects.filter(org=org).values_list("code", "n")))
+    change = Counter({(org.path, code): -n for code, n in held.items()})
+    change.update({(new_path, code): n for code, n in held.items()})
+    add(change)
+
+
+@transaction.atomic
+def advance(to=None):
+    """Move the clock to `to` (today): the rows whose codes changed since move their
+    counts. Run nightly; idempotent."""
+    to = to or timezone.localdate()
+    row = TallyClock.objects.select_for_update().filter(pk=CLOCK).first()
+    if row is None or to <= row.on:
+        return 0
+    change = _shift(None, row.on, to)
+    add(change)
+    row.on = to
+    row.save()
+    return sum(abs(n) for n in change.values())
+
+
+@transaction.atomic
+def rebuild(on=None):
+    """Build every tally from the rows, as of `on` (today), in SQL: each source's codes
+    grouped by the parent organisation, then each level added to the level above, deepest
+    first."""
+    on = on or timezone.localdate()
+    TallyClock.objects.select_for_update().filter(pk=CLOCK).first()
+    Tally.objects.all().delete()
+    table = qn(Tally._meta.db_table)
+    upsert = f" ON CONFLICT (org_id, code) DO UPDATE SET n = {table}.n + excluded.n"
+    with connection.cursor() as cursor:
+        for source in SOURCES.values():
+            parent = source.lookup("parent")
+            for expr in source.codes(on).values():
+                grouped = (
+                    source.rows()
+                    .filter(source.counted(on), **{f"{parent}__isnull": False})
+                    .annotate(tally_org=F(parent), tally_code=expr)
+                    .values("tally_org", "tally_code")
+                    .annotate(tally_n=Count("pk"))
+                )
+                sql, params = grouped.query.sql_with_params()
+                cursor.execute(
+                    f"INSERT INTO {table} (org_id, code, n) SELECT tally_org, tally_code, "
+                    f"tally_n FROM ({sql}) grouped WHERE tally_code IS NOT NULL" + upsert,
+                    params,
+                )
+        deepest = Organization.objects.order_by("-depth").values_list("depth", flat=True)
+        orgs = qn(Organization._meta.db_table)
+        for depth in range(deepest.first() or 0, 0, -1):
+            cursor.execute(
+                f"INSERT INTO {table} (org_id, code, n) SELECT o.parent_id, t.code, SUM(t.n) "
+                f"FROM {table} t JOIN {orgs} o ON o.id = t.org_id WHERE o.depth = %s "
+                "GROUP BY o.parent_id, t.code" + upsert,
+                [depth],
+            )
+    TallyClock.objects.update_or_create(pk=CLOCK, defaults={"on": on})
+    return Tally.objects.count()
+
+
+def kept_rows():
+    """{(organisation id, code): n} of every tally row that counts something."""
+    rows = Tally.objects.exclude(n=0).values_list("org_id", "code", "n")
+    return {(org_id, code): n for org_id, code, n in rows}
