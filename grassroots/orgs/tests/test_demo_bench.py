@@ -11,7 +11,7 @@ from django.db import connection
 from grassroots.core.identifiers import citizen_id_error
 from grassroots.orgs.excel.columns import MEMBER_COLUMNS
 from grassroots.orgs.management.commands.bench_run import Command as BenchRun
-from grassroots.orgs.models import Member, Membership, Organization
+from grassroots.orgs.models import HostUnit, Member, Membership, Organization, Term
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY needs PostgreSQL"),
@@ -36,8 +36,17 @@ def test_generate_measure_and_import(tmp_path):
     # Sequences were moved past the copied ids: ordinary inserts still work.
     Organization.objects.create(name="新组织", kind="branch", category="other", parent_id=1)
 
-    call_command("bench_run", requests=3, no_import=True, stdout=out)
-    assert out.getvalue().count("p95") == 4
+    results = tmp_path / "results.jsonl"
+    call_command("bench_run", requests=3, no_import=True, results=str(results), stdout=out)
+    # Two lists and the statistics' API and page, at the root and two levels down; the
+    # statistics a year ago.
+    assert out.getvalue().count("p95") == 4 + 4 + 2
+    figures = json.loads(results.read_text())
+    assert figures["orgs"] == 2301 and figures["stats API 根组织"] > 0
+    grown = io.StringIO()
+    call_command("bench_run", growth=str(results), stdout=grown)
+    assert "stats page 下两级" in grown.getvalue()
+    assert (Term.objects.count(), HostUnit.objects.count()) == (2300 - 111, 38)
 
     path = tmp_path / "members.xlsx"
     district = Organization.objects.get(depth=1, name="基准市第1区委组织部")

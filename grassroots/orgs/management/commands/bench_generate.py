@@ -14,9 +14,17 @@ from django.utils import timezone
 from grassroots.core.choices import Role
 from grassroots.core.models import RoleAssignment
 from grassroots.orgs import tallies
-from grassroots.orgs.choices import Category, OrgKind
+from grassroots.orgs.choices import Category, GuideRole, OrgKind, UnitKind
 from grassroots.orgs.demo import PROFILES, People
-from grassroots.orgs.models import Member, Membership, Organization
+from grassroots.orgs.models import (
+    HostUnit,
+    HostUnitLink,
+    Member,
+    Membership,
+    Organization,
+    Term,
+    UnitGuide,
+)
 
 BENCH_USER = "bench_admin"
 SEED = 7
@@ -28,6 +36,9 @@ LEVELS = (
     (20, OrgKind.COMMITTEE, "第{}社区", "党委"),
 )
 FUNCTIONAL_SHARE = 0.01  # members who also join a functional organisation elsewhere
+
+
+GENERATED = (Organization, Member, Membership, Term, HostUnit, HostUnitLink, UnitGuide)
 
 
 class Command(BaseCommand):
@@ -57,6 +68,9 @@ class Command(BaseCommand):
             self.log(f"{orgs} organisations", started)
             self.write_members(members, branches)
             self.log(f"{members} members", started)
+            self.write_terms(orgs)
+            units = self.write_units(branches, members)
+            self.log(f"terms and {units} host units", started)
             Organization.objects.recount_members()
             self.log("member counts", started)
             tallies.rebuild(self.today)
@@ -129,6 +143,71 @@ class Command(BaseCommand):
 
         self.copy_rows(Member, rows())
 
+    def write_terms(self, total):
+        """A current term for every basic committee and branch (depth 3 and below), started
+        over the last six years: some overdue, some ending within the reminder window."""
+        first = 1 + 10 + 100 + 1
+        self.copy_rows(
+            Term,
+            (
+                {
+                    "id": pk,
+                    "org_id": pk,
+                    "number": 1,
+                    "started_on": (start := self.today - datetime.timedelta(days=pk % 2190)),
+                    "planned_end_on": start.replace(year=start.year + 5, day=1),
+                }
+                for pk in range(first, total + 1)
+            ),
+        )
+
+    def write_units(self, branches, members):
+        """A host unit for every fifth branch, the responsibility of its street: three in
+        five linked to the branch (组织覆盖), one in five with an instructor only (工作覆盖),
+        the rest with none, half of those with three members of other branches working there
+        (应建未建 where they are full members)."""
+        chosen = [org_id for org_id, _ in branches[::5]]
+        paths = dict(Organization.objects.filter(pk__in=chosen).values_list("pk", "path"))
+        units, links, guides, workers = [], [], [], []
+        for number, org_id in enumerate(chosen, start=1):
+            street = int(paths[org_id].strip("/").split("/")[2])
+            units.append(
+                {
+                    "id": number,
+                    "name": f"基准单位{number}",
+                    "kind": UnitKind.PRIVATE_ENTERPRISE,
+                    "responsible_org_id": street,
+                }
+            )
+            if number % 5 < 3:
+                links.append({"id": number, "org_id": org_id, "unit_id": number})
+            elif number % 5 == 3:
+                guides.append(
+                    {
+                        "id": number,
+                        "unit_id": number,
+                        "role": GuideRole.INSTRUCTOR,
+                        "name": f"指导员{number}",
+                        "started_on": self.today - datetime.timedelta(days=100),
+                    }
+                )
+            elif number % 10 == 4:
+                workers.extend(((number * 7 + k) % members + 1, number) for k in range(3))
+        self.copy_rows(HostUnit, units)
+        self.copy_rows(HostUnitLink, links)
+        self.copy_rows(UnitGuide, guides)
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE bench_workers (member_id int, unit_id int)")
+            with cursor.copy("COPY bench_workers FROM STDIN") as copy:
+                for row in workers:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {Member._meta.db_table} m SET work_unit_id = w.unit_id "
+                "FROM bench_workers w WHERE m.id = w.member_id"
+            )
+            cursor.execute("DROP TABLE bench_workers")
+        return len(units)
+
     def write_functional(self, total, branches):
         """Functional memberships ("一方隶属、多重组织生活") of a share of the members."""
         joined = self.today - datetime.timedelta(days=365)
@@ -168,7 +247,15 @@ class Command(BaseCommand):
 
     def reset_sequences(self):
         with connection.cursor() as cursor:
-            for model in (Organization, Member, Membership):
+            for model in (
+                Organization,
+                Member,
+                Membership,
+                Term,
+                HostUnit,
+                HostUnitLink,
+                UnitGuide,
+            ):
                 table = model._meta.db_table
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

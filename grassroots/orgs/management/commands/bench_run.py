@@ -1,5 +1,7 @@
-"""Measure the benchmark (after bench_generate): subtree list API latency at the root and two
-levels down, and importing a member workbook (time and peak memory, in a fresh process)."""
+"""Measure the benchmark (after bench_generate): subtree list API and statistics latency at
+the root and two levels down, and importing a member workbook (time and peak memory, in a
+fresh process). `--results FILE` appends the figures as one JSON line; `--growth FILE` prints
+how each grew over the sizes measured (docs/benchmarks.md)."""
 
 import argparse
 import json
@@ -45,9 +47,13 @@ class Command(BaseCommand):
         parser.add_argument("--import-rows", type=int, default=100_000)
         parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow queries")
         parser.add_argument("--no-import", action="store_true")
+        parser.add_argument("--results", help="append the figures to this JSON-lines file")
+        parser.add_argument("--growth", help="print the growth table of a results file, only")
         parser.add_argument("--import-workbook", help=argparse.SUPPRESS)  # the child process
 
     def handle(self, *args, **options):
+        if options["growth"]:
+            return self.growth(options["growth"])
         if connection.vendor != "postgresql":
             raise CommandError("基准测试只能在 PostgreSQL 上运行，请设置 DATABASE_URL")
         self.user = get_user_model().objects.filter(username=BENCH_USER).first()
@@ -65,9 +71,14 @@ class Command(BaseCommand):
             f"数据：党组织 {orgs:,} 个，党员 {members:,} 名；"
             f"PostgreSQL {version // 10000}.{version % 100}"
         )
+        self.figures = {"orgs": orgs, "members": members}
         self.lists(options["requests"])
+        self.statistics(options["requests"])
         if not options["no_import"]:
             self.workbook_import(options["import_rows"])
+        if options["results"]:
+            with open(options["results"], "a", encoding="utf-8") as results:
+                results.write(json.dumps(self.figures, ensure_ascii=False) + "\n")
 
     def out(self, text=""):
         self.stdout.write(text)
@@ -78,15 +89,36 @@ class Command(BaseCommand):
     def lists(self, requests):
         _, token = AuthToken.objects.create(self.user)  # knox keeps only a digest
         client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="localhost")
-        root = Organization.objects.get(depth=0)
-        down = Organization.objects.filter(depth=2).order_by("path").first()
         self.out(f"\n列表 API（每页 50 条，{requests} 次请求，用户 {BENCH_USER}：根组织管理员）")
         for endpoint in ("orgs", "members"):
-            for label, org in (("根组织", root), ("下两级", down)):
-                self.measure(client, f"/api/v1/{endpoint}/?ancestor={org.pk}", label, requests)
+            for label, org in self.cases():
+                url = f"/api/v1/{endpoint}/?ancestor={org.pk}"
+                self.measure(client, url, label, requests, f"{endpoint} {label}")
 
-    def measure(self, client, url, label, requests):
-        for _ in range(WARMUP):
+    def statistics(self, requests):
+        """The statistics of a subtree: the API and the page, today (from the tallies) and
+        a year ago (a date before the tallies': counted from the rows, for comparison)."""
+        _, token = AuthToken.objects.create(self.user)
+        api = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="localhost")
+        page = Client(HTTP_HOST="localhost")
+        page.force_login(self.user)
+        self.out(f"\n统计（{requests} 次请求）")
+        year_ago = timezone.localdate().replace(year=timezone.localdate().year - 1)
+        for label, org in self.cases():
+            url = f"/api/v1/stats/?ancestor={org.pk}"
+            self.measure(api, url, label, requests, f"stats API {label}")
+            self.measure(page, f"/stats/?ancestor={org.pk}", label, requests, f"stats page {label}")
+        for label, org in self.cases():
+            url = f"/api/v1/stats/?ancestor={org.pk}&on={year_ago}"
+            self.measure(api, url, f"{label}，一年前（逐行统计）", max(3, requests // 10))
+
+    def cases(self):
+        root = Organization.objects.get(depth=0)
+        down = Organization.objects.filter(depth=2).order_by("path").first()
+        return (("根组织", root), ("下两级", down))
+
+    def measure(self, client, url, label, requests, key=None):
+        for _ in range(min(WARMUP, requests)):
             self.get(client, url)
         samples = []
         for _ in range(requests):
@@ -96,9 +128,13 @@ class Command(BaseCommand):
         with CaptureQueriesContext(connection) as queries:
             self.get(client, url)
         slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
+        p95 = percentile(samples, 95)
+        if key:
+            self.figures[key] = round(p95, 1)
+        shown = f"count={count:>9,}" if count is not None else " " * 15
         self.out(
-            f"  GET {url:<32} {label}  count={count:>9,}  "
-            f"p50 {percentile(samples, 50):7.1f} ms  p95 {percentile(samples, 95):7.1f} ms  "
+            f"  GET {url:<44} {label}  {shown}  "
+            f"p50 {percentile(samples, 50):7.1f} ms  p95 {p95:7.1f} ms  "
             f"max {max(samples):7.1f} ms  查询 {len(queries)} 条，最慢 "
             f"{float(slowest['time']) * 1000:.1f} ms"
         )
@@ -115,7 +151,22 @@ class Command(BaseCommand):
         response = client.get(url)
         if response.status_code != 200:
             raise CommandError(f"{url} → {response.status_code}: {response.content[:300]!r}")
-        return response.json()["count"]
+        if response["Content-Type"].startswith("application/json"):
+            return response.json().get("count")
+        return None
+
+    def growth(self, path):
+        """Each figure (p95, ms) by size, one column per run of the results file."""
+        with open(path, encoding="utf-8") as results:
+            runs = [json.loads(line) for line in results if line.strip()]
+        if not runs:
+            raise CommandError(f"{path} 中没有测量结果")
+        keys = [key for key in runs[-1] if key not in ("orgs", "members")]
+        header = "".join(f"{run['orgs']:>14,}" for run in runs)
+        self.out(f"\n增长（p95，ms；各列为党组织数）\n  {'':<26}{header}")
+        for key in keys:
+            cells = "".join(f"{run.get(key, float('nan')):>14.1f}" for run in runs)
+            self.out(f"  {key:<26}{cells}")
 
     # --- workbook import -----------------------------------------------------------------------
 
