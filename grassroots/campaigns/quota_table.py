@@ -24,10 +24,9 @@ class QuotaCell:
     def read(self, value, today):
         if cells.is_blank(value):
             return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value if value >= 0 else str(value)
+        number = cells.whole_number(value)
+        if number is not None and number >= 0:
+            return number
         return str(value).strip()
 
 

@@ -93,6 +93,17 @@ def _date_from_text(text: str) -> datetime.date:
     raise CellError(f"日期格式不正确，请填写如 {DATE_FORMATS}")
 
 
+def whole_number(value) -> int | None:
+    """`value` as an int when it is a whole number (12, 12.0, " 12 "), else None."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
 def read_flag(value) -> bool:
     """是/否 (also √, Y/N, TRUE/FALSE, 1/0, or an Excel boolean); blank is 否."""
     if is_blank(value):

@@ -55,12 +55,9 @@ class WholeNumber:
     def read(self, value, today):
         if cells.is_blank(value):
             return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
+        number = cells.whole_number(value)
+        if number is not None and number >= 0:
+            return number
         raise cells.CellError("请填写不小于0的整数")
 
 
