@@ -73,9 +73,11 @@ def report(job, done, total=None, message=None):
 
 
 def may_rerun(job, now=None):
+    """A job that crashed or stalled may run again; a refusal (a file with errors, an
+    organisation no longer seen) would only be refused again."""
     now = now or timezone.now()
     stalled = job.state == JobState.RUNNING and now - job.updated_at > STALE_AFTER
-    return job.state == JobState.FAILED or stalled
+    return job.state == JobState.FAILED and job.message == FAILED_MESSAGE or stalled
 
 
 def rerun_job(user, job):

@@ -435,6 +435,8 @@ def close_late_applications(today=None, user=None):
 def close_late_applications_step(user, today):
     """The nightly step (grassroots.portal.nightly): close_late_applications, said in a line."""
     done = close_late_applications(today, user)
+    if not done:
+        return "没有逾期未提交的申报"
     return f"{len(done)}个活动共{sum(done.values())}份申报逾期未提交，视为放弃"
 
 

@@ -44,7 +44,7 @@ def test_nightly_withdraws_late_drafts_once_as_the_system_user(scene, capsys):
     history = Application.history.count()
 
     # Run again the same day: nothing more changes.
-    assert "0个活动共0份" in nightly(capsys)
+    assert "没有逾期未提交的申报" in nightly(capsys)
     assert Application.history.count() == history
     # The hourly check: today's run is done, so it does not run a third time.
     assert "今天已经运行" in nightly(capsys, "--if-due")
@@ -53,4 +53,4 @@ def test_nightly_withdraws_late_drafts_once_as_the_system_user(scene, capsys):
     assert {job.created_by for job in runs} == {system_user()}
     # The single command does the same as the nightly step.
     call_command("close_late_applications", "--today", AFTER.isoformat())
-    assert "0个活动共0份" in capsys.readouterr().out
+    assert "没有逾期未提交的申报" in capsys.readouterr().out
