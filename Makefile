@@ -24,7 +24,8 @@ system-deps:
 	scripts/system-deps.sh
 
 ## Serve the platform with the demo city on SQLite at http://127.0.0.1:$(PORT), with the
-## background-job worker beside it (stopped with the server)
+## background-job worker and the hourly check for the nightly work beside it (stopped with
+## the server)
 run: runtime
 	scripts/system-deps.sh run
 	$(PY) manage.py migrate --no-input -v0
@@ -33,7 +34,8 @@ run: runtime
 	$(PY) manage.py load_demo_city
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	while :; do $(PY) manage.py nightly --if-due >/dev/null; sleep 3600; done & nightly=$$!; \
+	trap 'kill $$worker $$nightly 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The platform as on several machines, on this one (docs/deployment.md): PostgreSQL primary

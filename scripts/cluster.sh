@@ -72,6 +72,9 @@ for port in $APP_PORTS; do
 done
 $PY manage.py db_worker --no-reload -v0 >"$tmp/worker.log" 2>&1 &
 pids+=($!)
+# The nightly work, checked hourly (a systemd timer in docs/deployment.md).
+while :; do $PY manage.py nightly --if-due >>"$tmp/nightly.log" 2>&1; sleep 3600; done &
+pids+=($!)
 python3 scripts/proxy.py "$PORT" "${upstreams[@]}" &
 pids+=($!)
 
@@ -82,6 +85,6 @@ The cluster is up (Ctrl-C stops it and removes $tmp):
 $(for port in $APP_PORTS; do echo "  http://127.0.0.1:$port/          app server (gunicorn, log $tmp/app-$port.log)"; done)
   $DATABASE_URL          primary
   $REPLICA_DATABASE_URL          replica
-  job worker: $tmp/worker.log
+  job worker: $tmp/worker.log; nightly work (checked hourly): $tmp/nightly.log
 EOF
 wait

@@ -8,6 +8,7 @@ progress with `report()` between steps and does all its writing in one transacti
 end, so a job killed mid-way leaves nothing half-written and is simply run again."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -32,13 +33,23 @@ class JobOutcome:
     message: str
     content: bytes = b""
     filename: str = ""
+    failed: bool = False  # a refusal that comes with a file (an import's list of problems)
 
 
-def start_job(user, label, runner, **params):
-    """Queue `runner(job, **params)` (a dotted path) for `user`. The queue is a table of the
-    same database: the job and its queue entry are committed together or not at all."""
+def start_job(user, label, runner, source=None, **params):
+    """Queue `runner(job, **params)` (a dotted path) for `user`; `source`, an uploaded file,
+    is kept under a name of our own for the runner (and a rerun) to read. The queue is a
+    table of the same database: the job and its queue entry are committed together or not at
+    all."""
+    if source is not None:
+        source.name = uuid.uuid4().hex
     job = Job.objects.create(
-        label=label, runner=runner, params=params, created_by=user, state=JobState.QUEUED
+        label=label,
+        runner=runner,
+        params=params,
+        source=source,
+        created_by=user,
+        state=JobState.QUEUED,
     )
     run_job.enqueue(job.pk)
     return job
@@ -62,9 +73,11 @@ def report(job, done, total=None, message=None):
 
 
 def may_rerun(job, now=None):
+    """A job that crashed or stalled may run again; a refusal (a file with errors, an
+    organisation no longer seen) would only be refused again."""
     now = now or timezone.now()
     stalled = job.state == JobState.RUNNING and now - job.updated_at > STALE_AFTER
-    return job.state == JobState.FAILED or stalled
+    return job.state == JobState.FAILED and job.message == FAILED_MESSAGE or stalled
 
 
 def rerun_job(user, job):
@@ -73,7 +86,9 @@ def rerun_job(user, job):
         raise ValidationError({"job": "只能重新运行自己发起的任务"})
     if not may_rerun(job):
         raise ValidationError({"job": "该任务正在运行或已经完成"})
-    Job.objects.filter(pk=job.pk).update(state=JobState.QUEUED, done=0, message="")
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.QUEUED, done=0, message="", result="", result_name=""
+    )
     run_job.enqueue(job.pk)
 
 
@@ -99,7 +114,7 @@ def run_job(job_id):
     if outcome.content:
         job.result.save(outcome.filename, ContentFile(outcome.content), save=False)
         Job.objects.filter(pk=job.pk).update(result=job.result.name, result_name=outcome.filename)
-    _finish(job, JobState.DONE, outcome.message)
+    _finish(job, JobState.FAILED if outcome.failed else JobState.DONE, outcome.message)
 
 
 def _finish(job, state, message):

@@ -66,6 +66,8 @@ class Job(models.Model):
     done = models.PositiveIntegerField("已完成", default=0)
     total = models.PositiveIntegerField("总数", default=0)
     message = models.CharField("说明", max_length=1000, blank=True)
+    # What the job reads (an uploaded workbook), kept so that a rerun reads it again.
+    source = models.FileField("上传文件", upload_to="jobs/uploads/%Y/%m/", blank=True)
     result = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True)
     result_name = models.CharField("结果文件名", max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField("运行次数", default=0)

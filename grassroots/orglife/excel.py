@@ -399,7 +399,7 @@ class _MeetingImport(Importer):
         return len(meetings)
 
 
-def import_meetings(user, fileobj, *, today=None) -> ImportResult:
+def import_meetings(user, fileobj, *, today=None, progress=None) -> ImportResult:
     """Create a meeting (with its attendance) for every row of `fileobj`, or none at all if
     any row has an error."""
-    return _MeetingImport(user, today).run(fileobj)
+    return _MeetingImport(user, today).run(fileobj, progress)

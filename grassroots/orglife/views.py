@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core.access import Scope, can, visible_or_404
 from grassroots.core.choices import Permission
-from grassroots.core.excel import UploadForm, wants_xlsx, xlsx_list, xlsx_response
+from grassroots.core.excel import wants_xlsx, xlsx_list, xlsx_response
+from grassroots.core.excel.background import BackgroundUploadForm, import_in_background
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.pages import ancestors, form_page, page_of, require_edit, visible_org
 from grassroots.orgs.models import Post
@@ -541,19 +542,25 @@ def _save_facts(user, org, year, form):
 
 # --- Excel import ------------------------------------------------------------------------------
 
+MEETING_IMPORTER = "grassroots.orglife.excel.import_meetings"  # a large file's, in the worker
+
 
 @login_required
 def import_page(request):
     can_import = Scope.of(request.user).has_any(Permission.EDIT)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = BackgroundUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST":
         if not can_import:
             raise PermissionDenied("您没有录入数据的权限")
         if form.is_valid():
-            result = excel.import_meetings(request.user, form.cleaned_data["file"])
+            upload, done = form.cleaned_data["file"], "导入成功：新建会议{created}次"
+            job = import_in_background(request.user, upload, "会议", MEETING_IMPORTER, done)
+            if job is not None:
+                return redirect("job-detail", job.pk)
+            result = excel.import_meetings(request.user, upload)
             if not result.errors:
-                messages.success(request, f"导入成功：新建会议{result.created}次")
+                messages.success(request, done.format(created=result.created))
                 return redirect("orglife-import")
     context = {"form": form, "result": result, "can_import": can_import}
     return render(request, "orglife/import.html", context, status=400 if result else 200)

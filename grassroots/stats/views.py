@@ -4,21 +4,19 @@ workbook (one sheet per table)."""
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from grassroots.core.excel import xlsx_response
-from grassroots.core.excel.sheets import export_sheets
 from grassroots.core.forms import BootstrapForm, DateInput, org_picker
+from grassroots.core.jobs import start_job
 from grassroots.core.pages import ancestors, subtree_roots, visible_org
 from grassroots.core.replica import on_replica
 from grassroots.orgs.models import Organization
 
-from . import rules
 from .figures import subtree_figures
+from .report import RUNNER, is_large, report_filename, report_workbook, summary
 from .tables import build_tables
-
-SHEET_TITLE_LENGTH = 31  # Excel's limit
 
 
 class StatsForm(BootstrapForm):
@@ -61,15 +59,7 @@ def _context(request):
         "figures": figures,
         "tables": tables,
         "charts": [table.chart_data() for table in tables if table.chart and table.rows],
-        "summary": [
-            ("党组织", figures.orgs["total"], "个"),
-            ("党员", figures.members["total"], "名"),
-            ("女党员占比", rules.percent(figures.members["female_share"]), ""),
-            ("35岁以下占比", rules.percent(figures.members["young_share"]), ""),
-            ("组织覆盖率", rules.percent(figures.units["coverage_rate"]), ""),
-            ("应建未建单位", figures.units["should_form"], "个"),
-            ("超期未换届", figures.terms["overdue"], "个"),
-        ],
+        "summary": summary(figures),
     }
 
 
@@ -88,21 +78,11 @@ def printable(request):
 @login_required
 @on_replica()
 def report(request):
-    """The yearly report workbook: one sheet per table, as organisation departments
-    exchange them."""
-    context = _context(request)
-    org, on = context["org"], context["on"]
-    sheets = [
-        (
-            table.title[:SHEET_TITLE_LENGTH],
-            table.headers,
-            [30, *([12] * (len(table.headers) - 1))],
-            [[row.label, *row.cells] for row in table.rows],
-        )
-        for table in context["tables"]
-    ]
-    overview = [[label, value, unit] for label, value, unit in context["summary"]]
-    sheets.insert(
-        0, ("概况", [f"{org.name}（{on:%Y年%m月%d日}）", "数值", "单位"], [36, 12, 8], overview)
-    )
-    return xlsx_response(export_sheets(sheets), f"{org.name}{on.year}年度统计{on:%Y%m%d}.xlsx")
+    """The yearly report workbook; a large subtree's from a background job (its page)."""
+    _, org, on = chosen(request)
+    if is_large(org):
+        label = f"{org.name}{on.year}年度统计表（{on:%Y-%m-%d}）"
+        job = start_job(request.user, label, RUNNER, ancestor=org.pk, on=on.isoformat())
+        return redirect("job-detail", job.pk)
+    content = report_workbook(org, on, subtree_figures(org, on))
+    return xlsx_response(content, report_filename(org, on))

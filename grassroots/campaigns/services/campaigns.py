@@ -411,9 +411,11 @@ def step_stage(user, campaign, closed_on, started_on):
     return save_by(campaign, user)
 
 
-def close_late_applications(today=None):
+def close_late_applications(today=None, user=None):
     """The daily run: every campaign still in its application stage past the deadline
-    withdraws its unsubmitted applications. {campaign id: number withdrawn}."""
+    withdraws its unsubmitted applications, in history as `user`'s (the system user's).
+    Idempotent: a second run finds nothing left to withdraw; a run at the same time waits for
+    the campaign's lock. {campaign id: number withdrawn}."""
     today = today or timezone.localdate()
     done = {}
     overdue = Campaign.objects.filter(
@@ -421,10 +423,21 @@ def close_late_applications(today=None):
     ).order_by("pk")
     for campaign in overdue:
         with transaction.atomic():
-            count = withdraw_late_applications(campaign, today)
+            lock(campaign, "stage", "application_deadline")
+            if campaign.stage != StageCode.APPLICATION:
+                continue  # its organiser closed the stage meanwhile
+            count = withdraw_late_applications(campaign, today, user)
         if count:
             done[campaign.pk] = count
     return done
+
+
+def close_late_applications_step(user, today):
+    """The nightly step (grassroots.portal.nightly): close_late_applications, said in a line."""
+    done = close_late_applications(today, user)
+    if not done:
+        return "没有逾期未提交的申报"
+    return f"{len(done)}个活动共{sum(done.values())}份申报逾期未提交，视为放弃"
 
 
 # --- quotas ------------------------------------------------------------------------------------

@@ -18,6 +18,13 @@ from .sheets import MAX_UPLOAD_BYTES, TOO_LARGE, HeaderMap, WorkbookError, open_
 
 MAX_ERRORS = 1000
 CHANGE_REASON = "Excel导入"
+PROGRESS_ROWS = 500  # a background import reports its progress every so many rows
+CHECKING = "已读完全部行，正在核对组织、号码等是否与系统中的记录冲突"
+WRITING = "检查无误，正在一次写入全部数据（中断则什么也不写入）"
+
+
+def _unwatched(done, message=None):
+    """No one watches an import run within a request."""
 
 
 class _TooManyErrors(Exception):
@@ -72,15 +79,21 @@ class Importer:
         self.user = user
         self.today = today or timezone.localdate()
         self.errors = _Errors()
+        self.rows_read = 0
 
-    def run(self, fileobj) -> ImportResult:
+    def run(self, fileobj, progress=None) -> ImportResult:
+        """`progress(rows read, message=None)`, if given, is told how far the import is (a
+        background job's progress bar); nothing is written before every row is checked."""
+        self.progress = progress or _unwatched
         if getattr(fileobj, "size", 0) > MAX_UPLOAD_BYTES:
             return ImportResult(errors=[RowError(None, "", "", TOO_LARGE)])
         try:
             if self._read(fileobj):
+                self.progress(self.rows_read, CHECKING)
                 self.check_file()
             if self.errors:
                 return ImportResult(errors=self.errors.sorted())
+            self.progress(self.rows_read, WRITING)
             with transaction.atomic():
                 created = self.write()
         except WorkbookError as exc:
@@ -114,6 +127,9 @@ class Importer:
             ]
             seen_data = False
             for number, cells in enumerate(rows, start=2):
+                self.rows_read = number - 1
+                if self.rows_read % PROGRESS_ROWS == 0:
+                    self.progress(self.rows_read)
                 if all(index >= len(cells) or is_blank(cells[index]) for index, _ in data_columns):
                     continue
                 seen_data = True

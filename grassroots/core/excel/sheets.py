@@ -215,10 +215,9 @@ _WORKSHEET_RELATION = "/worksheet"
 
 
 @contextmanager
-def open_sheet(fileobj):
-    """The first worksheet's rows, as tuples of values, read in streaming mode: after the
-    archive has been checked (grassroots/core/uploads.py), and at most UPLOAD_MAX_ROWS rows
-    of UPLOAD_MAX_COLUMNS columns."""
+def _first_sheet(fileobj):
+    """The first worksheet in streaming mode, after the archive has been checked
+    (grassroots/core/uploads.py)."""
     try:
         check_archive(fileobj, extension="xlsx", streamed=WORKSHEET_PART)
         _check_large_worksheets(fileobj)
@@ -229,12 +228,37 @@ def open_sheet(fileobj):
         sheet = workbook.worksheets[0]
     except Exception as exc:  # an untrusted upload: any parser failure means "not an .xlsx"
         raise WorkbookError(BAD_FILE) from exc
-    # Files written without a <dimension> element would otherwise be scanned twice.
-    sheet.reset_dimensions()
     try:
-        yield _guarded(sheet.iter_rows(values_only=True))
+        yield sheet
     finally:
         workbook.close()
+
+
+@contextmanager
+def open_sheet(fileobj):
+    """The first worksheet's rows, as tuples of values, read in streaming mode: at most
+    UPLOAD_MAX_ROWS rows of UPLOAD_MAX_COLUMNS columns."""
+    with _first_sheet(fileobj) as sheet:
+        # Files written without a <dimension> element would otherwise be scanned twice.
+        sheet.reset_dimensions()
+        yield _guarded(sheet.iter_rows(values_only=True))
+
+
+def declared_rows(fileobj):
+    """The data rows (below the header) the first worksheet declares in its <dimension>,
+    read without reading the rows: whether an import runs as a background job. None when
+    the sheet declares none; 0 when the file cannot be opened (the import says why at once).
+    A declaration can be wrong, so the import still reads at most UPLOAD_MAX_ROWS rows."""
+    try:
+        with _first_sheet(fileobj) as sheet:
+            last = sheet.max_row
+    except WorkbookError:
+        return 0
+    except Exception:  # an unreadable <dimension>: read the rows to know
+        return None
+    finally:
+        fileobj.seek(0)
+    return None if last is None else max(last - 1, 0)
 
 
 def _guarded(rows):

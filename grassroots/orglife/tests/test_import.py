@@ -7,7 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from grassroots.core.choices import Role
+from grassroots.core.choices import JobState, Role
+from grassroots.core.models import Job
 from grassroots.orglife import excel, services
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting
@@ -206,3 +207,19 @@ def test_a_workbook_bomb_is_refused(api, client, make_user, city, xlsx_bomb):
         assert response.status_code == 400
         assert message in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def test_a_large_file_is_imported_by_a_background_job(client, scene, settings):
+    """More than JOB_ROWS meetings: the job's page, then every meeting with its attendance
+    (all or nothing, as in the request)."""
+    settings.JOB_ROWS = 1
+    client.force_login(scene["clerk"])
+    org = scene["east_branch"]
+    file = meeting_file([row(org), row(org, 主题="学习党章")])
+    file.name = "会议.xlsx"
+    response = client.post("/life/import/", {"file": file})
+    job = Job.objects.get()
+    assert response.url == f"/jobs/{job.pk}/"
+    assert (job.state, job.message) == (JobState.DONE, "导入成功：新建会议2次")
+    assert Meeting.objects.count() == 2 and Attendance.objects.count() == 8
+    assert "超过1行的文件转入后台导入" in client.get("/life/import/").content.decode()

@@ -155,10 +155,10 @@ class _MemberImport(Importer):
         return len(members)
 
 
-def import_members(user, fileobj, *, today=None) -> ImportResult:
+def import_members(user, fileobj, *, today=None, progress=None) -> ImportResult:
     """Create a member for every row of `fileobj` (an .xlsx laid out like the member
     template), or none at all if any row has an error."""
-    return _MemberImport(user, today).run(fileobj)
+    return _MemberImport(user, today).run(fileobj, progress)
 
 
 # --- organisations -----------------------------------------------------------------------------
@@ -315,10 +315,10 @@ class _OrganizationImport(Importer):
         return len(self.pending)
 
 
-def import_organizations(user, fileobj, *, today=None) -> ImportResult:
+def import_organizations(user, fileobj, *, today=None, progress=None) -> ImportResult:
     """Create an organisation (and its host unit, if given) for every row of `fileobj` (an
     .xlsx laid out like the organisation template), or none at all if any row has an error."""
-    return _OrganizationImport(user, today).run(fileobj)
+    return _OrganizationImport(user, today).run(fileobj, progress)
 
 
 # --- units without an organisation -------------------------------------------------------------
@@ -389,7 +389,7 @@ class _UnitImport(Importer):
         return len(units)
 
 
-def import_units(user, fileobj, *, today=None) -> ImportResult:
+def import_units(user, fileobj, *, today=None, progress=None) -> ImportResult:
     """Create a unit for every row of `fileobj` (an .xlsx laid out like the unit template),
     or none at all if any row has an error."""
-    return _UnitImport(user, today).run(fileobj)
+    return _UnitImport(user, today).run(fileobj, progress)

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from grassroots.core.access import Scope
 from grassroots.core.choices import Permission
-from grassroots.core.excel import UploadForm, xlsx_response
+from grassroots.core.excel import xlsx_response
+from grassroots.core.excel.background import BackgroundUploadForm, import_in_background
 from grassroots.core.forms import BootstrapForm, org_picker
 from grassroots.core.jobs import start_job
 from grassroots.core.pages import subtree_roots
@@ -45,7 +46,7 @@ KINDS = {
     ),
 }
 # People are counted in 名, organisations in 个.
-MEASURE_WORDS = {"orgs": "个", "members": "名"}
+MEASURE_WORDS = {"orgs": "个", "members": "名", "units": "个"}
 
 
 class AncestorForm(BootstrapForm):
@@ -77,7 +78,7 @@ def visible_ancestor(user, value):
 
 def _page(request, result=None, result_kind=None, upload_forms=None, status=200):
     scope = Scope.of(request.user)
-    forms_by_kind = upload_forms or {kind: UploadForm(prefix=kind) for kind in KINDS}
+    forms_by_kind = upload_forms or {kind: BackgroundUploadForm(prefix=kind) for kind in KINDS}
     ancestor_form = AncestorForm(request.GET or None, user=request.user)
     ancestor = visible_ancestor(request.user, request.GET.get("ancestor"))
     context = {
@@ -115,16 +116,23 @@ def _upload(request, kind):
     label, importer, _, _ = _kind(kind)
     if not Scope.of(request.user).has_any(Permission.EDIT):
         raise PermissionDenied("您没有录入数据的权限")
-    forms_by_kind = {k: UploadForm(prefix=k) for k in KINDS}
-    form = forms_by_kind[kind] = UploadForm(request.POST, request.FILES, prefix=kind)
+    forms_by_kind = {k: BackgroundUploadForm(prefix=k) for k in KINDS}
+    form = forms_by_kind[kind] = BackgroundUploadForm(request.POST, request.FILES, prefix=kind)
     if not form.is_valid():
         return _page(request, upload_forms=forms_by_kind)
-    result = importer(request.user, form.cleaned_data["file"])
+    upload = form.cleaned_data["file"]
+    done = f"导入成功：新建{label}{{created}}{MEASURE_WORDS[kind]}"
+    job = import_in_background(
+        request.user, upload, label, f"{importer.__module__}.{importer.__name__}", done
+    )
+    if job is not None:
+        return redirect("job-detail", job.pk)
+    result = importer(request.user, upload)
     if result.errors:
         return _page(
             request, result=result, result_kind=kind, upload_forms=forms_by_kind, status=400
         )
-    messages.success(request, f"导入成功：新建{label}{result.created}{MEASURE_WORDS[kind]}")
+    messages.success(request, done.format(created=result.created))
     return redirect("excel-home")
 
 
