@@ -7,6 +7,7 @@ standing`, the register's `expired`/`expiring` filters), the reminders of terms 
 
 from grassroots.campaigns.services.campaigns import close_late_applications_step
 from grassroots.core.nightly import run_steps
+from grassroots.orgs import tallies
 from grassroots.orgs.models import Organization
 
 
@@ -19,9 +20,17 @@ def member_count_check(user, day):
     return f"{wrong}个党组织的党员人数与党员记录不符，请运行 manage.py recount_members 更正"
 
 
+def advance_tallies(user, day):
+    """The statistics' tallies move to the day: birthdays into the next age band, dates
+    reached (orgs.tallies)."""
+    moved = tallies.advance(day)
+    return f"统计计数已更新到{day:%Y-%m-%d}，调整{moved}项"
+
+
 STEPS = [
     ("处理逾期未提交的申报", close_late_applications_step),
     ("核对党员人数", member_count_check),
+    ("更新统计计数", advance_tallies),
 ]
 RUNNER = "grassroots.portal.nightly.nightly_job"
 

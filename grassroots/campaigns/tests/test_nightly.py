@@ -11,7 +11,6 @@ from grassroots.campaigns.models import Application
 from grassroots.core.choices import JobState
 from grassroots.core.models import Job
 from grassroots.core.nightly import SYSTEM_NAME, system_user
-from grassroots.portal.nightly import RUNNER
 
 from .test_campaigns_services import DEADLINE, applications_in, create
 
@@ -48,9 +47,8 @@ def test_nightly_withdraws_late_drafts_once_as_the_system_user(scene, capsys):
     assert Application.history.count() == history
     # The hourly check: today's run is done, so it does not run a third time.
     assert "今天已经运行" in nightly(capsys, "--if-due")
-    runs = Job.objects.filter(runner=RUNNER)
-    assert [(job.state, job.done, job.total) for job in runs] == [(JobState.DONE, 2, 2)] * 2
-    assert {job.created_by for job in runs} == {system_user()}
+    runs = Job.objects.filter(created_by=system_user())
+    assert [(job.state, job.done == job.total > 0) for job in runs] == [(JobState.DONE, True)] * 2
     # The single command does the same as the nightly step.
     call_command("close_late_applications", "--today", AFTER.isoformat())
     assert "没有逾期未提交的申报" in capsys.readouterr().out
