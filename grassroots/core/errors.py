@@ -1,10 +1,15 @@
 """Error answers that reach Django's handlers (unknown URLs, refusals and failures outside
 DRF's views): the site's own Chinese pages, and JSON under /api/ so API clients always get
-the `{"detail": …}` body DRF gives for its own errors."""
+the `{"detail": …}` body DRF gives for its own errors. A database that cannot be reached (the
+primary restarting, a failover) answers 503 with Retry-After instead of 500, at once: the
+connection attempt gives up after the `connect_timeout` of the database settings."""
 
 import re
+import sys
 
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
 
 API_PREFIX = "/api/"
@@ -13,7 +18,14 @@ DETAILS = {
     403: "您没有执行该操作的权限。",
     404: "未找到。",
     500: "服务器内部错误，请稍后再试。",
+    503: "系统繁忙，数据库暂时不可用，请稍后重试。",
 }
+RETRY_AFTER_SECONDS = 10  # a primary restarting is back within seconds
+# SQLSTATEs of a server going away or not yet accepting connections (admin/crash shutdown,
+# starting up); class 08 is a connection failure. psycopg's own connection errors (refused,
+# lost mid-query) carry no SQLSTATE.
+_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03"}
+_NO_STATE = object()
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -50,6 +62,31 @@ def page_not_found(request, exception):
     )
 
 
+def database_unavailable(exc):
+    """Whether `exc` says the database cannot be reached, as opposed to a failing query."""
+    if isinstance(exc, InterfaceError):  # a connection closed under the request
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    state = getattr(exc.__cause__, "sqlstate", _NO_STATE)  # only PostgreSQL's errors have one
+    return state is None or (
+        state is not _NO_STATE and (state.startswith("08") or state in _UNAVAILABLE_STATES)
+    )
+
+
+def service_unavailable(request):
+    """503 without the database: a Chinese page, or JSON under /api/; Retry-After for both."""
+    response = _api_error(request, 503) or HttpResponse(
+        loader.get_template("core/database_unavailable.html").render(), status=503
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request):
-    # 500.html is rendered without context processors or the database (Django's own view).
+    # Called while the exception is being handled: a database that cannot be reached is a
+    # 503, not the site's fault. 500.html is rendered without context processors or the
+    # database (Django's own view).
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
     return _api_error(request, 500) or defaults.server_error(request)
