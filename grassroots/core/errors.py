@@ -47,7 +47,17 @@ def _api_error(request, status, exception=None):
 
 
 def bad_request(request, exception):
+    # The session could not be saved because the database went away (Django reports that
+    # as a session deleted under the request, a 400): say so as for any other request.
+    if any(database_unavailable(cause) for cause in _causes(exception)):
+        return service_unavailable(request)
     return _api_error(request, 400) or defaults.bad_request(request, exception)
+
+
+def _causes(exception):
+    while exception is not None:
+        yield exception
+        exception = exception.__cause__ or exception.__context__
 
 
 def permission_denied(request, exception):

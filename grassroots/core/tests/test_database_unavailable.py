@@ -7,11 +7,12 @@ from unittest import mock
 
 import psycopg
 import pytest
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import InterfaceError, OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
 
-from grassroots.core.errors import RETRY_AFTER_SECONDS, database_unavailable
+from grassroots.core.errors import RETRY_AFTER_SECONDS, bad_request, database_unavailable
 
 HEADING = "系统繁忙"
 HINT = "数据库暂时不可用，请稍后重试"
@@ -101,3 +102,17 @@ def test_a_failing_query_is_still_a_server_error(logged_in):
 )
 def test_which_errors_mean_the_database_is_unavailable(error, unavailable):
     assert database_unavailable(error) is unavailable
+
+
+def test_a_session_lost_with_the_database_is_a_503_not_a_400(rf):
+    """Django reports a session it could not save as deleted under the request (400)."""
+    try:
+        try:
+            raise SHUTDOWN
+        except OperationalError as error:
+            raise SessionInterrupted("The request's session was deleted") from error
+    except SessionInterrupted as interrupted:
+        response = bad_request(rf.get("/stats/"), interrupted)
+    assert response.status_code == 503
+    assert HINT in response.content.decode()
+    assert bad_request(rf.get("/stats/"), SessionInterrupted("deleted")).status_code == 400
