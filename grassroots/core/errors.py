@@ -4,6 +4,7 @@ the `{"detail": …}` body DRF gives for its own errors. A database that cannot 
 primary restarting, a failover) answers 503 with Retry-After instead of 500, at once: the
 connection attempt gives up after the `connect_timeout` of the database settings."""
 
+import contextlib
 import re
 import sys
 
@@ -20,7 +21,8 @@ DETAILS = {
     500: "服务器内部错误，请稍后再试。",
     503: "系统繁忙，数据库暂时不可用，请稍后重试。",
 }
-RETRY_AFTER_SECONDS = 10  # a primary restarting is back within seconds
+RETRY_AFTER_SECONDS = 10
+DRAIN_BYTES = 1024 * 1024  # a primary restarting is back within seconds
 # SQLSTATEs of a server going away or not yet accepting connections (admin/crash shutdown,
 # starting up); class 08 is a connection failure. psycopg's own connection errors (refused,
 # lost mid-query) carry no SQLSTATE.
@@ -86,6 +88,11 @@ def database_unavailable(exc):
 
 def service_unavailable(request):
     """503 without the database: a Chinese page, or JSON under /api/; Retry-After for both."""
+    # The body of a request that failed before reading it is read now: gunicorn closes the
+    # connection after answering, and unread bytes would make that a reset that loses the 503.
+    if int(request.META.get("CONTENT_LENGTH") or 0) <= DRAIN_BYTES:
+        with contextlib.suppress(Exception):
+            request.body  # noqa: B018
     response = _api_error(request, 503) or HttpResponse(
         loader.get_template("core/database_unavailable.html").render(), status=503
     )

@@ -67,8 +67,9 @@ class Cluster:
 
     def revive(self, name, old_pid):
         """SIGUSR1 to cluster.sh restarts what was killed; wait until it is back."""
-        os.kill(self.pid, signal.SIGUSR1)
-        for _ in range(100):
+        for attempt in range(100):
+            if attempt % 10 == 0:  # again now and then: signals that arrive together merge
+                os.kill(self.pid, signal.SIGUSR1)
             time.sleep(0.2)
             self.refresh()
             if self.state[name] != old_pid:
@@ -226,6 +227,11 @@ def drill_primary():
     CLUSTER.pg_ctl("-D", str(CLUSTER.tmp / "primary"), "-m", "fast", "-w", "restart")
     restarted = time.monotonic() - started
     watcher.join()
+    # What exited with the primary is restarted, as systemd would (the job worker does).
+    worker = CLUSTER.state["worker_pid"]
+    worker_died = subprocess.run(["kill", "-0", worker], capture_output=True).returncode != 0
+    if worker_died:
+        CLUSTER.revive("worker_pid", worker)
     unavailable = [a for a in answers if a[1] == 503]
     chinese = all(said_unavailable(body) for _, _, _, body in unavailable)
     others = [a for a in answers if a[1] not in (200, 503)]
@@ -239,6 +245,7 @@ def drill_primary():
             f"restart took {restarted:.1f} s; probe {statuses(answers)}; each 503 the Chinese "
             f"page or JSON: {'yes' if chinese else 'NO'}, slowest 503 {slowest_503:.0f} ms; "
             f"answering 200 again {recovered:.1f} s after the restart began"
+            f"{'; the job worker exited with it and was restarted' if worker_died else ''}"
             if recovered is not None
             else f"NOT recovered; probe {statuses(answers)}"
         ),
@@ -337,6 +344,13 @@ def main(state_file, cluster_pid, out):
         say(f"{results[-1]['drill']}: {results[-1]['happened']}")
         time.sleep(10)
     run.wait()
+    for log in (
+        "proxy.log",
+        "worker.log",
+        *(f"app-{p}.log" for p in CLUSTER.state["app_ports"].split()),
+    ):
+        if (CLUSTER.tmp / log).exists():
+            (out / log).write_bytes((CLUSTER.tmp / log).read_bytes())
     drills_mix = json.loads((out / "drills_mix.json").read_text())
     drill_written = meetings() - before
     drill_posted = drills_mix["meetings_created"]
