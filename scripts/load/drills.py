@@ -384,7 +384,8 @@ def main(state_file, cluster_pid, out):
     (out / "summary.md").write_text(summary + "\n")
     print("\n" + summary, flush=True)
     passed = (
-        steady["p95"] < 300
+        steady["requests"] > 0
+        and steady["p95"] < 300
         and steady["failures"] == 0
         and posted == written
         and drill_posted <= drill_written
