@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run cluster test bench lint venv runtime system-deps audit backup restore
+.PHONY: run cluster load test bench lint venv runtime system-deps audit backup restore
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -44,6 +44,13 @@ run: runtime
 cluster: runtime
 	scripts/system-deps.sh cluster
 	PORT=$(PORT) scripts/cluster.sh
+
+## Load and fault drills on the cluster above (not part of the test run; docs/benchmarks.md):
+## 50 clerks' month-end mix for 3 minutes, then the same with an app server, the replica,
+## the primary and the worker failing; prints p95, errors and what each drill lost
+load: venv
+	scripts/system-deps.sh cluster
+	scripts/load.sh
 
 ## The whole test suite (SQLite, PostgreSQL, browser)
 test: venv system-deps

@@ -5,6 +5,9 @@
 # worker, and a round-robin proxy in front (scripts/proxy.py). Ctrl-C stops everything and
 # removes the directory.
 #   scripts/cluster.sh            PORT=8000 APP_PORTS="8001 8002" WORKERS=2 to change
+# CLUSTER_STATE=FILE writes the ports, pids and directory there (shell assignments) once it is
+# up, for scripts/load.sh; SIGUSR1 restarts an app server or the worker that was killed, as
+# systemd's Restart= does on a real deployment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -25,16 +28,18 @@ if [ "$(id -u)" -eq 0 ]; then
   id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
   chown postgres "$tmp"
 fi
-pids=()
+declare -A app_pid
+worker_pid="" proxy_pid="" nightly_pid=""
 stop() {
-  trap - EXIT INT TERM
+  trap - EXIT INT TERM USR1
   echo "Stopping the cluster..."
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${app_pid[@]}" $worker_pid $proxy_pid $nightly_pid; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   for data in replica primary; do
     [ -d "$tmp/$data" ] && as_pg "$bindir/pg_ctl" -D "$tmp/$data" -m fast stop >/dev/null 2>&1 || true
   done
   rm -rf "$tmp"
+  [ -z "${CLUSTER_STATE:-}" ] || rm -f "$CLUSTER_STATE"
 }
 trap stop EXIT INT TERM
 
@@ -63,28 +68,56 @@ $PY manage.py load_holidays
 $PY manage.py load_demo_city
 $PY manage.py ensure_admin
 
+start_app() { # PORT
+  .venv/bin/gunicorn grassroots.wsgi -b "127.0.0.1:$1" --workers "$WORKERS" \
+    --access-logfile "$tmp/app-$1.log" --error-logfile "$tmp/app-$1.err" &
+  app_pid[$1]=$!
+}
+start_worker() {
+  $PY manage.py db_worker --no-reload -v0 >>"$tmp/worker.log" 2>&1 &
+  worker_pid=$!
+}
+write_state() {
+  [ -n "${CLUSTER_STATE:-}" ] || return 0
+  {
+    echo "tmp=$tmp bindir=$bindir port=$PORT"
+    echo "primary_port=$primary_port replica_port=$replica_port"
+    echo "app_ports='$APP_PORTS' worker_pid=$worker_pid proxy_pid=$proxy_pid"
+    for port in $APP_PORTS; do echo "app_pid_$port=${app_pid[$port]}"; done
+    echo "DATABASE_URL=$DATABASE_URL REPLICA_DATABASE_URL=$REPLICA_DATABASE_URL"
+  } >"$CLUSTER_STATE.new"
+  mv "$CLUSTER_STATE.new" "$CLUSTER_STATE"
+}
+revive() {
+  for port in $APP_PORTS; do
+    kill -0 "${app_pid[$port]}" 2>/dev/null || { echo "Restarting app server $port"; start_app "$port"; }
+  done
+  kill -0 "$worker_pid" 2>/dev/null || { echo "Restarting the job worker"; start_worker; }
+  write_state
+}
+
 upstreams=()
 for port in $APP_PORTS; do
-  .venv/bin/gunicorn grassroots.wsgi -b "127.0.0.1:$port" --workers "$WORKERS" \
-    --access-logfile "$tmp/app-$port.log" --error-logfile "$tmp/app-$port.err" &
-  pids+=($!)
+  start_app "$port"
   upstreams+=("127.0.0.1:$port")
 done
-$PY manage.py db_worker --no-reload -v0 >"$tmp/worker.log" 2>&1 &
-pids+=($!)
+start_worker
 # The nightly work, checked hourly (a systemd timer in docs/deployment.md).
 while :; do $PY manage.py nightly --if-due >>"$tmp/nightly.log" 2>&1; sleep 3600; done &
-pids+=($!)
-python3 scripts/proxy.py "$PORT" "${upstreams[@]}" &
-pids+=($!)
+nightly_pid=$!
+python3 scripts/proxy.py "$PORT" "${upstreams[@]}" 2>"$tmp/proxy.log" &
+proxy_pid=$!
+trap revive USR1
+write_state
 
 cat <<EOF
 
 The cluster is up (Ctrl-C stops it and removes $tmp):
-  http://127.0.0.1:$PORT/          round-robin proxy
+  http://127.0.0.1:$PORT/          round-robin proxy (log $tmp/proxy.log)
 $(for port in $APP_PORTS; do echo "  http://127.0.0.1:$port/          app server (gunicorn, log $tmp/app-$port.log)"; done)
   $DATABASE_URL          primary
   $REPLICA_DATABASE_URL          replica
   job worker: $tmp/worker.log; nightly work (checked hourly): $tmp/nightly.log
 EOF
-wait
+# Until stopped; a USR1 (revive) interrupts the wait, which then goes on.
+while kill -0 "$proxy_pid" 2>/dev/null; do wait "$proxy_pid" || true; done

@@ -101,6 +101,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A primary that cannot be reached fails the request fast (a Chinese 503, core.errors)
+    # instead of holding a worker; a connection it dropped (a restart) is replaced before use.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A streaming replica (docs/deployment.md, decision 0035): statistics and exports read from
 # it, everything else and whatever a user has just written from the primary. With none
 # configured no router runs.
