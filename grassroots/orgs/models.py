@@ -548,6 +548,12 @@ class Term(TimeStamped):
     def __str__(self):
         return f"第{self.number}届"
 
+    def save(self, *args, **kwargs):
+        from .tallies import tracked  # the tallies read this model
+
+        with tracked(self):  # the statistics' terms due
+            super().save(*args, **kwargs)
+
 
 class PostQuerySet(ScopedQuerySet):
     org_path = "term__org__path"

@@ -3,7 +3,8 @@ instead of scanning its members on every request (docs/decisions/0036).
 
 A `Tally` row (org, code, n) counts what the organisation's strict descendants hold —
 members by status, sex, age band, education, ethnicity and joining period, organisations by
-kind and category, meetings by type and month — on the clock's date (`TallyClock`). A
+kind and category, current terms by planned end, meetings by type and month — on the
+clock's date (`TallyClock`). A
 subtree's figures on that date are what the organisation holds itself (one organisation's
 rows, scanned) plus its tally rows; on a later date, plus the rows whose codes changed in
 between (a birthday into the next band, a date reached), which `advance` folds in nightly.
@@ -23,11 +24,11 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, Q, Value, When
-from django.db.models.functions import Coalesce, Concat, NullIf
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.utils import timezone
 
 from .choices import Gender, MemberStatus
-from .models import Member, Organization, Tally, TallyClock
+from .models import Member, Organization, Tally, TallyClock, Term
 from .rules import AGE_BANDS, JOINING_PERIODS, YOUNG_BELOW, birth_range, latest_birth
 
 UNKNOWN = "unknown"  # members whose education is not recorded
@@ -165,6 +166,29 @@ register(
         codes=org_codes,
         changes=lambda start, end: (
             dated("established_on", start, end) | dated("dissolved_on", start, end)
+        ),
+    )
+)
+
+
+def term_codes(on):
+    """A current term by its planned end, so that "overdue" and "ending soon" are read for
+    any date and reminder window."""
+    return {
+        "end": Concat(
+            Value("t.end:"), Cast("planned_end_on", CharField()), output_field=CharField()
+        )
+    }
+
+
+register(
+    Source(
+        Term,
+        org="org",
+        counted=lambda on: Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on)),
+        codes=term_codes,
+        changes=lambda start, end: (
+            dated("started_on", start, end) | dated("ended_on", start, end)
         ),
     )
 )

@@ -19,7 +19,6 @@ from grassroots.orgs.models import (
     HostUnit,
     Member,
     Organization,
-    Term,
 )
 from grassroots.orgs.rules import AGE_BANDS, JOINING_PERIODS, RuleConfig
 from grassroots.orgs.tallies import UNKNOWN, current_on, existing_on
@@ -106,23 +105,16 @@ def unit_figures(org, on):
     return counts
 
 
-def term_figures(org, on, config=None):
+def term_figures(counts, on, config=None):
     """Current terms (on `on`) of the subtree's organisations past their planned end, and
     those ending within the reminder window."""
     config = config or RuleConfig.from_settings()
     soon = on + datetime.timedelta(days=config.term_expiring_days)
-    return (
-        Term.objects.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=on),
-            started_on__lte=on,
-            org__path__startswith=org.path,
-        )
-        .order_by()
-        .aggregate(
-            overdue=Count("pk", filter=Q(planned_end_on__lt=on)),
-            expiring=Count("pk", filter=Q(planned_end_on__gte=on, planned_end_on__lte=soon)),
-        )
-    )
+    ends = [(datetime.date.fromisoformat(day), n) for day, n in _family(counts, "t.end").items()]
+    return {
+        "overdue": sum(n for day, n in ends if day < on),
+        "expiring": sum(n for day, n in ends if on <= day <= soon),
+    }
 
 
 def meeting_figures(counts, on):
@@ -193,7 +185,7 @@ def subtree_figures(org, on, with_children=True):
     figures.orgs = org_figures(counts)
     figures.members = member_figures(counts)
     figures.units = unit_figures(org, on)
-    figures.terms = term_figures(org, on)
+    figures.terms = term_figures(counts, on)
     figures.meetings = meeting_figures(counts, on)
     figures.campaigns = campaign_figures(org, on)
     if with_children:

@@ -16,6 +16,7 @@ from grassroots.orgs.choices import Education, Gender, LeaveReason, MemberStatus
 from grassroots.orgs.models import Tally, TallyClock
 from grassroots.orgs.rules import latest_birth
 from grassroots.orgs.tallies import AGE_BOUNDARIES
+from grassroots.orgs.tests.factories import TermFactory
 
 D = datetime.timedelta
 
@@ -60,6 +61,17 @@ def test_every_registry_write_keeps_the_tallies(city, clerk, make_member, make_o
     assert_right(city)
     services.transfer_member(clerk, members[2], west, timezone.localdate())
     assert_right(city)
+    # Terms: started, started in advance, ended.
+    term = services.start_term(clerk, west, timezone.localdate() - D(2000))
+    services.start_term(
+        clerk,
+        city["west"],
+        timezone.localdate() + D(5),
+        planned_end_on=timezone.localdate() + D(60),
+    )
+    assert_right(city)
+    services.end_term(clerk, term, timezone.localdate())
+    assert_right(city)
     services.record_member_leaving(clerk, members[3], timezone.localdate(), LeaveReason.DECEASED)
     assert_right(city)
     # A subtree moves with everything it holds; a new organisation counts at once.
@@ -100,6 +112,7 @@ def test_a_later_date_counts_birthdays_and_dates_reached(city, make_member):
         for shift in (-11, -10, -9, -1, 0, 1):
             make_member(city["east_branch"], birth_date=latest_birth(today, years) + D(shift))
     make_member(city["west_branch"], joined_on=today - D(3), birth_date=datetime.date(1990, 1, 1))
+    TermFactory(org=city["east_branch"], started_on=today - D(2), planned_end_on=today + D(30))
     tallies.rebuild(start)
     assert tallies.clock() == start
     for org in city.values():

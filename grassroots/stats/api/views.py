@@ -36,6 +36,6 @@ class StatsView(APIView):
             "orgs": org_figures(counts),
             "members": member_figures(counts),
             "units": unit_figures(org, on),
-            "terms": term_figures(org, on),
+            "terms": term_figures(counts, on),
         }
         return Response(s.StatsSerializer(body).data)
