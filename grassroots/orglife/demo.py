@@ -25,6 +25,7 @@ from django.utils import timezone
 from simple_history.utils import get_history_model_for_model
 
 from grassroots.core.excel.bulk import copy_rows
+from grassroots.orgs import tallies
 from grassroots.orgs.choices import Category, OrgKind, OrgStatus, PostKind
 from grassroots.orgs.demo import ROOT_NAME
 from grassroots.orgs.models import Member, Membership, Organization, Post, WeakDesignation
@@ -488,4 +489,6 @@ def load_demo_life(today=None):
     life = DemoLife(root, today or timezone.localdate())
     life.read()
     life.generate()
-    return life.save()
+    summary = life.save()
+    tallies.rebuild()  # written in bulk, past the saves that keep the statistics' tallies
+    return summary

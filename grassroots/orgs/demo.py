@@ -22,6 +22,7 @@ from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id, build_uscc
 from grassroots.core.models import RoleAssignment
 
+from . import tallies
 from .choices import (
     Category,
     Education,
@@ -1427,6 +1428,7 @@ def load_demo_city(today=None):
     city = DemoCity(today)
     city.generate()
     summary = city.save()
+    tallies.rebuild()  # written in bulk, past the saves that keep the statistics' tallies
     summary["kinds"] = Counter(node.org.kind for node in city.nodes)
     summary["categories"] = Counter(node.org.category for node in city.nodes)
     return summary

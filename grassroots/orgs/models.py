@@ -176,6 +176,18 @@ def live_on(on, start=None):
     return condition & Q(**{f"{start}__lte": on}) if start else condition
 
 
+def units_under(paths, exact=False):
+    """Units under the organisations at `paths` (or, `exact`, of those organisations
+    themselves): those they are responsible for or sit in."""
+    condition = "in" if exact else "startswith"
+    responsible, sitting = Q(), Q()
+    for path in [paths] if exact else paths:
+        responsible |= Q(**{f"responsible_org__path__{condition}": path})
+        sitting |= Q(**{f"org__path__{condition}": path})
+    linked = HostUnitLink.objects.filter(sitting, ended_on__isnull=True, unit=OuterRef("pk"))
+    return responsible | Exists(linked)
+
+
 class HostUnitQuerySet(ScopedQuerySet):
     def scope_condition(self, scope, permission):
         """Units an organisation of the subtree is responsible for, or sits in (a unit has
@@ -189,10 +201,7 @@ class HostUnitQuerySet(ScopedQuerySet):
 
     def within(self, path):
         """Units of the subtree at `path`: those it is responsible for or sits in."""
-        linked = HostUnitLink.objects.filter(
-            org__path__startswith=path, ended_on__isnull=True, unit=OuterRef("pk")
-        )
-        return self.filter(Q(responsible_org__path__startswith=path) | Exists(linked))
+        return self.filter(units_under([path]))
 
     def with_coverage(self, on):
         """Each unit with `has_org` (an organisation sits in it on `on`), `guided` (an
@@ -280,6 +289,12 @@ class HostUnit(TimeStamped):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        from .tallies import tracked  # the tallies read this model
+
+        with tracked(self):  # the statistics' coverage
+            super().save(*args, **kwargs)
+
 
 class HostUnitLink(TimeStamped):
     """An organisation sits in a host unit; a joint branch links several (at most five)."""
@@ -304,6 +319,12 @@ class HostUnitLink(TimeStamped):
 
     def __str__(self):
         return f"{self.org} · {self.unit}"
+
+    def save(self, *args, **kwargs):
+        from .tallies import recounted  # the tallies read this model
+
+        with recounted(HostUnit, [self.unit_id]):  # the unit's coverage
+            super().save(*args, **kwargs)
 
 
 class UnitGuideQuerySet(ScopedQuerySet):
@@ -337,6 +358,12 @@ class UnitGuide(TimeStamped):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.name}"
+
+    def save(self, *args, **kwargs):
+        from .tallies import recounted  # the tallies read this model
+
+        with recounted(HostUnit, [self.unit_id]):  # the unit's coverage
+            super().save(*args, **kwargs)
 
 
 class WeakDesignation(TimeStamped):
@@ -452,10 +479,13 @@ class Member(TimeStamped):
         return self.name
 
     def save(self, *args, **kwargs):
-        from .tallies import tracked  # the tallies read this model
+        from .tallies import recounted, tracked  # the tallies read this model
 
         adding = self._state.adding
-        with transaction.atomic(savepoint=False), tracked(self):
+        units = {self.work_unit_id}  # full members working there decide 应建未建
+        if not adding:
+            units.add(Member.objects.filter(pk=self.pk).values_list("work_unit", flat=True).first())
+        with transaction.atomic(savepoint=False), tracked(self), recounted(HostUnit, units):
             super().save(*args, **kwargs)
             # A new current member counts in its organisation (bulk inserts, which bypass
             # save(), count theirs themselves); later moves and leaving: see services.py.

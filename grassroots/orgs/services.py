@@ -123,14 +123,14 @@ def move_organization(user, org, new_parent):
     old_prefix = org.path
     new_prefix = (new_parent.path if new_parent else "/") + f"{org.pk}/"
     depth_change = new_prefix.count("/") - old_prefix.count("/")
-    tallies.moving(org, new_prefix)
-    Organization.objects.filter(path__startswith=old_prefix).update(
-        path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
-        depth=F("depth") + depth_change,
-    )
-    org.parent = new_parent
-    org.path, org.depth = new_prefix, org.depth + depth_change
-    save_by(org, user)
+    with tallies.moving(org, new_prefix):
+        Organization.objects.filter(path__startswith=old_prefix).update(
+            path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
+            depth=F("depth") + depth_change,
+        )
+        org.parent = new_parent
+        org.path, org.depth = new_prefix, org.depth + depth_change
+        save_by(org, user)
     return org
 
 

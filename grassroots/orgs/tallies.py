@@ -3,8 +3,8 @@ instead of scanning its members on every request (docs/decisions/0036).
 
 A `Tally` row (org, code, n) counts what the organisation's strict descendants hold —
 members by status, sex, age band, education, ethnicity and joining period, organisations by
-kind and category, current terms by planned end, meetings by type and month — on the
-clock's date (`TallyClock`). A
+kind and category, current terms by planned end, host units by coverage, meetings by type
+and month — on the clock's date (`TallyClock`). A
 subtree's figures on that date are what the organisation holds itself (one organisation's
 rows, scanned) plus its tally rows; on a later date, plus the rows whose codes changed in
 between (a birthday into the next band, a date reached), which `advance` folds in nightly.
@@ -17,18 +17,28 @@ cannot disagree. Writers add in (org, code) order, so that concurrent ones lock 
 order and cannot deadlock.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.utils import timezone
 
 from .choices import Gender, MemberStatus
-from .models import Member, Organization, Tally, TallyClock, Term
+from .models import (
+    HostUnit,
+    HostUnitLink,
+    Member,
+    Organization,
+    Tally,
+    TallyClock,
+    Term,
+    UnitGuide,
+    units_under,
+)
 from .rules import AGE_BANDS, JOINING_PERIODS, YOUNG_BELOW, birth_range, latest_birth
 
 UNKNOWN = "unknown"  # members whose education is not recorded
@@ -43,12 +53,31 @@ class Source:
     counted: Callable  # on -> Q: the rows that count on `on`
     codes: Callable  # on -> {family: expression of the code a row adds, or NULL}
     changes: Callable  # (start, end) -> Q: rows whose codes may differ between the two dates
+    # A row under several organisations (a host unit: its responsible organisation and
+    # those sitting in it) counts once in each subtree holding any of them: `paths(rows)`
+    # gives {pk: (paths…)}, `under(paths, exact)` the rows under (or at) those paths, and
+    # `prepare(rows, on)` annotates what the codes read.
+    paths: Callable | None = None
+    under: Callable | None = None
+    prepare: Callable = staticmethod(lambda rows, on: rows)
 
     def lookup(self, field):
         return f"{self.org}__{field}" if self.org else field
 
     def rows(self):
-        return self.model._base_manager.order_by()
+        return self.model._default_manager.order_by()
+
+    def within(self, path):
+        """The rows of the subtree at `path`."""
+        if self.under:
+            return self.rows().filter(self.under([path], exact=False))
+        return self.rows().filter(**{f"{self.lookup('path')}__startswith": path})
+
+    def held_by(self, paths):
+        """The rows the organisations at `paths` hold themselves."""
+        if self.under:
+            return self.rows().filter(self.under(paths, exact=True))
+        return self.rows().filter(**{f"{self.lookup('path')}__in": list(paths)})
 
 
 SOURCES: dict[type, Source] = {}
@@ -194,6 +223,61 @@ register(
 )
 
 
+def unit_paths(pks):
+    """{unit pk: (paths…)}: its responsible organisation's and those sitting in it."""
+    paths = defaultdict(set)
+    responsible = HostUnit.objects.filter(pk__in=pks, responsible_org__isnull=False)
+    sitting = HostUnitLink.objects.filter(unit__in=pks, ended_on__isnull=True)
+    for rows in (
+        responsible.values_list("pk", "responsible_org__path"),
+        sitting.values_list("unit_id", "org__path"),
+    ):
+        for pk, path in rows:
+            paths[pk].add(path)
+    return {pk: tuple(sorted(found)) for pk, found in paths.items()}
+
+
+def unit_codes(on):
+    return {
+        "total": Value("u"),
+        "coverage": code_case(
+            When(has_org=True, then=Value("u.org")),
+            When(guided=True, then=Value("u.work")),
+            default=Value("u.none"),
+        ),
+        "should_form": code_case(When(should_form=True, then=Value("u.should_form"))),
+    }
+
+
+def unit_changes(start, end):
+    """Units whose coverage may differ: a link ended, a guide began or ended, a member
+    working there left."""
+    unit = OuterRef("pk")
+    return (
+        Exists(HostUnitLink.objects.filter(dated("ended_on", start, end), unit=unit))
+        | Exists(
+            UnitGuide.objects.filter(
+                dated("started_on", start, end) | dated("ended_on", start, end), unit=unit
+            )
+        )
+        | Exists(Member.objects.filter(dated("left_on", start, end), work_unit=unit))
+    )
+
+
+register(
+    Source(
+        HostUnit,
+        org="responsible_org",
+        counted=lambda on: Q(),
+        codes=unit_codes,
+        changes=unit_changes,
+        paths=unit_paths,
+        under=units_under,
+        prepare=lambda rows, on: rows.with_coverage(on),
+    )
+)
+
+
 # --- the clock -------------------------------------------------------------------------------
 
 
@@ -224,21 +308,22 @@ def _named(source, on):
 
 
 def codes_of(source, queryset, on):
-    """[(organisation path, [codes])] of the rows of `queryset` that count on `on`."""
+    """[((organisation paths), [codes])] of the rows of `queryset` that count on `on`."""
     named = _named(source, on)
-    rows = (
-        queryset.filter(source.counted(on))
-        .annotate(**named)
-        .values_list(source.lookup("path"), *named)
-    )
-    return [(path, [code for code in codes if code]) for path, *codes in rows]
+    rows = source.prepare(queryset.filter(source.counted(on)), on).annotate(**named)
+    if source.paths is None:
+        found = rows.values_list(source.lookup("path"), *named)
+        return [((path,), [code for code in codes if code]) for path, *codes in found]
+    found = list(rows.values_list("pk", *named))
+    paths = source.paths([pk for pk, *_ in found])
+    return [(paths.get(pk, ()), [code for code in codes if code]) for pk, *codes in found]
 
 
 def counts(source, queryset, on):
     """Counter of the codes of the rows of `queryset` that count on `on`: one GROUP BY."""
     named = _named(source, on)
     rows = (
-        queryset.filter(source.counted(on))
+        source.prepare(queryset.filter(source.counted(on)), on)
         .annotate(**named)
         .values(*named)
         .annotate(tally_n=Count("pk"))
@@ -253,13 +338,14 @@ def counts(source, queryset, on):
 
 
 def own_counts(orgs, on):
-    """{organisation pk: Counter} of what each of `orgs` holds itself: one query a source."""
+    """{organisation pk: Counter} of what each of `orgs` holds itself."""
     result = {org.pk: Counter() for org in orgs}
     by_path = {org.path: org.pk for org in orgs}
     for source in SOURCES.values():
-        queryset = source.rows().filter(**{f"{source.lookup('path')}__in": list(by_path)})
-        for path, codes in codes_of(source, queryset, on):
-            result[by_path[path]].update(codes)
+        for paths, codes in codes_of(source, source.held_by(by_path), on):
+            for path in paths:
+                if path in by_path:
+                    result[by_path[path]].update(codes)
     return result
 
 
@@ -267,8 +353,7 @@ def scan_counts(org, on):
     """Counter of `org`'s subtree on `on`, counted from the rows themselves."""
     total = Counter()
     for source in SOURCES.values():
-        within = source.rows().filter(**{f"{source.lookup('path')}__startswith": org.path})
-        total.update(counts(source, within, on))
+        total.update(counts(source, source.within(org.path), on))
     return total
 
 
@@ -284,45 +369,49 @@ def subtree_counts(orgs, on):
     for org_id, code, n in rows.values_list("org_id", "code", "n"):
         result[org_id][code] += n
     if on > start:
-        for (path, code), n in _shift(orgs, start, on).items():
+        for (paths, code), n in _shift(orgs, start, on).items():
             for org in orgs:
-                if path.startswith(org.path) and path != org.path:
+                if org.pk in _tallied_in(paths):
                     result[org.pk][code] += n
     return result
 
 
-def _shift(orgs, start, end, sources=None):
-    """Counter {(path, code): change} of the rows below `orgs` (all rows when None) whose
+def _shift(orgs, start, end):
+    """Counter {(paths, code): change} of the rows below `orgs` (all rows when None) whose
     codes differ between `start` and `end`."""
     change = Counter()
-    for source in sources or SOURCES.values():
+    for source in SOURCES.values():
         queryset = source.rows().filter(source.changes(start, end))
         if orgs is not None:
-            below = Q()
+            below = source.rows().none()
             for org in orgs:
-                below |= Q(**{f"{source.lookup('path')}__startswith": org.path})
-            queryset = queryset.filter(below)
+                below |= source.within(org.path)
+            queryset = queryset.filter(pk__in=below.values("pk"))
         for day, sign in ((start, -1), (end, 1)):
-            for path, codes in codes_of(source, queryset, day):
+            for paths, codes in codes_of(source, queryset, day):
                 for code in codes:
-                    change[(path, code)] += sign
+                    change[(paths, code)] += sign
     return change
 
 
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _strict_ancestors(path):
-    return [int(part) for part in path.strip("/").split("/")[:-1]]
+def _tallied_in(paths):
+    """The organisations whose tallies count a row at `paths`: those above any of them that
+    are not one of them (those count it as their own)."""
+    ids = [[int(part) for part in path.strip("/").split("/")] for path in paths]
+    own = {chain[-1] for chain in ids}
+    return {org_id for chain in ids for org_id in chain[:-1]} - own
 
 
 def add(changes):
-    """Add `changes` ({(organisation path, code): change}) to the tallies of each path's
-    strict ancestors."""
+    """Add `changes` ({((organisation paths), code): change}) to the tallies of the
+    organisations above the paths."""
     rows = Counter()
-    for (path, code), change in changes.items():
+    for (paths, code), change in changes.items():
         if change:
-            for org_id in _strict_ancestors(path):
+            for org_id in _tallied_in(paths):
                 rows[(org_id, code)] += change
     rows = sorted((key, n) for key, n in rows.items() if n)
     table = qn(Tally._meta.db_table)
@@ -340,27 +429,48 @@ def add(changes):
 def _difference(before, after):
     change = Counter()
     for rows, sign in ((before, -1), (after, 1)):
-        for path, codes in rows:
+        for paths, codes in rows:
             for code in codes:
-                change[(path, code)] += sign
+                change[(paths, code)] += sign
     return change
 
 
 @contextmanager
 def tracked(instance):
     """Around the save of a counted row: its codes before and after, the difference added
-    to its ancestors' tallies in the same transaction."""
-    source = SOURCES[type(instance)]
+    to the tallies in the same transaction."""
+    if instance._state.adding or instance.pk is None:
+        with _recounted(type(instance), lambda: [instance.pk]):
+            yield
+    else:
+        with _recounted(type(instance), lambda: [instance.pk], before=[instance.pk]):
+            yield
+
+
+@contextmanager
+def recounted(model, pks):
+    """Around a save that may change the codes of other counted rows (a host unit's when
+    an organisation sits in it, a guide is assigned or a member works there)."""
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        yield
+        return
+    with _recounted(model, lambda: pks, before=pks):
+        yield
+
+
+@contextmanager
+def _recounted(model, after, before=()):
+    source = SOURCES[model]
     with transaction.atomic(savepoint=False):
         on = clock(lock=True)
         if on is None:
             yield
             return
-        adding = instance._state.adding or instance.pk is None
-        before = [] if adding else codes_of(source, source.rows().filter(pk=instance.pk), on)
+        rows_before = codes_of(source, source.rows().filter(pk__in=before), on) if before else []
         yield
-        after = codes_of(source, source.rows().filter(pk=instance.pk), on)
-        add(_difference(before, after))
+        rows_after = codes_of(source, source.rows().filter(pk__in=after()), on)
+        add(_difference(rows_before, rows_after))
 
 
 def added(model, pks):
@@ -375,17 +485,22 @@ def added(model, pks):
         add(_difference([], codes_of(source, rows, on)))
 
 
+@contextmanager
 def moving(org, new_path):
-    """Before `org` moves to `new_path`: what its subtree holds leaves its old ancestors'
-    tallies for its new ones'."""
+    """Around the move of `org`'s subtree to `new_path`: every row held there counts under
+    the new ancestors instead of the old."""
     on = clock(lock=True)
     if on is None or org.path == new_path:
+        yield
         return
-    held = own_counts([org], on)[org.pk]
-    held.update(dict(Tally.objects.filter(org=org).values_list("code", "n")))
-    change = Counter({(org.path, code): -n for code, n in held.items()})
-    change.update({(new_path, code): n for code, n in held.items()})
-    add(change)
+    before = [
+        (source, list(source.within(org.path).values_list("pk", flat=True)))
+        for source in SOURCES.values()
+    ]
+    old = [codes_of(source, source.rows().filter(pk__in=pks), on) for source, pks in before]
+    yield
+    for (source, pks), rows_before in zip(before, old, strict=True):
+        add(_difference(rows_before, codes_of(source, source.rows().filter(pk__in=pks), on)))
 
 
 @transaction.atomic
@@ -407,7 +522,7 @@ def advance(to=None):
 def rebuild(on=None):
     """Build every tally from the rows, as of `on` (today), in SQL: each source's codes
     grouped by the parent organisation, then each level added to the level above, deepest
-    first."""
+    first; rows under several organisations (host units) are added one by one."""
     on = on or timezone.localdate()
     TallyClock.objects.select_for_update().filter(pk=CLOCK).first()
     Tally.objects.all().delete()
@@ -415,6 +530,8 @@ def rebuild(on=None):
     upsert = f" ON CONFLICT (org_id, code) DO UPDATE SET n = {table}.n + excluded.n"
     with connection.cursor() as cursor:
         for source in SOURCES.values():
+            if source.paths:
+                continue  # added below, once the levels are summed
             parent = source.lookup("parent")
             for expr in source.codes(on).values():
                 grouped = (
@@ -439,6 +556,12 @@ def rebuild(on=None):
                 "GROUP BY o.parent_id, t.code" + upsert,
                 [depth],
             )
+    for source in SOURCES.values():
+        if source.paths:
+            rows = source.rows().values_list("pk", flat=True).order_by("pk")
+            for start in range(0, rows.count(), BATCH * 10):
+                chunk = source.rows().filter(pk__in=list(rows[start : start + BATCH * 10]))
+                add(_difference([], codes_of(source, chunk, on)))
     TallyClock.objects.update_or_create(pk=CLOCK, defaults={"on": on})
     return Tally.objects.count()
 

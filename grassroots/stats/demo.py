@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from grassroots.core.excel.bulk import create_with_history
+from grassroots.orgs import tallies
 from grassroots.orgs.choices import GuideRole, MemberStatus, UnitKind
 from grassroots.orgs.demo import ROOT_NAME
 from grassroots.orgs.models import HostUnit, Member, Organization, UnitGuide
@@ -97,6 +98,7 @@ def load_demo(stdout=None, today=None):
     )
     for unit, member in assigned:
         Member.objects.filter(pk=member.pk).update(work_unit=unit)
+    tallies.rebuild()  # written in bulk, past the saves that keep the statistics' tallies
     if stdout:
         stdout.write(
             f"单位：登记{len(units)}个（其中应建未建1个），指导员和联系领导{len(guides)}名"

@@ -13,10 +13,8 @@ from grassroots.campaigns.models import Application, Quota
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.tallies import meeting_code
 from grassroots.orgs import tallies
-from grassroots.orgs.choices import Category, Coverage, Education, OrgKind
+from grassroots.orgs.choices import Category, Education, OrgKind
 from grassroots.orgs.models import (
-    SHOULD_FORM_FULL_MEMBERS,
-    HostUnit,
     Member,
     Organization,
 )
@@ -86,23 +84,16 @@ def member_figures(counts):
     }
 
 
-def unit_figures(org, on):
-    counts = (
-        HostUnit.objects.within(org.path)
-        .with_coverage(on)
-        .order_by()
-        .aggregate(
-            total=Count("pk"),
-            with_org=Count("pk", filter=Q(coverage=Coverage.ORGANISATION)),
-            guided_only=Count("pk", filter=Q(coverage=Coverage.WORK)),
-            should_form=Count(
-                "pk", filter=Q(has_org=False, full_workers__gte=SHOULD_FORM_FULL_MEMBERS)
-            ),
-        )
-    )
-    counts["uncovered"] = counts["total"] - counts["with_org"] - counts["guided_only"]
-    counts["coverage_rate"] = rules.coverage_rate(counts["with_org"], counts["total"])
-    return counts
+def unit_figures(counts):
+    units = {
+        "total": counts["u"],
+        "with_org": counts["u.org"],
+        "guided_only": counts["u.work"],
+        "should_form": counts["u.should_form"],
+    }
+    units["uncovered"] = units["total"] - units["with_org"] - units["guided_only"]
+    units["coverage_rate"] = rules.coverage_rate(units["with_org"], units["total"])
+    return units
 
 
 def term_figures(counts, on, config=None):
@@ -184,7 +175,7 @@ def subtree_figures(org, on, with_children=True):
     figures = Figures(org=org, on=on)
     figures.orgs = org_figures(counts)
     figures.members = member_figures(counts)
-    figures.units = unit_figures(org, on)
+    figures.units = unit_figures(counts)
     figures.terms = term_figures(counts, on)
     figures.meetings = meeting_figures(counts, on)
     figures.campaigns = campaign_figures(org, on)

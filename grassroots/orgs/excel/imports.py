@@ -312,6 +312,7 @@ class _OrganizationImport(Importer):
             HostUnitLink,
             [HostUnitLink(org=pending.org, unit=pending.unit) for pending in with_units],
         )
+        tallies.added(HostUnit, [pending.unit.pk for pending in with_units])
         return len(self.pending)
 
 
@@ -386,6 +387,7 @@ class _UnitImport(Importer):
             if name
         ]
         self.create(UnitGuide, guides)
+        tallies.added(HostUnit, [unit.pk for unit in units])
         return len(units)
 
 

@@ -12,8 +12,15 @@ from django.utils import timezone
 from grassroots.core.choices import Role
 from grassroots.core.identifiers import build_citizen_id
 from grassroots.orgs import services, tallies
-from grassroots.orgs.choices import Education, Gender, LeaveReason, MemberStatus
-from grassroots.orgs.models import Tally, TallyClock
+from grassroots.orgs.choices import (
+    Education,
+    Gender,
+    GuideRole,
+    LeaveReason,
+    MemberStatus,
+    UnitKind,
+)
+from grassroots.orgs.models import HostUnit, Tally, TallyClock, UnitGuide
 from grassroots.orgs.rules import latest_birth
 from grassroots.orgs.tallies import AGE_BOUNDARIES
 from grassroots.orgs.tests.factories import TermFactory
@@ -158,3 +165,37 @@ def test_a_subtree_is_read_in_a_fixed_number_of_queries(
     # The clock, each source's own rows (members, organisations, meetings), the tally rows.
     with django_assert_num_queries(2 + len(tallies.SOURCES)):
         tallies.subtree_counts([city["root"], city["east"]], timezone.localdate())
+
+
+def test_host_units_count_once_in_every_subtree_holding_them(city, clerk, make_member):
+    """A unit the east district is responsible for, sitting in the west branch, counts in
+    both districts and once in the city; links, guides and members working there move its
+    coverage."""
+    unit = services.save_host_unit(
+        clerk,
+        HostUnit(name="跨区企业", kind=UnitKind.PRIVATE_ENTERPRISE, responsible_org=city["east"]),
+    )
+    assert_right(city)
+    guide = services.assign_unit_guide(
+        clerk,
+        UnitGuide(
+            unit=unit, role=GuideRole.INSTRUCTOR, name="王指导", started_on=timezone.localdate()
+        ),
+    )
+    assert_right(city)
+    for _ in range(3):
+        worker = make_member(city["west_branch"], status=MemberStatus.FULL)
+        services.set_work_unit(clerk, worker, unit)
+    counted = tallies.subtree_counts([city["root"]], timezone.localdate())[city["root"].pk]
+    assert (counted["u"], counted["u.work"], counted["u.should_form"]) == (1, 1, 1)
+    assert_right(city)
+    link = services.link_host_unit(clerk, city["west_branch"], unit)
+    assert_right(city)
+    for district in ("east", "west"):
+        org = city[district]
+        assert tallies.subtree_counts([org], timezone.localdate())[org.pk]["u.org"] == 1
+    services.end_unit_guide(clerk, guide, timezone.localdate())
+    services.unlink_host_unit(clerk, link, timezone.localdate())
+    assert_right(city)
+    west = city["west"]
+    assert tallies.subtree_counts([west], timezone.localdate())[west.pk]["u"] == 0

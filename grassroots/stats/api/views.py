@@ -35,7 +35,7 @@ class StatsView(APIView):
         body = {
             "orgs": org_figures(counts),
             "members": member_figures(counts),
-            "units": unit_figures(org, on),
+            "units": unit_figures(counts),
             "terms": term_figures(counts, on),
         }
         return Response(s.StatsSerializer(body).data)

@@ -12,7 +12,7 @@ from grassroots.orgs.demo import ROOT_NAME, load_demo_city
 from grassroots.orgs.health import findings_for
 from grassroots.orgs.models import HostUnit, Organization
 from grassroots.stats.demo import SHOULD_FORM_UNIT, STREET, UNITS, load_demo
-from grassroots.stats.figures import unit_figures
+from grassroots.stats.figures import counts_of, unit_figures
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_units_of_each_coverage(loaded):
     assert loaded["summary"]["units"] == len(UNITS)
     assert loaded["summary"]["workers"] == 6
     root = Organization.objects.get(name=ROOT_NAME, parent=None)
-    units = unit_figures(root, today)
+    units = unit_figures(counts_of(root, today))
     assert units["with_org"] > 0
     assert units["guided_only"] == 3
     assert units["should_form"] == 1

@@ -3,7 +3,6 @@ import time
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from grassroots.orgs import tallies
 from grassroots.orgs.choices import Category, OrgKind
 from grassroots.orgs.demo import PASSWORD, load_demo_city
 
@@ -23,8 +22,6 @@ class Command(BaseCommand):
         for config in apps.get_app_configs():
             if hasattr(config, "load_demo"):
                 config.load_demo(self.stdout)
-        # The demo is written in bulk, past save(), which keeps the statistics' tallies.
-        tallies.rebuild()
 
     def report(self, summary, started):
         kinds = "、".join(f"{OrgKind(k).label}{n}" for k, n in sorted(summary["kinds"].items()))
