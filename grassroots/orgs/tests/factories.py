@@ -4,6 +4,7 @@ posts. Defaults make a valid record; tests name what they depend on."""
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from grassroots.core.identifiers import build_citizen_id
@@ -15,6 +16,8 @@ from grassroots.orgs.models import (
     Membership,
     Organization,
     Post,
+    Tally,
+    TallyClock,
     Term,
     Transfer,
     UnitGuide,
@@ -125,3 +128,21 @@ class PostFactory(DjangoModelFactory):
     member = factory.SubFactory(MemberFactory, org=factory.SelfAttribute("..term.org"))
     post = PostKind.SECRETARY
     started_on = factory.SelfAttribute("term.started_on")
+
+
+class TallyClockFactory(DjangoModelFactory):
+    class Meta:
+        model = TallyClock
+        django_get_or_create = ("id",)  # one clock
+
+    id = 1
+    on = factory.LazyFunction(timezone.localdate)
+
+
+class TallyFactory(DjangoModelFactory):
+    class Meta:
+        model = Tally
+
+    org = factory.SubFactory(OrganizationFactory)
+    code = "m"
+    n = 1
