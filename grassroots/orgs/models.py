@@ -179,11 +179,14 @@ def live_on(on, start=None):
 def units_under(paths, exact=False):
     """Units under the organisations at `paths` (or, `exact`, of those organisations
     themselves): those they are responsible for or sit in."""
-    condition = "in" if exact else "startswith"
+    if exact:  # by id (a path ends with it): indexed, no join
+        ids = [int(path.strip("/").split("/")[-1]) for path in paths]
+        sitting = HostUnitLink.objects.filter(org__in=ids, ended_on__isnull=True)
+        return Q(responsible_org__in=ids) | Q(pk__in=sitting.values("unit"))
     responsible, sitting = Q(), Q()
-    for path in [paths] if exact else paths:
-        responsible |= Q(**{f"responsible_org__path__{condition}": path})
-        sitting |= Q(**{f"org__path__{condition}": path})
+    for path in paths:
+        responsible |= Q(responsible_org__path__startswith=path)
+        sitting |= Q(org__path__startswith=path)
     linked = HostUnitLink.objects.filter(sitting, ended_on__isnull=True, unit=OuterRef("pk"))
     return responsible | Exists(linked)
 
