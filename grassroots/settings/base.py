@@ -106,6 +106,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # instead of holding a worker; a connection it dropped (a restart) is replaced before use.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT: it compiles for the planner's cost, not the rows, and a subtree query over
+    # host units estimated large spent 0.6 s compiling to return none (docs/benchmarks.md).
+    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 # A streaming replica (docs/deployment.md, decision 0035): statistics and exports read from
 # it, everything else and whatever a user has just written from the primary. With none
 # configured no router runs.
@@ -113,7 +116,8 @@ if os.environ.get("REPLICA_DATABASE_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["REPLICA_DATABASE_URL"], conn_max_age=60, conn_health_checks=True
     )
-    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}  # a replica down fails fast
+    # A replica down fails fast; no JIT, as on the primary.
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2, "options": "-c jit=off"}
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["grassroots.core.replica.ReplicaRouter"]
     MIDDLEWARE.insert(
