@@ -60,6 +60,9 @@ class Source:
     paths: Callable | None = None
     under: Callable | None = None
     prepare: Callable = staticmethod(lambda rows, on: rows)
+    # Counted in the tallies of the organisations holding the row too, not only of those
+    # above: for rows an organisation may hold thousands of (a street's host units).
+    at_own: bool = False
 
     def lookup(self, field):
         return f"{self.org}__{field}" if self.org else field
@@ -274,6 +277,7 @@ register(
         paths=unit_paths,
         under=units_under,
         prepare=lambda rows, on: rows.with_coverage(on),
+        at_own=True,
     )
 )
 
@@ -342,6 +346,8 @@ def own_counts(orgs, on):
     result = {org.pk: Counter() for org in orgs}
     by_path = {org.path: org.pk for org in orgs}
     for source in SOURCES.values():
+        if source.at_own:
+            continue  # in the tallies
         for paths, codes in codes_of(source, source.held_by(by_path), on):
             for path in paths:
                 if path in by_path:
@@ -369,18 +375,20 @@ def subtree_counts(orgs, on):
     for org_id, code, n in rows.values_list("org_id", "code", "n"):
         result[org_id][code] += n
     if on > start:
-        for (paths, code), n in _shift(orgs, start, on).items():
-            for org in orgs:
-                if org.pk in _tallied_in(paths):
-                    result[org.pk][code] += n
+        for source, change in _shift(orgs, start, on):
+            for (paths, code), n in change.items():
+                for org in orgs:
+                    if org.pk in _tallied_in(source, paths):
+                        result[org.pk][code] += n
     return result
 
 
 def _shift(orgs, start, end):
-    """Counter {(paths, code): change} of the rows below `orgs` (all rows when None) whose
-    codes differ between `start` and `end`."""
-    change = Counter()
+    """[(source, Counter {(paths, code): change})] of the rows below `orgs` (all rows when
+    None) whose codes differ between `start` and `end`."""
+    shifts = []
     for source in SOURCES.values():
+        change = Counter()
         queryset = source.rows().filter(source.changes(start, end))
         if orgs is not None:
             below = source.rows().none()
@@ -391,27 +399,30 @@ def _shift(orgs, start, end):
             for paths, codes in codes_of(source, queryset, day):
                 for code in codes:
                     change[(paths, code)] += sign
-    return change
+        shifts.append((source, change))
+    return shifts
 
 
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _tallied_in(paths):
-    """The organisations whose tallies count a row at `paths`: those above any of them that
-    are not one of them (those count it as their own)."""
+def _tallied_in(source, paths):
+    """The organisations whose tallies count a row of `source` at `paths`: those above any
+    of them that are not one of them (those count it as their own), or with `at_own` those
+    too."""
     ids = [[int(part) for part in path.strip("/").split("/")] for path in paths]
+    above = {org_id for chain in ids for org_id in chain[:-1]}
     own = {chain[-1] for chain in ids}
-    return {org_id for chain in ids for org_id in chain[:-1]} - own
+    return above | own if source.at_own else above - own
 
 
-def add(changes):
-    """Add `changes` ({((organisation paths), code): change}) to the tallies of the
-    organisations above the paths."""
+def add(source, changes):
+    """Add `changes` ({((organisation paths), code): change}) of rows of `source` to the
+    tallies that count them."""
     rows = Counter()
     for (paths, code), change in changes.items():
         if change:
-            for org_id in _tallied_in(paths):
+            for org_id in _tallied_in(source, paths):
                 rows[(org_id, code)] += change
     rows = sorted((key, n) for key, n in rows.items() if n)
     table = qn(Tally._meta.db_table)
@@ -470,7 +481,7 @@ def _recounted(model, after, before=()):
         rows_before = codes_of(source, source.rows().filter(pk__in=before), on) if before else []
         yield
         rows_after = codes_of(source, source.rows().filter(pk__in=after()), on)
-        add(_difference(rows_before, rows_after))
+        add(source, _difference(rows_before, rows_after))
 
 
 def added(model, pks):
@@ -482,7 +493,7 @@ def added(model, pks):
     pks = list(pks)
     for start in range(0, len(pks), BATCH):
         rows = source.rows().filter(pk__in=pks[start : start + BATCH])
-        add(_difference([], codes_of(source, rows, on)))
+        add(source, _difference([], codes_of(source, rows, on)))
 
 
 @contextmanager
@@ -500,7 +511,8 @@ def moving(org, new_path):
     old = [codes_of(source, source.rows().filter(pk__in=pks), on) for source, pks in before]
     yield
     for (source, pks), rows_before in zip(before, old, strict=True):
-        add(_difference(rows_before, codes_of(source, source.rows().filter(pk__in=pks), on)))
+        moved = codes_of(source, source.rows().filter(pk__in=pks), on)
+        add(source, _difference(rows_before, moved))
 
 
 @transaction.atomic
@@ -511,11 +523,13 @@ def advance(to=None):
     row = TallyClock.objects.select_for_update().filter(pk=CLOCK).first()
     if row is None or to <= row.on:
         return 0
-    change = _shift(None, row.on, to)
-    add(change)
+    moved = 0
+    for source, change in _shift(None, row.on, to):
+        add(source, change)
+        moved += sum(abs(n) for n in change.values())
     row.on = to
     row.save()
-    return sum(abs(n) for n in change.values())
+    return moved
 
 
 @transaction.atomic
@@ -561,7 +575,7 @@ def rebuild(on=None):
             rows = source.rows().values_list("pk", flat=True).order_by("pk")
             for start in range(0, rows.count(), BATCH * 10):
                 chunk = source.rows().filter(pk__in=list(rows[start : start + BATCH * 10]))
-                add(_difference([], codes_of(source, chunk, on)))
+                add(source, _difference([], codes_of(source, chunk, on)))
     TallyClock.objects.update_or_create(pk=CLOCK, defaults={"on": on})
     return Tally.objects.count()
 
