@@ -23,6 +23,7 @@ from grassroots.standards.models import StandardSet
 READ_THROUGH_ANOTHER = {
     "orgs.Transfer": "read on its member's page (Member.visible_to)",
     "orgs.WeakDesignation": "read in its organisation's health findings",
+    "orgs.Tally": "read by the statistics of an organisation the user sees (visible_org)",
 }
 
 
