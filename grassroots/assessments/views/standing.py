@@ -24,6 +24,7 @@ from grassroots.assessments.compliance import (
     warnings_for,
 )
 from grassroots.assessments.measurement import metric_evidence
+from grassroots.assessments.stored import stored_compliance
 from grassroots.core.access import can
 from grassroots.core.choices import Permission
 from grassroots.core.excel import wants_xlsx, xlsx_response
@@ -232,10 +233,10 @@ def compliance_matrix(request, pk):
     page = Paginator(orgs.values_list("pk", flat=True), MATRIX_PAGE).get_page(
         request.GET.get("page")
     )
-    page_orgs = Organization.objects.filter(pk__in=list(page.object_list)).order_by("path")
-    names = dict(page_orgs.values_list("pk", "name"))
+    page_ids = list(page.object_list)  # in tree order
+    names = dict(Organization.objects.filter(pk__in=page_ids).values_list("pk", "name"))
     items = set_items(standard)
-    results = compliance_for(page_orgs, standard, year)
+    results = stored_compliance(page_ids, standard, year)
     rows = [
         {"org_id": org_id, "name": names[org_id], "results": found, "counts": summary(found)}
         for org_id, found in results.items()
