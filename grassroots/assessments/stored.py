@@ -119,6 +119,7 @@ class _Pending:
 
     def __init__(self):
         self.changes = defaultdict(dict)
+        self.done = False
 
     def covers(self, org_id, year, codes):
         if year not in self.changes[org_id]:
@@ -131,16 +132,20 @@ class _Pending:
         self.changes[org_id][year] = None if codes is None or held is None else held | codes
 
     def __call__(self):
+        self.done = True
         refresh(self.changes)
 
 
 def _pending():
-    """This transaction's `_Pending`, registered to run on commit the first time: a
-    rollback drops it with the transaction's other on-commit callbacks."""
-    for _, callback, _ in connection.run_on_commit:
-        if isinstance(callback, _Pending):
+    """The `_Pending` of this transaction (of its innermost savepoint), registered to run on
+    commit the first time: a rollback drops it with the other on-commit callbacks."""
+    savepoints = set(connection.savepoint_ids)
+    for held, callback, _ in connection.run_on_commit:
+        if held == savepoints and isinstance(callback, _Pending) and not callback.done:
             return callback
     pending = _Pending()
+    # Robust: the records are committed; a refresh that fails leaves the rows deleted, and
+    # they are computed again when next read.
     transaction.on_commit(pending, robust=True)
     return pending
 

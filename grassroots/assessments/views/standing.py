@@ -7,11 +7,13 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from grassroots.assessments.choices import ItemStatus
 from grassroots.assessments.compliance import (
@@ -25,10 +27,11 @@ from grassroots.assessments.compliance import (
 )
 from grassroots.assessments.measurement import metric_evidence
 from grassroots.assessments.stored import stored_compliance
-from grassroots.core.access import can
+from grassroots.core.access import Scope, can
 from grassroots.core.choices import Permission
 from grassroots.core.excel import wants_xlsx, xlsx_response
 from grassroots.core.excel.sheets import export_workbook
+from grassroots.core.jobs import start_job
 from grassroots.core.pages import visible_org
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting
@@ -219,6 +222,34 @@ def sort_rows(rows, items, key):
     return rows
 
 
+def may_recompute(user):
+    """An administrator of every root organisation: a full recompute covers the whole
+    tree."""
+    roots = Organization.objects.filter(parent=None).values_list("path", flat=True)
+    scope = Scope.of(user)
+    return bool(roots) and all(scope.covers(Permission.MANAGE_USERS, path) for path in roots)
+
+
+@login_required
+@require_POST
+def recompute(request, pk):
+    """Start the full recompute of the year (and the standard) the matrix shows, as a
+    background job; its page shows the progress."""
+    visible_org(request, pk)
+    if not may_recompute(request.user):
+        raise PermissionDenied("只有最高层级党组织的管理员可以重新计算全部达标情况")
+    year = chosen_year(request)
+    standard = request.POST.get("standard", "")
+    job = start_job(
+        request.user,
+        f"重新计算{year}年度达标情况",
+        "grassroots.assessments.stored.recompute_job",
+        year=year,
+        standard=standard,
+    )
+    return redirect("job-detail", job.pk)
+
+
 @login_required
 def compliance_matrix(request, pk):
     ancestor = visible_org(request, pk)
@@ -258,6 +289,7 @@ def compliance_matrix(request, pk):
         ],
         "page": page,
         "sort": sort,
+        "may_recompute": may_recompute(request.user),
     }
     chart = context["chart"] = matrix_chart(items, rows)
     # The numbers beside the chart, readable without a tooltip (never shown on a phone).
