@@ -3,11 +3,13 @@ the engine computes it from all of them, never from one writer's view. PostgreSQ
 SQLite serialises every writer."""
 
 import threading
+import time
 from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
 
+from grassroots.assessments import stored
 from grassroots.assessments.compliance import compliance_for
 from grassroots.assessments.models import ComplianceRecord
 from grassroots.assessments.stored import stored_compliance
@@ -28,7 +30,19 @@ pytestmark = [
 ]
 
 
-def test_meetings_recorded_at_once_all_count(city, make_member, make_user):
+def test_meetings_recorded_at_once_all_count(city, make_member, make_user, monkeypatch):
+    # The first refresh dawdles between reading the records and writing its row: without
+    # the organisation's lock it would write last, what it read before the others committed.
+    read, calls = stored.collect, []
+
+    def slow_collect(*args, **kwargs):
+        found = read(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:  # the first is the read before the race
+            time.sleep(1)
+        return found
+
+    monkeypatch.setattr(stored, "collect", slow_collect)
     branch = city["east_branch"]
     members = [make_member(branch) for _ in range(6)]
     standard_set = build_set("t-meetings", MEETINGS)
@@ -57,9 +71,9 @@ def test_meetings_recorded_at_once_all_count(city, make_member, make_user):
 
     run_in_threads(count, record, timeout=60)
     assert errors == []
-    stored = ComplianceRecord.objects.get(org=branch, standard_set=standard_set, year=YEAR)
+    found = ComplianceRecord.objects.get(org=branch, standard_set=standard_set, year=YEAR)
     live = compliance_for(Organization.objects.filter(pk=branch.pk), standard_set, YEAR)
-    values = {c: None if v is None else Decimal(v) for c, v in stored.values.items()}
+    values = {c: None if v is None else Decimal(v) for c, v in found.values.items()}
     assert values == {r.item.metric: r.value for r in live[branch.pk] if r.item.metric}
     # 1 + 2 + … + 6 attendances of an hour among 6 members.
     assert values["study_hours_per_member"] == Decimal("3.5")
