@@ -8,16 +8,18 @@
 # figure grows with the size. Figures and how to read them: docs/benchmarks-compliance.md.
 #   BENCH_SIZES (default "10000 100000"; "10000" alone takes about 5 minutes), BENCH_MEMBERS, BENCH_YEAR (default
 #   last year: a whole year), BENCH_STANDARD, BENCH_RUNS, BENCH_MATRIX_ORGS override;
-#   BENCH_ARGS adds options to bench_compliance (e.g. --explain).
+#   BENCH_ARGS adds options to bench_compliance (e.g. --explain); BENCH_FIGURES: see below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 # Production-like settings (DEBUG off) without the HTTPS-only parts of settings.prod.
 export DJANGO_SETTINGS_MODULE=grassroots.settings.base
 YEAR=${BENCH_YEAR:-$(($(date +%Y) - 1))}
-FIGURES=$(mktemp /tmp/bench-compliance.XXXXXX)
+# BENCH_FIGURES keeps the figures in a file of your own, so that sizes measured in separate
+# runs come out in one growth table.
+FIGURES=${BENCH_FIGURES:-$(mktemp /tmp/bench-compliance.XXXXXX)}
 PG_TMP=""
-trap '[ -n "$PG_TMP" ] && scripts/pg.sh stop "$PG_TMP"; rm -f "$FIGURES"' EXIT
+trap '[ -n "$PG_TMP" ] && scripts/pg.sh stop "$PG_TMP"; [ -n "${BENCH_FIGURES:-}" ] || rm -f "$FIGURES"' EXIT
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
 for orgs in ${BENCH_SIZES:-10000 100000}; do
