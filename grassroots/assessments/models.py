@@ -452,6 +452,8 @@ class ComplianceRecord(models.Model):
     until = models.DateField("统计截至")
     computed_at = models.DateTimeField("计算时间")
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "达标情况（计算结果）"
         verbose_name_plural = "达标情况（计算结果）"
