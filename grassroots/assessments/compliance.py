@@ -81,34 +81,49 @@ def set_items(standard_set: StandardSet) -> list[Item]:
     )
 
 
-def item_result(item, values, records) -> ItemResult:
-    """A measured item's result from an organisation's metric values; an item counting
-    months or quarters is judged on pace while the year runs."""
+def item_result(item, values, until, records=None) -> ItemResult:
+    """A measured item's result from an organisation's metric values, `until` being the last
+    day counted; an item counting months or quarters is judged on pace while the year
+    runs."""
     value = values.get(item.metric)
     due = None
     if item.metric in PERIODS_IN_YEAR:
         periods = PERIODS_IN_YEAR[item.metric]
-        due = rules.paced_threshold(item.threshold, item.comparator, periods, records.until)
+        due = rules.paced_threshold(item.threshold, item.comparator, periods, until)
     judged = item.threshold if due is None else due
     status = rules.item_status(item.metric, value, item.comparator, judged)
     return ItemResult(item, status, value, item.threshold, records, due)
 
 
-def compliance_for(orgs, standard_set, year, today=None) -> dict[int, list[ItemResult]]:
-    """{organisation id: [ItemResult per item of the set]} for the queryset `orgs`."""
-    items = set_items(standard_set)
-    codes = {item.metric for item in items if item.metric}
-    # An item without a metric reads the same for every organisation: one result each.
-    manual = {
+def measured_codes(items) -> set[str]:
+    return {item.metric for item in items if item.metric}
+
+
+def manual_results(items) -> dict[int, ItemResult]:
+    """An item without a metric reads the same for every organisation: one result each."""
+    return {
         item.pk: ItemResult(item, ItemStatus.MANUAL, None, item.threshold)
         for item in items
         if not item.metric
     }
-    results = {}
-    for pk, records in collect(orgs, year, today, codes).items():
-        values = metric_values(records, codes)
-        results[pk] = [manual.get(item.pk) or item_result(item, values, records) for item in items]
-    return results
+
+
+def judge(items, manual, values, until, records=None) -> list[ItemResult]:
+    """Every item's result from an organisation's metric values (`manual`: the shared
+    results of the items without a metric)."""
+    return [manual.get(item.pk) or item_result(item, values, until, records) for item in items]
+
+
+def compliance_for(orgs, standard_set, year, today=None) -> dict[int, list[ItemResult]]:
+    """{organisation id: [ItemResult per item of the set]} for the queryset `orgs`, computed
+    from the records (a subtree's matrix reads stored values instead: `stored.py`)."""
+    items = set_items(standard_set)
+    codes = measured_codes(items)
+    manual = manual_results(items)
+    return {
+        pk: judge(items, manual, metric_values(records, codes), records.until, records)
+        for pk, records in collect(orgs, year, today, codes).items()
+    }
 
 
 def measured_ids(sets):

@@ -16,6 +16,7 @@ from . import services
 from .choices import ItemStatus
 from .compliance import compliance_for
 from .models import Assessment
+from .stored import measured_sets, recompute_all
 
 DEMO_SEED = 20261123  # the demo inspection sample's seed, so that it can be checked again
 
@@ -44,11 +45,14 @@ def load_demo(stdout):
         stdout.write("未找到江北区的社区党支部或社区党组织标准，未加载考核示范数据。")
         return
     reviewed, waiting, sample = done
+    # The city's matrices read stored results from the start (decision 0037).
+    stored = recompute_all(sample.year, measured_sets())
     stdout.write(
         f"已加载考核示范数据：{reviewed}（{reviewed.total}分，{reviewed.get_grade_display()}，"
         f"整改任务 {reviewed.org.rectification_tasks.count()} 项）、{waiting}"
         f"（待 {DEMO_REVIEWER} 审核）、"
-        f"江北区{sample.year}年度抽查名单（{len(sample.drawn)} 个）"
+        f"江北区{sample.year}年度抽查名单（{len(sample.drawn)} 个）、"
+        f"达标情况存储结果 {stored} 条"
     )
 
 

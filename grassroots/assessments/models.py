@@ -432,3 +432,37 @@ class InspectionSample(TimeStamped):
     def percent(self):
         """The share as a percentage: "10", "12.5"."""
         return format_number(self.share * 100)
+
+
+class ComplianceRecord(models.Model):
+    """An organisation's metric values against a standard set in a year, as the engine
+    computes them (`compliance.compliance_for`): derived, never entered, so without history
+    and recomputable at any time (`stored.py`; decision 0037). Items are judged from
+    `values` when read, so that a running year's pace follows the day; the counts are those
+    judged on `until`."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    standard_set = models.ForeignKey(StandardSet, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    # {metric code: value as a decimal string, or null}: the set's measured items.
+    values = models.JSONField("指标值", default=dict)
+    met = models.PositiveSmallIntegerField("达标项", default=0)
+    not_met = models.PositiveSmallIntegerField("未达标项", default=0)
+    no_data = models.PositiveSmallIntegerField("无数据项", default=0)
+    until = models.DateField("统计截至")
+    computed_at = models.DateTimeField("计算时间")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "达标情况（计算结果）"
+        verbose_name_plural = "达标情况（计算结果）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard_set", "year", "org"], name="one_compliance_record"
+            ),
+        ]
+        indexes = [models.Index(fields=["org", "year"], name="compliance_org_year")]
+
+    def __str__(self):
+        return f"{self.org_id}/{self.standard_set_id}/{self.year}"

@@ -13,6 +13,11 @@ urlpatterns = [
         name="metric-evidence",
     ),
     path("orgs/<int:pk>/compliance/", standing.compliance_matrix, name="compliance-matrix"),
+    path(
+        "orgs/<int:pk>/compliance/recompute/",
+        standing.recompute,
+        name="compliance-recompute",
+    ),
     path("assessments/", assessment.assessment_list, name="assessment-list"),
     path("assessments/new/", assessment.assessment_new, name="assessment-new"),
     path("assessments/policies/", assessment.policy_list, name="assessment-policies"),

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from grassroots.core.access import Scope, parent_path
 from grassroots.core.history import save_by
+from grassroots.core.signals import bulk_written
 from grassroots.core.uploads import receive_upload
 from grassroots.orgs.choices import PostKind
 from grassroots.orgs.models import Member, Post
@@ -213,6 +214,8 @@ def _write_attendance(user, meeting, attendees, absentees):
         bulk_update_with_history(
             changed, Attendance, ["present", "absence_reason"], default_user=user
         )
+    if created or changed:
+        bulk_written.send(sender=Attendance, objects=created + changed)
     for pk in set(existing) - wanted:
         row = existing[pk]
         row._history_user = user

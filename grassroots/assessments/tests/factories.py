@@ -1,16 +1,18 @@
 """factory_boy factories of the assessments: grading policies, assessments and their item
-rows, rectification tasks and inspection samples."""
+rows, rectification tasks, inspection samples and stored compliance."""
 
 import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from grassroots.assessments.choices import ItemStatus
 from grassroots.assessments.models import (
     Assessment,
     AssessmentItem,
+    ComplianceRecord,
     GradingPolicy,
     InspectionSample,
     RectificationTask,
@@ -73,3 +75,16 @@ class InspectionSampleFactory(DjangoModelFactory):
     drawn_by = factory.SubFactory(UserFactory)
     population = factory.LazyAttribute(lambda s: [s.org.pk])
     drawn = factory.SelfAttribute("population")
+
+
+class ComplianceRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = ComplianceRecord
+
+    org = factory.SubFactory(OrganizationFactory)
+    standard_set = factory.SubFactory(StandardSetFactory)
+    year = 2026
+    values = factory.LazyFunction(lambda: {"members_total": "3"})
+    met = 1
+    until = datetime.date(2026, 12, 31)
+    computed_at = factory.LazyFunction(timezone.now)

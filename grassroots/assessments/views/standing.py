@@ -7,11 +7,13 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from grassroots.assessments.choices import ItemStatus
 from grassroots.assessments.compliance import (
@@ -24,10 +26,12 @@ from grassroots.assessments.compliance import (
     warnings_for,
 )
 from grassroots.assessments.measurement import metric_evidence
-from grassroots.core.access import can
+from grassroots.assessments.stored import stored_compliance
+from grassroots.core.access import Scope, can
 from grassroots.core.choices import Permission
 from grassroots.core.excel import wants_xlsx, xlsx_response
 from grassroots.core.excel.sheets import export_workbook
+from grassroots.core.jobs import start_job
 from grassroots.core.pages import visible_org
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting
@@ -218,6 +222,34 @@ def sort_rows(rows, items, key):
     return rows
 
 
+def may_recompute(user):
+    """An administrator of every root organisation: a full recompute covers the whole
+    tree."""
+    roots = Organization.objects.filter(parent=None).values_list("path", flat=True)
+    scope = Scope.of(user)
+    return bool(roots) and all(scope.covers(Permission.MANAGE_USERS, path) for path in roots)
+
+
+@login_required
+@require_POST
+def recompute(request, pk):
+    """Start the full recompute of the year (and the standard) the matrix shows, as a
+    background job; its page shows the progress."""
+    visible_org(request, pk)
+    if not may_recompute(request.user):
+        raise PermissionDenied("只有最高层级党组织的管理员可以重新计算全部达标情况")
+    year = chosen_year(request)
+    standard = request.POST.get("standard", "")
+    job = start_job(
+        request.user,
+        f"重新计算{year}年度达标情况",
+        "grassroots.assessments.stored.recompute_job",
+        year=year,
+        standard=standard,
+    )
+    return redirect("job-detail", job.pk)
+
+
 @login_required
 def compliance_matrix(request, pk):
     ancestor = visible_org(request, pk)
@@ -232,10 +264,10 @@ def compliance_matrix(request, pk):
     page = Paginator(orgs.values_list("pk", flat=True), MATRIX_PAGE).get_page(
         request.GET.get("page")
     )
-    page_orgs = Organization.objects.filter(pk__in=list(page.object_list)).order_by("path")
-    names = dict(page_orgs.values_list("pk", "name"))
+    page_ids = list(page.object_list)  # in tree order
+    names = dict(Organization.objects.filter(pk__in=page_ids).values_list("pk", "name"))
     items = set_items(standard)
-    results = compliance_for(page_orgs, standard, year)
+    results = stored_compliance(page_ids, standard, year)
     rows = [
         {"org_id": org_id, "name": names[org_id], "results": found, "counts": summary(found)}
         for org_id, found in results.items()
@@ -257,6 +289,7 @@ def compliance_matrix(request, pk):
         ],
         "page": page,
         "sort": sort,
+        "may_recompute": may_recompute(request.user),
     }
     chart = context["chart"] = matrix_chart(items, rows)
     # The numbers beside the chart, readable without a tooltip (never shown on a phone).

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from grassroots.assessments.choices import AssessmentState, ItemStatus
 from grassroots.assessments.models import ASSESSED_KINDS, Assessment, AssessmentItem
+from grassroots.assessments.stored import changed
 from grassroots.core.access import can
 from grassroots.core.choices import Permission
 from grassroots.core.concurrency import lock
@@ -275,6 +276,7 @@ def _sync_fact(tally, user=None):
         # An anonymous answer moves a derived figure: the responses are the record of that
         # change, so the fact is updated in place (one statement) rather than given a history
         # row per answer; the fact's creation and every import keep their history.
+        changed([tally.org_id], [tally.campaign.year], {SATISFACTION_FACT})
         return None
     fact = YearlyFact.objects.select_for_update().filter(**key).first() or YearlyFact(**key)
     fact.value, fact.note = rate, note

@@ -13,6 +13,8 @@ from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
+from grassroots.core.signals import bulk_written
+
 BATCH = 2000
 
 
@@ -23,15 +25,16 @@ def create_with_history(model, objects, user, reason):
         return objects
     if connection.vendor == "postgresql":
         _copy_with_history(model, objects, user, reason)
-        return objects
-    for start in range(0, len(objects), BATCH):
-        bulk_create_with_history(
-            objects[start : start + BATCH],
-            model,
-            batch_size=BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+    else:
+        for start in range(0, len(objects), BATCH):
+            bulk_create_with_history(
+                objects[start : start + BATCH],
+                model,
+                batch_size=BATCH,
+                default_user=user,
+                default_change_reason=reason,
+            )
+    bulk_written.send(sender=model, objects=objects)
     return objects
 
 

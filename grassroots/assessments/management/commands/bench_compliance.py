@@ -1,6 +1,9 @@
 """Measure compliance on the data of bench_life_generate: the engine (`compliance_for`) over
 the whole tree against one hand-written SQL query computing the same metrics (their values
-must agree), and the subtree matrix page. Figures and method: docs/benchmarks-compliance.md."""
+must agree), the full recompute of the stored results (which must agree with the engine), the
+subtree matrix page read from them, and recording one meeting with the refresh of its
+organisation's stored results. `--figures` appends the figures to a file, `--growth` prints
+that file as a table. Figures and method: docs/benchmarks-compliance.md."""
 
 import datetime
 import json
@@ -15,8 +18,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from grassroots.assessments.compliance import compliance_for
+from grassroots.assessments.models import ComplianceRecord
+from grassroots.assessments.stored import measured_sets, recompute_all
+from grassroots.orglife.choices import MeetingType
+from grassroots.orglife.models import eligible_members
+from grassroots.orglife.services import record_meeting
 from grassroots.orgs.management.commands.bench_generate import BENCH_USER
 from grassroots.orgs.models import Organization
 from grassroots.standards.metrics import METRICS
@@ -26,6 +35,8 @@ ENGINE_TARGET = 10.0  # seconds, whole tree
 RATIO_TARGET = 1.5  # engine time / SQL time
 PAGE_TARGET = 1.0  # seconds, the matrix page (median)
 PAGE_REQUESTS = 7
+RECOMPUTE_TARGET = 60.0  # seconds, every stored result of the year
+RECORDED_MEETINGS = 7  # meetings recorded, each in another organisation
 TOLERANCE = Decimal("1e-9")  # quotients: Python's Decimal and PostgreSQL's numeric round apart
 
 # Every metric of the records and the registry that the query below computes, in its
@@ -233,8 +244,16 @@ class Command(BaseCommand):
             choices=("on", "off"),
             help="set PostgreSQL's jit for this session (default: the server's setting)",
         )
+        parser.add_argument("--figures", help="append this run's figures (JSON) to the file")
+        parser.add_argument("--growth", help="print the figures of the file as a table, and stop")
 
-    def handle(self, *args, standard, year, runs, matrix_orgs, explain, jit, **options):
+    def handle(
+        self, *args, standard, year, runs, matrix_orgs, explain, jit, figures, growth, **options
+    ):
+        if growth:
+            self.growth(growth)
+            return
+        self.figures = {}
         if connection.vendor != "postgresql":
             raise CommandError("基准测试只能在 PostgreSQL 上运行，请设置 DATABASE_URL")
         with connection.cursor() as cursor:
@@ -264,6 +283,9 @@ class Command(BaseCommand):
                 "orglife_attendance), (SELECT count(*) FROM orgs_member)"
             )
             meetings, attendance, members = cursor.fetchone()
+        self.figures.update(
+            orgs=Organization.objects.count(), attendance=attendance, load=os.getloadavg()[0]
+        )
         version = connection.pg_version
         self.out(
             f"数据：党组织 {Organization.objects.count():,} 个，党员 {members:,} 名，"
@@ -279,7 +301,12 @@ class Command(BaseCommand):
             raise CommandError(f"引擎与 SQL 的指标值不一致（{len(wrong)} 处），前 10 处：\n{lines}")
         compared = sum(1 for items in results.values() for r in items if r.item.metric in used)
         self.out(f"  一致：{len(results):,} 个党组织的 {compared:,} 个指标值相同")
+        self.recompute(results, used)
         self.matrix(matrix_orgs)
+        self.record()
+        if figures:
+            with open(figures, "a", encoding="utf-8") as file:
+                file.write(json.dumps(self.figures) + "\n")
 
     def out(self, text=""):
         self.stdout.write(text)
@@ -317,6 +344,7 @@ class Command(BaseCommand):
                 rows = cursor.fetchall()
             sql.append(time.perf_counter() - started)
         ratio = median(engine) / median(sql)
+        self.figures.update(engine=median(engine), sql=median(sql), ratio=ratio)
         met = median(engine) < ENGINE_TARGET and ratio <= RATIO_TARGET
         pairs = [e / q for e, q in zip(engine, sql, strict=True)]
         self.out(
@@ -410,6 +438,8 @@ class Command(BaseCommand):
             self.get(client, url)
         slowest = max(float(q["time"]) for q in queries.captured_queries)
         met = median(samples) < PAGE_TARGET
+        self.figures["page"] = median(samples)
+        self.page_orgs = list(shown)
         self.out(
             f"  GET {url}：{self.seconds(samples, 1000, 'ms', 0)}，最慢 "
             f"{max(samples) * 1000:.0f} ms；查询 {len(queries)} 条，最慢 {slowest * 1000:.0f} ms；"
@@ -423,3 +453,94 @@ class Command(BaseCommand):
         if response.status_code != 200:
             raise CommandError(f"{url} → {response.status_code}: {response.content[:300]!r}")
         return len(response.content)
+
+    # --- stored results ----------------------------------------------------------------------
+
+    def recompute(self, results, used):
+        """The full recompute of every measured set's stored results in the year; then the
+        stored values of the measured set must be the engine's."""
+        sets = measured_sets()
+        samples = []
+        self.out(f"\n全量重算存储结果：{len(sets)} 套有量化指标的标准（{self.load()}）")
+        for _ in range(self.runs):
+            started = time.perf_counter()
+            written = recompute_all(self.year, sets, self.today)
+            samples.append(time.perf_counter() - started)
+        met = median(samples) < RECOMPUTE_TARGET
+        self.figures.update(recompute=median(samples), rows=written)
+        self.out(
+            f"  recompute_compliance（写入 {written:,} 条）：{self.seconds(samples)}；"
+            f"目标 < {RECOMPUTE_TARGET:.0f} s：{'达到' if met else '未达到'}（{self.load()}）"
+        )
+        stored = dict(
+            ComplianceRecord.objects.filter(standard_set=self.set, year=self.year).values_list(
+                "org_id", "values"
+            )
+        )
+        engine = {
+            pk: {r.item.metric: r.value for r in found if r.item.metric in used}
+            for pk, found in results.items()
+            if pk in stored
+        }
+        kept = {
+            pk: {code: None if v is None else Decimal(v) for code, v in values.items()}
+            for pk, values in stored.items()
+        }
+        if engine != kept:
+            wrong = [pk for pk in kept if engine.get(pk) != kept[pk]][:10]
+            raise CommandError(f"存储结果与引擎不一致：{wrong}")
+        self.out(f"  一致：{len(kept):,} 个党组织的存储结果与引擎相同")
+
+    def record(self):
+        """Record a study meeting in organisations of the matrix page, each through the
+        service with the refresh of its stored results after the commit; the refreshed row
+        must be what the engine computes."""
+        orgs = list(Organization.objects.filter(pk__in=self.page_orgs[:RECORDED_MEETINGS]))
+        day = min(datetime.date(self.year, 12, 31), timezone.localdate())
+        samples = []
+        for org in orgs:
+            present = list(eligible_members(org, day).values_list("pk", flat=True))
+            started = time.perf_counter()
+            record_meeting(
+                self.user, org, MeetingType.STUDY, day, "基准测试", hours=2, attendees=present
+            )
+            samples.append(time.perf_counter() - started)
+            found = ComplianceRecord.objects.get(org=org, standard_set=self.set, year=self.year)
+            engine = compliance_for(Organization.objects.filter(pk=org.pk), self.set, self.year)
+            values = {r.item.metric: r.value for r in engine[org.pk] if r.item.metric}
+            if {c: None if v is None else Decimal(v) for c, v in found.values.items()} != values:
+                raise CommandError(f"记录会议后 {org.name} 的存储结果未更新")
+        self.figures["record"] = median(samples)
+        self.out(
+            f"\n记录一次会议（含出席 {len(present)} 人，提交后重算本组织存储结果），"
+            f"{len(samples)} 个党组织：{self.seconds(samples, 1000, 'ms', 0)}（{self.load()}）"
+        )
+
+    def growth(self, path):
+        """The figures of each size, and how each grows from the smallest size."""
+        with open(path, encoding="utf-8") as file:
+            runs = [json.loads(line) for line in file if line.strip()]
+        runs.sort(key=lambda run: run["orgs"])
+        if not runs:
+            raise CommandError(f"{path} 中没有测量结果")
+        columns = [
+            ("recompute", "全量重算 s", 1, 1),
+            ("page", "矩阵页 ms", 1000, 0),
+            ("record", "记录会议 ms", 1000, 0),
+            ("engine", "引擎 s", 1, 1),
+            ("sql", "SQL s", 1, 1),
+        ]
+        head = "| 党组织 | 出席记录 | " + " | ".join(label for _, label, _, _ in columns)
+        self.out("\n增长（括号内为相对最小规模的倍数）\n" + head + " | 负载 |")
+        self.out("|" + "---:|" * (len(columns) + 3))
+        first = runs[0]
+        for run in runs:
+            cells = [
+                f"{run[key] * unit:,.{digits}f} (×{run[key] / first[key]:.1f})"
+                for key, _, unit, digits in columns
+            ]
+            self.out(
+                f"| {run['orgs']:,} | {run['attendance']:,} | "
+                + " | ".join(cells)
+                + f" | {run['load']:.1f} |"
+            )
