@@ -50,8 +50,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--orgs", type=int, default=100_000)
         parser.add_argument("--members", type=int, default=1_000_000)
+        parser.add_argument(
+            "--no-terms", action="store_true", help="no terms (a caller writes its own)"
+        )
 
-    def handle(self, *args, orgs, members, **options):
+    def handle(self, *args, orgs, members, no_terms=False, **options):
         if connection.vendor != "postgresql":
             raise CommandError("基准数据只能生成在 PostgreSQL 上，请设置 DATABASE_URL")
         if Organization.objects.exists():
@@ -68,7 +71,8 @@ class Command(BaseCommand):
             self.log(f"{orgs} organisations", started)
             self.write_members(members, branches)
             self.log(f"{members} members", started)
-            self.write_terms(orgs)
+            if not no_terms:
+                self.write_terms(orgs)
             units = self.write_units(branches, members)
             self.log(f"terms and {units} host units", started)
             Organization.objects.recount_members()
