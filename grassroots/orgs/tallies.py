@@ -377,9 +377,8 @@ def subtree_counts(orgs, on):
     if on > start:
         for source, change in _shift(orgs, start, on):
             for (paths, code), n in change.items():
-                for org in orgs:
-                    if org.pk in _tallied_in(source, paths):
-                        result[org.pk][code] += n
+                for org_id in _tallied_in(source, paths) & result.keys():
+                    result[org_id][code] += n
     return result
 
 
@@ -450,12 +449,10 @@ def _difference(before, after):
 def tracked(instance):
     """Around the save of a counted row: its codes before and after, the difference added
     to the tallies in the same transaction."""
-    if instance._state.adding or instance.pk is None:
-        with _recounted(type(instance), lambda: [instance.pk]):
-            yield
-    else:
-        with _recounted(type(instance), lambda: [instance.pk], before=[instance.pk]):
-            yield
+    adding = instance._state.adding or instance.pk is None
+    before = [] if adding else [instance.pk]
+    with _recounted(type(instance), lambda: [instance.pk], before=before):
+        yield
 
 
 @contextmanager
