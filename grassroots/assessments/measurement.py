@@ -20,13 +20,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, When
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.functions import ExtractMonth, ExtractQuarter
 from django.utils import timezone
 
 from grassroots.orglife.choices import FactSource, MeetingType
 from grassroots.orglife.models import (
-    Attendance,
     Meeting,
     SecretaryReport,
     YearlyFact,
@@ -285,7 +284,11 @@ class Reading:
 
 
 def _read_meetings(records, reading):
-    for row in (
+    """Meetings per organisation and type, with their attendance counters summed (each
+    meeting counts its rows, `Meeting.present_count`): the turnout and hours of a year are
+    read from the meetings, not from their millions of attendance rows."""
+    credited = DecimalField(max_digits=14, decimal_places=1)
+    rows = (
         reading.meetings()
         .order_by()
         .values("org_id", "type")
@@ -293,42 +296,26 @@ def _read_meetings(records, reading):
             n=Count("pk"),
             months=Count(ExtractMonth("date"), distinct=True),
             quarters=Count(ExtractQuarter("date"), distinct=True),
+            n_present=Sum("present_count"),
+            n_expected=Sum("expected_count"),
+            # Hours credited to each one present (`credited_attendance`).
+            n_hours=Sum(F("hours") * F("present_count"), output_field=credited),
         )
-    ):
-        records[row["org_id"]].meetings[row["type"]] = TypeCount(
-            row["n"], row["months"], row["quarters"]
-        )
-
-
-def _read_turnout(records, reading):
-    """Attendance summed per organisation with filtered sums: a province's year (millions of
-    rows) in as many groups as organisations, and only the sums the metrics read."""
-    attendances = Attendance.objects.filter(
-        meeting__org__in=reading.org_ids,
-        meeting__cancelled_at__isnull=True,
-        meeting__date__gte=reading.start,
-        meeting__date__lte=reading.until,
     )
-    present = Q(present=True)
-    review = Q(meeting__type=MeetingType.DEMOCRATIC_REVIEW)
-    # Not named after the fields they count: "present" would shadow the field.
-    sums = {
-        "n_present": Count("pk", filter=present),
-        "n_expected": Count("pk"),
-        "n_review_present": Count("pk", filter=present & review),
-        "n_review_expected": Count("pk", filter=review),
-        "n_study_hours": Sum("meeting__hours", filter=credited_attendance()),
-        "n_volunteer_hours": Sum("meeting__hours", filter=credited_attendance(volunteer=True)),
-    }
-    for row in attendances.order_by().values("meeting__org_id").annotate(**sums):
-        records[row["meeting__org_id"]].turnout = Turnout(
-            row["n_present"],
-            row["n_expected"],
-            row["n_review_present"],
-            row["n_review_expected"],
-            row["n_study_hours"] or Decimal(0),
-            row["n_volunteer_hours"] or Decimal(0),
-        )
+    turnouts = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        kind = row["type"]
+        records[row["org_id"]].meetings[kind] = TypeCount(row["n"], row["months"], row["quarters"])
+        turnout = turnouts[row["org_id"]]
+        turnout["present"] += row["n_present"]
+        turnout["expected"] += row["n_expected"]
+        if kind == MeetingType.DEMOCRATIC_REVIEW:
+            turnout["review_present"] += row["n_present"]
+            turnout["review_expected"] += row["n_expected"]
+        hours = "volunteer_hours" if kind == MeetingType.VOLUNTEER else "study_hours"
+        turnout[hours] += row["n_hours"] or Decimal(0)
+    for org_id, turnout in turnouts.items():
+        records[org_id].turnout = Turnout(**turnout)
 
 
 def _read_lectures(records, reading):
@@ -429,10 +416,13 @@ PER_MEMBER_METRICS = frozenset({"study_hours_per_member", "volunteer_hours_per_m
 # Each reading of the records and the metrics that need it: a standard set's compliance
 # reads only what its items measure (a year of attendance is the costly one).
 READERS = (
-    (_read_meetings, frozenset(COUNTED) | frozenset(MONTHS) | frozenset(QUARTERS)),
     (
-        _read_turnout,
-        PER_MEMBER_METRICS | {"democratic_review_participation", "attendance_rate"},
+        _read_meetings,
+        frozenset(COUNTED)
+        | frozenset(MONTHS)
+        | frozenset(QUARTERS)
+        | PER_MEMBER_METRICS
+        | {"democratic_review_participation", "attendance_rate"},
     ),
     (_read_lectures, LECTURE_METRICS),
     (

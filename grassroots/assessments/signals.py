@@ -17,7 +17,7 @@ from .measurement import READERS
 from .stored import changed, forget_below
 
 _SERVES = {read.__name__.removeprefix("_read_"): codes for read, codes in READERS}
-MEETING_METRICS = _SERVES["meetings"] | _SERVES["turnout"] | _SERVES["lectures"] | _SERVES["mobile"]
+MEETING_METRICS = _SERVES["meetings"] | _SERVES["lectures"] | _SERVES["mobile"]
 COMMITTEE_METRICS = _SERVES["committees"]
 MEMBER_METRICS = (
     _SERVES["functional"]

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from grassroots.core.bulk import insert_ignoring_conflicts
 from grassroots.core.jobs import JobOutcome, report
 from grassroots.orgs.models import Organization
 from grassroots.orgs.rules import FORMED_KINDS
@@ -86,6 +87,13 @@ def compute(orgs, standard_sets, year, today=None) -> list[ComplianceRecord]:
     return found
 
 
+def in_key_order(records):
+    """`records` in one order for every writer (organisation, set, year): two transactions
+    inserting some of the same keys wait for each other's first, never each for the
+    other's."""
+    return sorted(records, key=lambda r: (r.org_id, r.standard_set_id, r.year))
+
+
 def stored_compliance(org_ids, standard_set, year, today=None):
     """{organisation id: [ItemResult per item of the set]} for `org_ids`, in their order,
     as `compliance_for` gives them (without the explanations, which need the records)."""
@@ -101,7 +109,7 @@ def stored_compliance(org_ids, standard_set, year, today=None):
         if outdated:
             rows.filter(org_id__in=outdated).delete()
         fresh = compute(Organization.objects.filter(pk__in=missing), [s], year, today)
-        ComplianceRecord.objects.bulk_create(fresh, ignore_conflicts=True)
+        ComplianceRecord.objects.bulk_create(in_key_order(fresh), ignore_conflicts=True)
         stored.update((r.org_id, r.values) for r in fresh)
     return {
         pk: judge(s.items, s.manual, _decode(stored.get(pk, {})), until)
@@ -120,6 +128,9 @@ class _Pending:
     def __init__(self):
         self.changes = defaultdict(dict)
         self.done = False
+        # Django names a failed robust on-commit callback by its __qualname__, which an
+        # instance does not have.
+        self.__qualname__ = "stored compliance refresh"
 
     def covers(self, org_id, year, codes):
         if year not in self.changes[org_id]:
@@ -166,6 +177,7 @@ def changed(org_ids, years=None, codes=None):
     in_transaction = connection.in_atomic_block
     pending = _pending() if in_transaction else _Pending()
     codes = None if codes is None else set(codes)
+    _lock(org_ids)
     for org_id in org_ids:
         for year in [None] if years is None else years:
             if pending.covers(org_id, year, codes):
@@ -181,12 +193,26 @@ def changed(org_ids, years=None, codes=None):
         pending()
 
 
+def _lock(org_ids):
+    """Lock the organisations' rows, in id order, before their stored rows are deleted or
+    written: a refresh holds the same lock, so a writer deleting rows a refresh is writing
+    waits for it rather than each waiting on the other's rows. NO KEY UPDATE: rows that
+    merely reference the organisation (a new meeting) are not held up. Outside a
+    transaction each statement commits on its own: there is nothing to hold."""
+    ids = sorted(set(org_ids) - {None})
+    if ids and connection.in_atomic_block:
+        rows = Organization.objects.select_for_update(no_key=True).filter(pk__in=ids)
+        list(rows.order_by("pk").values_list("pk", flat=True))
+
+
 def forget_below(org, codes):
     """The stored rows of `org`'s descendants that read `codes` of the levels above (its
     committee): deleted, computed again when next read."""
-    ComplianceRecord.objects.filter(
+    rows = ComplianceRecord.objects.filter(
         org__path__startswith=org.path, standard_set__in=sets_measuring(codes)
-    ).exclude(org=org).delete()
+    ).exclude(org=org)
+    _lock(rows.values_list("org_id", flat=True).distinct())
+    rows.delete()
 
 
 def refresh(changes, today=None):
@@ -199,7 +225,7 @@ def refresh(changes, today=None):
     groups = defaultdict(list)  # (year, set ids) -> organisation ids
     with transaction.atomic():
         orgs = (
-            Organization.objects.select_for_update()
+            Organization.objects.select_for_update(no_key=True)
             .active()
             .filter(pk__in=sorted(changes), kind__in=FORMED_KINDS)
             .order_by("pk")
@@ -228,7 +254,7 @@ def refresh(changes, today=None):
             found = Organization.objects.filter(pk__in=org_ids)
             fresh.extend(compute(found, [items[s.pk] for s in sets], year, today))
         ComplianceRecord.objects.bulk_create(
-            fresh,
+            in_key_order(fresh),
             batch_size=BATCH,
             update_conflicts=True,
             unique_fields=["standard_set", "year", "org"],
@@ -267,10 +293,16 @@ def recompute_all(year, standard_sets, today=None, progress=None) -> int:
         if progress:
             progress(done, len(by_category))
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Refreshes and readers wait the few seconds of the swap: a refresh upserting
+            # rows this deletes and inserts in another order would deadlock with it.
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(ComplianceRecord._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         ComplianceRecord.objects.filter(
             standard_set__in=[s.set for s in sets], year=year, computed_at__lt=started
         ).delete()
-        ComplianceRecord.objects.bulk_create(fresh, batch_size=BATCH, ignore_conflicts=True)
+        insert_ignoring_conflicts(ComplianceRecord, fresh)
     return len(fresh)
 
 

@@ -16,6 +16,20 @@ def organization_model():
     return apps.get_model(settings.GRASSROOTS_ORGANIZATION_MODEL, require_ready=False)
 
 
+def saving_without(instance, kwargs, kept):
+    """`kwargs` of a save() of `instance` that writes every field but `kept` (and the
+    deferred ones) when it updates a row: counters another statement keeps current (F()
+    arithmetic, a recount), whose value this instance may have read before that statement."""
+    if not instance._state.adding and kwargs.get("update_fields") is None:
+        skipped = {*kept, *instance.get_deferred_fields()}
+        kwargs["update_fields"] = [
+            f.attname
+            for f in instance._meta.concrete_fields
+            if not f.primary_key and f.attname not in skipped
+        ]
+    return kwargs
+
+
 class RoleAssignment(models.Model):
     """A role held over an organisation and its whole subtree."""
 

@@ -9,6 +9,9 @@ class OrgLifeConfig(AppConfig):
 
     def ready(self):
         from . import tallies  # noqa: F401 (registers meetings with the subtree tallies)
+        from .signals import connect
+
+        connect()  # the meetings' attendance counters
 
     def load_demo(self, stdout):
         """A year of meetings, reports and yearly facts over the demo city (idempotent)."""

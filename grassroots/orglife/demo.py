@@ -24,7 +24,7 @@ from django.db.models import DateTimeField, Max
 from django.utils import timezone
 from simple_history.utils import get_history_model_for_model
 
-from grassroots.core.excel.bulk import copy_rows
+from grassroots.core.bulk import copy_rows
 from grassroots.orgs import tallies
 from grassroots.orgs.choices import Category, OrgKind, OrgStatus, PostKind
 from grassroots.orgs.demo import ROOT_NAME
@@ -490,5 +490,6 @@ def load_demo_life(today=None):
     life.read()
     life.generate()
     summary = life.save()
+    Meeting.objects.subtree(root).recount_attendance()  # written in bulk, past the signals
     tallies.rebuild()  # written in bulk, past the saves that keep the statistics' tallies
     return summary

@@ -17,8 +17,8 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from grassroots.core.bulk import create_with_history
 from grassroots.core.excel import ImportResult, cells
-from grassroots.core.excel.bulk import create_with_history
 from grassroots.core.excel.cells import CellError
 from grassroots.core.excel.imports import CHANGE_REASON, Importer
 from grassroots.core.excel.sheets import Column, Ignored, field_column, template_workbook

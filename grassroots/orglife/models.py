@@ -9,14 +9,21 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import ExtractMonth
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractMonth
 from simple_history.models import HistoricalRecords
 
 from grassroots.core.access import ScopedQuerySet
+from grassroots.core.models import saving_without
 from grassroots.orgs.choices import OrgKind
-from grassroots.orgs.models import Member, Membership, Organization, TimeStamped
+from grassroots.orgs.models import (
+    COUNT_BATCH,
+    Member,
+    Membership,
+    Organization,
+    TimeStamped,
+)
 from grassroots.orgs.tallies import tracked
 
 from .choices import FactKind, FactSource, MeetingType, ReportRating
@@ -48,6 +55,9 @@ class OrgLifeQuerySet(ScopedQuerySet):
     names_people = True
 
 
+ATTENDANCE_COUNTERS = ["present_count", "expected_count"]
+
+
 class MeetingQuerySet(OrgLifeQuerySet):
     def held(self):
         """Meetings that count: those not voided."""
@@ -56,6 +66,24 @@ class MeetingQuerySet(OrgLifeQuerySet):
     def in_year(self, year):
         # A date range rather than __year, so that the (org, date) index serves it.
         return self.filter(date__gte=f"{year}-01-01", date__lte=f"{year}-12-31")
+
+    def recount_attendance(self):
+        """Set these meetings' attendance counters from their rows. The meetings are locked
+        first, in id order: a writer of the same meeting's attendance in another transaction
+        waits for this one to commit, and its count (a new statement, so a new snapshot)
+        then sees this one's rows as well as its own."""
+        with transaction.atomic(savepoint=False):
+            self._recount_attendance()
+
+    def _recount_attendance(self):
+        ids = list(self.select_for_update().order_by("pk").values_list("pk", flat=True))
+        rows = Attendance.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
+        counted = rows.annotate(n=Count("pk")).values("n")
+        for start in range(0, len(ids), COUNT_BATCH):
+            Meeting.objects.filter(pk__in=ids[start : start + COUNT_BATCH]).update(
+                present_count=Coalesce(Subquery(counted.filter(present=True)), 0),
+                expected_count=Coalesce(Subquery(counted), 0),
+            )
 
     def count_by_month(self, org, year):
         """{meeting type: [meetings held in January, …, December]} of `org` in `year`, for
@@ -117,8 +145,13 @@ class Meeting(TimeStamped):
     )
     cancelled_at = models.DateTimeField("作废时间", null=True, blank=True)
     cancel_reason = models.CharField("作废原因", max_length=200, blank=True)
+    # The attendance rows counted (`recount_attendance`, on every write of them): a year's
+    # turnout and hours are summed over meetings, not over tens of millions of attendance
+    # rows (docs/benchmarks-compliance.md). Derived, so kept out of the history.
+    present_count = models.PositiveIntegerField("出席人数", default=0, editable=False)
+    expected_count = models.PositiveIntegerField("应到人数", default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=ATTENDANCE_COUNTERS)
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
@@ -141,11 +174,15 @@ class Meeting(TimeStamped):
 
     def save(self, *args, **kwargs):
         with tracked(self):  # the statistics' meetings per type per month
-            super().save(*args, **kwargs)
+            super().save(*args, **saving_without(self, kwargs, ATTENDANCE_COUNTERS))
 
     @property
     def is_cancelled(self):
         return self.cancelled_at is not None
+
+    @property
+    def absent_count(self):
+        return self.expected_count - self.present_count
 
 
 class MeetingPartQuerySet(OrgLifeQuerySet):

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,14 +43,6 @@ from .models import Meeting, SecretaryReport, eligible_members
 
 MEETINGS_PAGE = 30
 REPORTS_TO_EVALUATE = 20
-
-
-def with_counts(meetings):
-    """Meetings annotated with how many members were present and absent (same query)."""
-    return meetings.annotate(
-        present_count=Count("attendances", filter=Q(attendances__present=True)),
-        absent_count=Count("attendances", filter=Q(attendances__present=False)),
-    )
 
 
 def visible_meeting(request, pk):
@@ -97,7 +89,7 @@ def home(request):
     filters = MeetingFilter.for_page(
         request, Meeting.objects.visible_to(user), ["ancestor", "type", "year"]
     )
-    meetings = with_counts(filters.qs.select_related("org")).order_by("-date", "-id")
+    meetings = filters.qs.select_related("org").order_by("-date", "-id")
     if wants_xlsx(request):
         rows = (
             [
@@ -142,9 +134,11 @@ def calendar_page(request, pk):
     today = timezone.localdate()
     month = parse_month(request.GET.get("month"), today)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
-    shown = with_counts(
-        org.meetings.held().filter(date__gte=weeks[0][0], date__lte=weeks[-1][-1])
-    ).order_by("date", "id")
+    shown = (
+        org.meetings.held()
+        .filter(date__gte=weeks[0][0], date__lte=weeks[-1][-1])
+        .order_by("date", "id")
+    )
     by_day = defaultdict(list)
     for meeting in shown:
         by_day[meeting.date].append(meeting)

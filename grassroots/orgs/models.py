@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from grassroots.core.access import ScopedQuerySet, can
 from grassroots.core.choices import Permission
+from grassroots.core.models import saving_without
 from grassroots.core.validators import validate_citizen_id, validate_phone, validate_uscc
 
 from .choices import (
@@ -137,16 +138,8 @@ class Organization(TimeStamped):
     def save(self, *args, **kwargs):
         from .tallies import tracked  # the tallies read this model
 
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # Never write member_count back: this instance's value may predate F() updates.
-            skipped = {"member_count", *self.get_deferred_fields()}
-            kwargs["update_fields"] = [
-                f.attname
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.attname not in skipped
-            ]
         with tracked(self):
-            super().save(*args, **kwargs)
+            super().save(*args, **saving_without(self, kwargs, ["member_count"]))
             expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
             if self.path != expected:
                 self.path = expected

@@ -8,7 +8,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from grassroots.core.excel.bulk import create_with_history
+from grassroots.core.bulk import create_with_history
 from grassroots.orgs import tallies
 from grassroots.orgs.choices import GuideRole, MemberStatus, UnitKind
 from grassroots.orgs.demo import ROOT_NAME

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from grassroots.assessments.choices import ItemStatus, Light
 from grassroots.assessments.compliance import compliance_for, warnings_for
+from grassroots.core.bulk import create_with_history
 from grassroots.core.choices import Role
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting
@@ -63,9 +64,8 @@ def hold(org, kind, day, hours, present, absent=()):
             Attendance(meeting=meeting, member=m, present=False, absence_reason="外出")
             for m in absent
         ]
-        Attendance.objects.bulk_create(
-            [Attendance(meeting=meeting, member=m) for m in present] + absentees
-        )
+        rows = [Attendance(meeting=meeting, member=m) for m in present] + absentees
+        create_with_history(Attendance, rows, None, "测试")
         hours -= part
         if not hours:
             return

@@ -18,6 +18,7 @@ from grassroots.assessments.measurement import (
     metric_evidence,
     metric_values,
 )
+from grassroots.core.bulk import create_with_history
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting, SecretaryReport, YearlyFact
 from grassroots.orgs.choices import Education, OrgKind, PostKind
@@ -128,10 +129,10 @@ def branch(city):
 
 def meeting(org, kind, day, hours=0, present=(), absent=(), **extra):
     held = Meeting.objects.create(org=org, type=kind, date=day, topic="测试", hours=hours, **extra)
-    Attendance.objects.bulk_create(
-        [Attendance(meeting=held, member=m, present=True) for m in present]
-        + [Attendance(meeting=held, member=m, present=False, absence_reason="病假") for m in absent]
-    )
+    rows = [Attendance(meeting=held, member=m, present=True) for m in present] + [
+        Attendance(meeting=held, member=m, present=False, absence_reason="病假") for m in absent
+    ]
+    create_with_history(Attendance, rows, None, "测试")
     return held
 
 

@@ -190,7 +190,7 @@ def test_full_recompute_replaces_the_rows_in_one_transaction(scene, make_org, mo
         raise RuntimeError("killed")
 
     with monkeypatch.context() as patched:
-        patched.setattr(ComplianceRecord.objects, "bulk_create", killed)
+        patched.setattr(stored, "insert_ignoring_conflicts", killed)
         with pytest.raises(RuntimeError):
             call_command("recompute_compliance", year=YEAR)
     assert value(row(scene["branch"], scene["set"]), "members_total") == Decimal("99")  # untouched

@@ -77,3 +77,48 @@ def test_meetings_recorded_at_once_all_count(city, make_member, make_user, monke
     assert values == {r.item.metric: r.value for r in live[branch.pk] if r.item.metric}
     # 1 + 2 + … + 6 attendances of an hour among 6 members.
     assert values["study_hours_per_member"] == Decimal("3.5")
+
+
+def test_writers_refreshes_and_readers_of_one_organisation_never_deadlock(
+    city, make_member, make_user
+):
+    # Each recording deletes the organisation's rows of three sets while the refreshes of
+    # the recordings before it upsert them and readers insert the missing ones: without the
+    # organisation's lock and one insertion order, they wait on each other's rows.
+    branch = city["east_branch"]
+    members = [make_member(branch) for _ in range(4)]
+    sets = [build_set(f"t-race-{n}", MEETINGS) for n in range(3)]
+    clerk = make_user("east_clerk", role=Role.CLERK, org=city["east"])
+    writers, rounds = 4, 4
+    barrier = threading.Barrier(writers + 2)
+    errors = []
+
+    def work(i):
+        try:
+            barrier.wait(timeout=30)
+            for n in range(rounds):
+                if i < writers:
+                    life.record_meeting(
+                        clerk,
+                        branch,
+                        MeetingType.STUDY,
+                        DAY,
+                        f"学习{i}-{n}",
+                        hours=1,
+                        attendees=[m.pk for m in members[: 1 + (i + n) % 4]],
+                    )
+                else:
+                    for standard_set in sets:
+                        stored_compliance([branch.pk], standard_set, YEAR)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    run_in_threads(writers + 2, work, timeout=120)
+    assert errors == []
+    live = compliance_for(Organization.objects.filter(pk=branch.pk), sets[0], YEAR)
+    expected = {r.item.metric: r.value for r in live[branch.pk] if r.item.metric}
+    for standard_set in sets:
+        found = stored_compliance([branch.pk], standard_set, YEAR)[branch.pk]
+        assert {r.item.metric: r.value for r in found if r.item.metric} == expected

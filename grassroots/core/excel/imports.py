@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..bulk import create_with_history
 from ..validators import text_field_errors
 from . import ImportResult, RowError
-from .bulk import create_with_history
 from .cells import CellError, column_letter, is_blank
 from .sheets import MAX_UPLOAD_BYTES, TOO_LARGE, HeaderMap, WorkbookError, open_sheet
 

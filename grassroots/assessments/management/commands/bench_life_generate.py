@@ -380,6 +380,9 @@ class Command(BaseCommand):
                 ),
                 "cancelled_at": voided_at if planned.voided else None,
                 "cancel_reason": "重复录入" if planned.voided else "",
+                # What `recount_attendance` would set from the rows the second pass writes.
+                "present_count": present,
+                "expected_count": len(planned.attendance),
             }
 
     def attendance_rows(self, counts):

@@ -1,4 +1,6 @@
-"""Inserting many new rows, each with its "+" history record attributed to one user.
+"""Inserting many new rows: each with its "+" history record attributed to one user
+(`create_with_history`), or derived rows skipping those already there
+(`insert_ignoring_conflicts`).
 
 On PostgreSQL the rows go in with COPY: the primary keys are drawn from the table's sequence
 first so that the history rows can name them, and the history rows hold what
@@ -89,3 +91,32 @@ def copy_rows(table, fields, rows):
     ):
         for row in rows:
             copy.write_row(row)
+
+
+def insert_ignoring_conflicts(model, objects):
+    """Insert `objects` (new instances of `model`, without history: derived rows), skipping
+    those whose unique key is taken. On PostgreSQL by COPY into a temporary table and one
+    INSERT … SELECT … ON CONFLICT DO NOTHING, in the caller's transaction."""
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objects, batch_size=BATCH, ignore_conflicts=True)
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table, staged = quote(meta.db_table), quote(f"staged_{meta.db_table}")
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+    copy_rows(
+        f"staged_{meta.db_table}",
+        fields,
+        ([f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objects),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staged} ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(f"DROP TABLE {staged}")
