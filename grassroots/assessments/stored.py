@@ -128,9 +128,6 @@ class _Pending:
     def __init__(self):
         self.changes = defaultdict(dict)
         self.done = False
-        # Django names a failed robust on-commit callback by its __qualname__, which an
-        # instance does not have.
-        self.__qualname__ = "stored compliance refresh"
 
     def covers(self, org_id, year, codes):
         if year not in self.changes[org_id]:
@@ -142,22 +139,38 @@ class _Pending:
         held = self.changes[org_id].get(year, set())
         self.changes[org_id][year] = None if codes is None or held is None else held | codes
 
+
+class _Refresh:
+    """The on-commit callback refreshing a transaction's `_Pending`: one per savepoint that
+    changed something, since a rollback to a savepoint drops the callbacks registered in it
+    (and the changes it undid stay harmlessly in the shared `_Pending`); the first to run
+    refreshes for all."""
+
+    def __init__(self, pending):
+        self.pending = pending
+        # Django names a failed robust on-commit callback by its __qualname__, which an
+        # instance does not have.
+        self.__qualname__ = "stored compliance refresh"
+
     def __call__(self):
-        self.done = True
-        refresh(self.changes)
+        if not self.pending.done:
+            self.pending.done = True
+            refresh(self.pending.changes)
 
 
 def _pending():
-    """The `_Pending` of this transaction (of its innermost savepoint), registered to run on
-    commit the first time: a rollback drops it with the other on-commit callbacks."""
-    savepoints = set(connection.savepoint_ids)
+    """This transaction's `_Pending`, with a `_Refresh` registered to run on commit at the
+    current savepoint."""
+    savepoints, pending = set(connection.savepoint_ids), None
     for held, callback, _ in connection.run_on_commit:
-        if held == savepoints and isinstance(callback, _Pending) and not callback.done:
-            return callback
-    pending = _Pending()
+        if isinstance(callback, _Refresh) and not callback.pending.done:
+            if held == savepoints:
+                return callback.pending
+            pending = callback.pending
+    pending = pending or _Pending()
     # Robust: the records are committed; a refresh that fails leaves the rows deleted, and
     # they are computed again when next read.
-    transaction.on_commit(pending, robust=True)
+    transaction.on_commit(_Refresh(pending), robust=True)
     return pending
 
 
@@ -177,20 +190,19 @@ def changed(org_ids, years=None, codes=None):
     in_transaction = connection.in_atomic_block
     pending = _pending() if in_transaction else _Pending()
     codes = None if codes is None else set(codes)
-    _lock(org_ids)
-    for org_id in org_ids:
-        for year in [None] if years is None else years:
-            if pending.covers(org_id, year, codes):
-                continue
-            pending.add(org_id, year, codes)
-            rows = ComplianceRecord.objects.filter(org_id=org_id)
-            if year is not None:
-                rows = rows.filter(year=year)
-            if codes is not None:
-                rows = rows.filter(standard_set__in=sets_measuring(codes))
-            rows.delete()
+    years = [None] if years is None else years
+    new = [(o, y) for o in org_ids for y in years if not pending.covers(o, y, codes)]
+    _lock({org_id for org_id, _ in new})
+    for org_id, year in new:
+        pending.add(org_id, year, codes)
+        rows = ComplianceRecord.objects.filter(org_id=org_id)
+        if year is not None:
+            rows = rows.filter(year=year)
+        if codes is not None:
+            rows = rows.filter(standard_set__in=sets_measuring(codes))
+        rows.delete()
     if not in_transaction:
-        pending()
+        _Refresh(pending)()
 
 
 def _lock(org_ids):

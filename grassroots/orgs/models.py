@@ -655,3 +655,17 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.org_id} {self.code} {self.n}"
+
+
+class TallyChange(models.Model):
+    """A change to a tally not yet added to its row: writers insert these rather than
+    update the rows, since every meeting or member of a city changes the same rows at its
+    top and an update holds the row until the writer commits (docs/decisions/0041).
+    `tallies.fold` moves them into `Tally` after each commit; readers add what is left."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=60)
+    n = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.org_id} {self.code} {self.n:+d}"

@@ -13,8 +13,9 @@ Each counted model is a `Source`: which rows count on a date and, as SQL express
 codes a row adds. The same expressions build the tallies (`rebuild`), keep them (`tracked`
 around a save reads a row's codes before and after and adds the difference to the
 ancestors; `added` after a bulk insert) and scan a subtree on an earlier date, so the three
-cannot disagree. Writers add in (org, code) order, so that concurrent ones lock rows in one
-order and cannot deadlock.
+cannot disagree. Writers insert their changes (`TallyChange`) rather than update the rows
+the whole city shares, and one `fold` at a time moves them into the rows after each commit;
+readers add the changes not folded yet, in the same statement.
 """
 
 from collections import Counter, defaultdict
@@ -34,6 +35,7 @@ from .models import (
     Member,
     Organization,
     Tally,
+    TallyChange,
     TallyClock,
     Term,
     UnitGuide,
@@ -288,15 +290,10 @@ register(
 def clock(lock=False):
     """The tallies' date, or None if they were never built. `lock`: for a writer, a shared
     lock that `advance` waits for (and that waits for it), so that no row is counted on a
-    date the clock has left."""
-    if lock and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {qn('on')} FROM {qn(TallyClock._meta.db_table)} WHERE id = %s FOR SHARE",
-                [CLOCK],
-            )
-            row = cursor.fetchone()
-        return row[0] if row else None
+    date the clock has left. An advisory lock rather than a share lock on the clock's row:
+    that would write the row's header (and WAL) for every writer of the city."""
+    if lock:
+        _advisory_lock(CLOCK_LOCK, shared=True)
     return TallyClock.objects.filter(pk=CLOCK).values_list("on", flat=True).first()
 
 
@@ -371,8 +368,7 @@ def subtree_counts(orgs, on):
     if start is None or on < start:
         return None
     result = own_counts(orgs, on)
-    rows = Tally.objects.filter(org__in=[org.pk for org in orgs]).exclude(n=0)
-    for org_id, code, n in rows.values_list("org_id", "code", "n"):
+    for org_id, code, n in _kept([org.pk for org in orgs]):
         result[org_id][code] += n
     if on > start:
         for source, change in _shift(orgs, start, on):
@@ -417,21 +413,70 @@ def _tallied_in(source, paths):
 
 def add(source, changes):
     """Add `changes` ({((organisation paths), code): change}) of rows of `source` to the
-    tallies that count them."""
+    tallies that count them: inserted as `TallyChange` rows, folded once committed."""
     rows = Counter()
     for (paths, code), change in changes.items():
         if change:
             for org_id in _tallied_in(source, paths):
                 rows[(org_id, code)] += change
-    rows = sorted((key, n) for key, n in rows.items() if n)
-    table = qn(Tally._meta.db_table)
+    found = [TallyChange(org_id=org_id, code=code, n=n) for (org_id, code), n in rows.items() if n]
+    if found:
+        TallyChange.objects.bulk_create(found, batch_size=BATCH)
+        if not any(callback is fold for _, callback, _ in connection.run_on_commit):
+            transaction.on_commit(fold, robust=True)
+
+
+def _kept(org_ids=None):
+    """(organisation id, code, n) of the tally rows and the changes not folded yet, of
+    `org_ids` (None: all), in one statement: a fold committing in between cannot make a
+    change count twice or not at all."""
+    kept = Tally.objects.exclude(n=0)
+    pending = TallyChange.objects.all()
+    if org_ids is not None:
+        kept, pending = kept.filter(org__in=org_ids), pending.filter(org__in=org_ids)
+    fields = ("org_id", "code", "n")
+    return kept.values_list(*fields).union(pending.values_list(*fields), all=True)
+
+
+# Transaction-level advisory locks: the clock's (writers shared, the advance and the
+# rebuild exclusive) and the fold's (one fold or rebuild at a time).
+CLOCK_LOCK, FOLD_LOCK = 0x7A11C1, 0x7A11E5
+
+
+def _upsert(table):
+    return f" ON CONFLICT (org_id, code) DO UPDATE SET n = {table}.n + excluded.n"
+
+
+def _advisory_lock(key, shared=False, wait=True):
+    """Take the advisory lock `key` until the transaction ends; without `wait`, whether it
+    was free. SQLite needs none: its one writer holds the whole database."""
+    if connection.vendor != "postgresql":
+        return True
+    function = f"pg_{'' if wait else 'try_'}advisory_xact_lock{'_shared' if shared else ''}"
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [key])
+        return wait or cursor.fetchone()[0]
+
+
+def fold():
+    """Move the committed changes into the tally rows, in one short transaction that alone
+    updates them. A fold already running is left to finish: what it did not see waits for
+    the next one (readers count it meanwhile). Run after each commit that added changes."""
+    table, changes = qn(Tally._meta.db_table), qn(TallyChange._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not _advisory_lock(FOLD_LOCK, wait=False):
+            return
+        cursor.execute(f"DELETE FROM {changes} RETURNING org_id, code, n")
+        moved = Counter()
+        for org_id, code, n in cursor.fetchall():
+            moved[(org_id, code)] += n
+        rows = sorted((key, n) for key, n in moved.items() if n)
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             cursor.execute(
                 f"INSERT INTO {table} (org_id, code, n) VALUES "
                 + ", ".join(["(%s, %s, %s)"] * len(batch))
-                + f" ON CONFLICT (org_id, code) DO UPDATE SET n = {table}.n + excluded.n",
+                + _upsert(table),
                 [value for (org_id, code), n in batch for value in (org_id, code, n)],
             )
 
@@ -517,7 +562,8 @@ def advance(to=None):
     """Move the clock to `to` (today): the rows whose codes changed since move their
     counts. Run nightly; idempotent."""
     to = to or timezone.localdate()
-    row = TallyClock.objects.select_for_update().filter(pk=CLOCK).first()
+    _advisory_lock(CLOCK_LOCK)
+    row = TallyClock.objects.filter(pk=CLOCK).first()
     if row is None or to <= row.on:
         return 0
     moved = 0
@@ -535,11 +581,13 @@ def rebuild(on=None):
     grouped by the parent organisation, then each level added to the level above, deepest
     first; rows under several organisations (host units) are added one by one."""
     on = on or timezone.localdate()
-    TallyClock.objects.select_for_update().filter(pk=CLOCK).first()
-    Tally.objects.all().delete()
+    _advisory_lock(CLOCK_LOCK)
+    _advisory_lock(FOLD_LOCK)  # a fold would add old changes to the new rows
     table = qn(Tally._meta.db_table)
-    upsert = f" ON CONFLICT (org_id, code) DO UPDATE SET n = {table}.n + excluded.n"
+    upsert = _upsert(table)
     with connection.cursor() as cursor:
+        TallyChange.objects.all().delete()
+        Tally.objects.all().delete()
         for source in SOURCES.values():
             if source.paths:
                 continue  # added below, once the levels are summed
@@ -578,6 +626,8 @@ def rebuild(on=None):
 
 
 def kept_rows():
-    """{(organisation id, code): n} of every tally row that counts something."""
-    rows = Tally.objects.exclude(n=0).values_list("org_id", "code", "n")
-    return {(org_id, code): n for org_id, code, n in rows}
+    """{(organisation id, code): n} of every tally that counts something."""
+    kept = Counter()
+    for org_id, code, n in _kept():
+        kept[(org_id, code)] += n
+    return {key: n for key, n in kept.items() if n}

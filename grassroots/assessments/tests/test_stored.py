@@ -138,6 +138,18 @@ def test_recording_a_meeting_refreshes_the_touched_rows_only(
     same_as_engine(ids, scene["set"])
 
 
+def test_one_transaction_refreshes_once_whatever_its_savepoints(
+    scene, monkeypatch, django_capture_on_commit_callbacks
+):
+    refreshed = []
+    monkeypatch.setattr(stored, "refresh", lambda changes, today=None: refreshed.append(changes))
+    members = scene["members"]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        meeting = meet(scene, members)  # the service's savepoint
+        life.set_attendance(scene["clerk"], meeting, [members[0].pk], {})  # another
+    assert [set(changes) for changes in refreshed] == [{scene["branch"].pk}]
+
+
 def test_a_meeting_moved_to_another_year_refreshes_both(scene, django_capture_on_commit_callbacks):
     meeting = meet(scene, scene["members"])
     for year in (YEAR, YEAR - 1):

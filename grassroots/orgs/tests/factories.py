@@ -17,6 +17,7 @@ from grassroots.orgs.models import (
     Organization,
     Post,
     Tally,
+    TallyChange,
     TallyClock,
     Term,
     Transfer,
@@ -142,6 +143,15 @@ class TallyClockFactory(DjangoModelFactory):
 class TallyFactory(DjangoModelFactory):
     class Meta:
         model = Tally
+
+    org = factory.SubFactory(OrganizationFactory)
+    code = "m"
+    n = 1
+
+
+class TallyChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = TallyChange
 
     org = factory.SubFactory(OrganizationFactory)
     code = "m"

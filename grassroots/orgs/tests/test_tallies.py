@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from grassroots.core.choices import Role
@@ -20,7 +21,7 @@ from grassroots.orgs.choices import (
     MemberStatus,
     UnitKind,
 )
-from grassroots.orgs.models import HostUnit, Tally, TallyClock, UnitGuide
+from grassroots.orgs.models import HostUnit, Tally, TallyChange, TallyClock, UnitGuide
 from grassroots.orgs.rules import latest_birth
 from grassroots.orgs.tallies import AGE_BOUNDARIES
 from grassroots.orgs.tests.factories import TermFactory
@@ -200,3 +201,24 @@ def test_host_units_count_once_in_every_subtree_holding_them(city, clerk, make_m
     assert_right(city)
     west = city["west"]
     assert tallies.subtree_counts([west], timezone.localdate())[west.pk]["u"] == 0
+
+
+def test_changes_are_counted_before_and_after_their_fold(city, make_member):
+    root = city["root"]
+    tallies.rebuild()
+    before = +tallies.subtree_counts([root], timezone.localdate())[root.pk]
+    make_member(city["east_branch"])
+    make_member(city["west_branch"])
+    # One fold after the commit, however many changes the transaction added.
+    assert [callback for _, callback, _ in connection.run_on_commit].count(tallies.fold) == 1
+    assert TallyChange.objects.exists()
+    unfolded = +tallies.subtree_counts([root], timezone.localdate())[root.pk]
+    assert unfolded["m"] == before["m"] + 2
+    rows = tallies.kept_rows()
+    tallies.fold()
+    assert not TallyChange.objects.exists()
+    assert tallies.kept_rows() == rows
+    assert +tallies.subtree_counts([root], timezone.localdate())[root.pk] == unfolded
+    tallies.fold()  # nothing left: nothing changes
+    assert tallies.kept_rows() == rows
+    assert_right(city)

@@ -24,6 +24,7 @@ READ_THROUGH_ANOTHER = {
     "orgs.Transfer": "read on its member's page (Member.visible_to)",
     "orgs.WeakDesignation": "read in its organisation's health findings",
     "orgs.Tally": "read by the statistics of an organisation the user sees (visible_org)",
+    "orgs.TallyChange": "read with the tallies, by the statistics of a visible organisation",
 }
 
 
