@@ -85,24 +85,29 @@ class Clerk(HttpUser):
     def csrf(self):
         return {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "Referer": self.host}
 
-    def branch_members(self, branch):
+    def branch_members(self, branch, day):
+        """The branch's members who had joined the Party by `day` (those who joined later
+        may not attend its meetings of that day)."""
         if branch not in self.members:
             members = self.api_get(
                 "/api/v1/members/", {"org": branch, "page_size": 100}, name="/api/v1/members/"
             )
-            self.members[branch] = [m["id"] for m in members]
-        return self.members[branch]
+            self.members[branch] = [
+                (m["id"], m.get("joined_on") or f"{m['joined_year']}-12-31") for m in members
+            ]
+        return [pk for pk, joined in self.members[branch] if joined <= day.isoformat()]
 
     @task(3)
     def record_meeting(self):
         if not self.own_branches:
             return self.statistics()
         branch = random.choice(self.own_branches)
-        members = self.branch_members(branch)
-        if not members:  # a branch of no members holds no meeting
-            self.own_branches.remove(branch)
-            return None
         day = datetime.date.today() - datetime.timedelta(days=random.randint(1, 25))
+        members = self.branch_members(branch, day)
+        if not members:  # a branch of no members (then) holds no meeting
+            if not self.members[branch]:
+                self.own_branches.remove(branch)
+            return None
         kind = random.choice(["general_meeting", "party_lecture", "study", "theme_day"])
         payload = {
             "org": branch,
