@@ -33,6 +33,9 @@ MEETINGS = [
     ("2", "2.1", "建立党员联系服务群众制度。", None, None, None, False),
 ]
 FACTS = [("1", "1.1", "村集体经济收入超过10万元。", "collective_income", ">", 100000, False)]
+SUPERIOR = [
+    ("1", "1.1", "上级党组织班子成员到联系点讲党课。", "superior_leader_lectures", ">=", 1, False)
+]
 
 
 @pytest.fixture
@@ -148,6 +151,20 @@ def test_one_transaction_refreshes_once_whatever_its_savepoints(
         meeting = meet(scene, members)  # the service's savepoint
         life.set_attendance(scene["clerk"], meeting, [members[0].pk], {})  # another
     assert [set(changes) for changes in refreshed] == [{scene["branch"].pk}]
+
+
+def test_moving_an_organisation_forgets_what_those_below_read_of_the_levels_above(scene, make_user):
+    superior = build_set("t-superior", SUPERIOR)
+    branch, east = scene["branch"], scene["east"]
+    stored_compliance([branch.pk, scene["other"].pk], superior, YEAR)
+    stored_compliance([branch.pk], scene["facts"], YEAR)
+    admin = make_user("root_admin", role=Role.ADMIN, org=scene["root"])
+    registry.move_organization(admin, east, scene["west"])
+    # The branch's leaders above are now the west district's: read again when next shown.
+    assert row(branch, superior) is None
+    assert row(scene["other"], superior) is None
+    assert row(branch, scene["facts"]) is not None  # reads nothing of the levels above
+    same_as_engine([branch.pk, scene["other"].pk], superior)
 
 
 def test_a_meeting_moved_to_another_year_refreshes_both(scene, django_capture_on_commit_callbacks):
