@@ -34,6 +34,7 @@ from .models import ComplianceRecord
 logger = logging.getLogger(__name__)
 
 BATCH = 5000  # rows per INSERT of a full recompute
+LOCK_BATCH = 900  # organisation ids per statement, under SQLite's parameter limit
 UPDATED = ["values", "met", "not_met", "no_data", "until", "computed_at"]
 
 
@@ -191,16 +192,21 @@ def changed(org_ids, years=None, codes=None):
     pending = _pending() if in_transaction else _Pending()
     codes = None if codes is None else set(codes)
     years = [None] if years is None else years
-    new = [(o, y) for o in org_ids for y in years if not pending.covers(o, y, codes)]
-    _lock({org_id for org_id, _ in new})
-    for org_id, year in new:
-        pending.add(org_id, year, codes)
-        rows = ComplianceRecord.objects.filter(org_id=org_id)
-        if year is not None:
-            rows = rows.filter(year=year)
-        if codes is not None:
-            rows = rows.filter(standard_set__in=sets_measuring(codes))
-        rows.delete()
+    by_year = defaultdict(list)  # an import changes tens of thousands: one DELETE per batch
+    for org_id in org_ids:
+        for year in years:
+            if not pending.covers(org_id, year, codes):
+                pending.add(org_id, year, codes)
+                by_year[year].append(org_id)
+    _lock({org_id for ids in by_year.values() for org_id in ids})
+    for year, ids in by_year.items():
+        for start in range(0, len(ids), LOCK_BATCH):
+            rows = ComplianceRecord.objects.filter(org_id__in=ids[start : start + LOCK_BATCH])
+            if year is not None:
+                rows = rows.filter(year=year)
+            if codes is not None:
+                rows = rows.filter(standard_set__in=sets_measuring(codes))
+            rows.delete()
     if not in_transaction:
         _Refresh(pending)()
 
@@ -212,8 +218,11 @@ def _lock(org_ids):
     merely reference the organisation (a new meeting) are not held up. Outside a
     transaction each statement commits on its own: there is nothing to hold."""
     ids = sorted(set(org_ids) - {None})
-    if ids and connection.in_atomic_block:
-        rows = Organization.objects.select_for_update(no_key=True).filter(pk__in=ids)
+    if not connection.in_atomic_block:
+        return
+    for start in range(0, len(ids), LOCK_BATCH):  # batches in id order: still one order
+        rows = Organization.objects.select_for_update(no_key=True)
+        rows = rows.filter(pk__in=ids[start : start + LOCK_BATCH])
         list(rows.order_by("pk").values_list("pk", flat=True))
 
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -165,6 +166,19 @@ def test_moving_an_organisation_forgets_what_those_below_read_of_the_levels_abov
     assert row(scene["other"], superior) is None
     assert row(branch, scene["facts"]) is not None  # reads nothing of the levels above
     same_as_engine([branch.pk, scene["other"].pk], superior)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_of_many_organisations_takes_as_many_queries_as_of_two(scene, make_org):
+    # An import of members touches tens of thousands of branches at once.
+    orgs = [make_org(f"东区第{i}党支部", scene["east"]).pk for i in range(20)]
+    counts = []
+    for ids in (orgs[:2], orgs):
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            stored.changed(ids, [YEAR], {"study_hours_per_member"})
+            transaction.set_rollback(True)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 def test_a_meeting_moved_to_another_year_refreshes_both(scene, django_capture_on_commit_callbacks):
