@@ -16,7 +16,7 @@ hours credited at volunteer meetings are volunteer hours, at any other meeting s
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -288,6 +288,7 @@ def _read_meetings(records, reading):
     meeting counts its rows, `Meeting.present_count`): the turnout and hours of a year are
     read from the meetings, not from their millions of attendance rows."""
     credited = DecimalField(max_digits=14, decimal_places=1)
+    hours = F("hours") * F("present_count")  # credited to each one present
     rows = (
         reading.meetings()
         .order_by()
@@ -298,22 +299,25 @@ def _read_meetings(records, reading):
             quarters=Count(ExtractQuarter("date"), distinct=True),
             n_present=Sum("present_count"),
             n_expected=Sum("expected_count"),
-            # Hours credited to each one present (`credited_attendance`).
-            n_hours=Sum(F("hours") * F("present_count"), output_field=credited),
+            n_study_hours=Sum(hours, filter=crediting_meetings(), output_field=credited),
+            n_volunteer_hours=Sum(
+                hours, filter=crediting_meetings(volunteer=True), output_field=credited
+            ),
         )
     )
-    turnouts = defaultdict(lambda: defaultdict(int))
+    turnouts = defaultdict(Counter)
     for row in rows:
         kind = row["type"]
         records[row["org_id"]].meetings[kind] = TypeCount(row["n"], row["months"], row["quarters"])
-        turnout = turnouts[row["org_id"]]
-        turnout["present"] += row["n_present"]
-        turnout["expected"] += row["n_expected"]
-        if kind == MeetingType.DEMOCRATIC_REVIEW:
-            turnout["review_present"] += row["n_present"]
-            turnout["review_expected"] += row["n_expected"]
-        hours = "volunteer_hours" if kind == MeetingType.VOLUNTEER else "study_hours"
-        turnout[hours] += row["n_hours"] or Decimal(0)
+        review = kind == MeetingType.DEMOCRATIC_REVIEW
+        turnouts[row["org_id"]].update(
+            present=row["n_present"],
+            expected=row["n_expected"],
+            review_present=row["n_present"] if review else 0,
+            review_expected=row["n_expected"] if review else 0,
+            study_hours=row["n_study_hours"] or Decimal(0),
+            volunteer_hours=row["n_volunteer_hours"] or Decimal(0),
+        )
     for org_id, turnout in turnouts.items():
         records[org_id].turnout = Turnout(**turnout)
 

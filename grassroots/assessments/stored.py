@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from grassroots.core.bulk import insert_ignoring_conflicts
+from grassroots.core.bulk import id_batches, insert_ignoring_conflicts
 from grassroots.core.jobs import JobOutcome, report
 from grassroots.orgs.models import Organization
 from grassroots.orgs.rules import FORMED_KINDS
@@ -34,7 +34,6 @@ from .models import ComplianceRecord
 logger = logging.getLogger(__name__)
 
 BATCH = 5000  # rows per INSERT of a full recompute
-LOCK_BATCH = 900  # organisation ids per statement, under SQLite's parameter limit
 UPDATED = ["values", "met", "not_met", "no_data", "until", "computed_at"]
 
 
@@ -200,8 +199,8 @@ def changed(org_ids, years=None, codes=None):
                 by_year[year].append(org_id)
     _lock({org_id for ids in by_year.values() for org_id in ids})
     for year, ids in by_year.items():
-        for start in range(0, len(ids), LOCK_BATCH):
-            rows = ComplianceRecord.objects.filter(org_id__in=ids[start : start + LOCK_BATCH])
+        for batch in id_batches(ids):
+            rows = ComplianceRecord.objects.filter(org_id__in=batch)
             if year is not None:
                 rows = rows.filter(year=year)
             if codes is not None:
@@ -217,12 +216,10 @@ def _lock(org_ids):
     waits for it rather than each waiting on the other's rows. NO KEY UPDATE: rows that
     merely reference the organisation (a new meeting) are not held up. Outside a
     transaction each statement commits on its own: there is nothing to hold."""
-    ids = sorted(set(org_ids) - {None})
     if not connection.in_atomic_block:
         return
-    for start in range(0, len(ids), LOCK_BATCH):  # batches in id order: still one order
-        rows = Organization.objects.select_for_update(no_key=True)
-        rows = rows.filter(pk__in=ids[start : start + LOCK_BATCH])
+    for batch in id_batches(sorted(set(org_ids) - {None})):  # batches in id order: one order
+        rows = Organization.objects.select_for_update(no_key=True).filter(pk__in=batch)
         list(rows.order_by("pk").values_list("pk", flat=True))
 
 

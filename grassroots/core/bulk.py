@@ -18,6 +18,13 @@ from simple_history.utils import bulk_create_with_history, get_history_model_for
 from grassroots.core.signals import bulk_written
 
 BATCH = 2000
+IDS_PER_STATEMENT = 2000  # ids in one IN (…), well under SQLite's parameter limit
+
+
+def id_batches(ids):
+    """`ids` (a list) in slices of IDS_PER_STATEMENT, in their order: one statement each."""
+    for start in range(0, len(ids), IDS_PER_STATEMENT):
+        yield ids[start : start + IDS_PER_STATEMENT]
 
 
 def create_with_history(model, objects, user, reason):

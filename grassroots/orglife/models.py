@@ -15,15 +15,10 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from simple_history.models import HistoricalRecords
 
 from grassroots.core.access import ScopedQuerySet
+from grassroots.core.bulk import id_batches
 from grassroots.core.models import saving_without
 from grassroots.orgs.choices import OrgKind
-from grassroots.orgs.models import (
-    COUNT_BATCH,
-    Member,
-    Membership,
-    Organization,
-    TimeStamped,
-)
+from grassroots.orgs.models import Member, Membership, Organization, TimeStamped
 from grassroots.orgs.tallies import tracked
 
 from .choices import FactKind, FactSource, MeetingType, ReportRating
@@ -79,8 +74,8 @@ class MeetingQuerySet(OrgLifeQuerySet):
         ids = list(self.select_for_update().order_by("pk").values_list("pk", flat=True))
         rows = Attendance.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
         counted = rows.annotate(n=Count("pk")).values("n")
-        for start in range(0, len(ids), COUNT_BATCH):
-            Meeting.objects.filter(pk__in=ids[start : start + COUNT_BATCH]).update(
+        for batch in id_batches(ids):
+            Meeting.objects.filter(pk__in=batch).update(
                 present_count=Coalesce(Subquery(counted.filter(present=True)), 0),
                 expected_count=Coalesce(Subquery(counted), 0),
             )

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from grassroots.core.access import ScopedQuerySet, can
+from grassroots.core.bulk import id_batches
 from grassroots.core.choices import Permission
 from grassroots.core.models import saving_without
 from grassroots.core.validators import validate_citizen_id, validate_phone, validate_uscc
@@ -41,9 +42,6 @@ class TimeStamped(models.Model):
         abstract = True
 
 
-COUNT_BATCH = 2000  # organisation ids per UPDATE, well under SQLite's parameter limit
-
-
 class OrganizationQuerySet(ScopedQuerySet):
     org_path = "path"
 
@@ -59,10 +57,8 @@ class OrganizationQuerySet(ScopedQuerySet):
             if change:
                 by_change[change].append(org_id)
         for change, org_ids in by_change.items():
-            for start in range(0, len(org_ids), COUNT_BATCH):
-                self.filter(pk__in=org_ids[start : start + COUNT_BATCH]).update(
-                    member_count=F("member_count") + change
-                )
+            for batch in id_batches(org_ids):
+                self.filter(pk__in=batch).update(member_count=F("member_count") + change)
 
     def miscounted(self):
         """Organisations whose `member_count` differs from their current members, each with

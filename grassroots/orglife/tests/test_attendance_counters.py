@@ -8,8 +8,8 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
+from grassroots.core import bulk
 from grassroots.orglife import excel, services
-from grassroots.orglife import models as life_models
 from grassroots.orglife.choices import MeetingType
 from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs.tests.racing import run_in_threads
@@ -89,7 +89,7 @@ def test_a_recount_of_many_meetings_runs_in_batches(scene, monkeypatch):
         for i in range(4)
     ]
     Meeting.objects.update(present_count=0, expected_count=0)  # as a raw load leaves them
-    monkeypatch.setattr(life_models, "COUNT_BATCH", 3)
+    monkeypatch.setattr(bulk, "IDS_PER_STATEMENT", 3)
     Meeting.objects.filter(org=branch).recount_attendance()
     assert [counters(m)[:2] for m in meetings] == [(1, 1), (2, 2), (3, 3), (4, 4)]
 
